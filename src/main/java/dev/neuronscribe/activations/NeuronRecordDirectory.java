@@ -1,0 +1,67 @@
+package dev.neuronscribe.activations;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A directory of NeuronRecords in OpenAI's layout, {@code DIR/<layer>/<neuron>.json} (the layout of
+ * their {@code collated-activations} bucket, and what {@code scribe record} writes).
+ */
+public record NeuronRecordDirectory(Path root) {
+
+  public Path pathOf(NeuronId id) {
+    return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
+  }
+
+  public boolean contains(NeuronId id) {
+    return Files.isRegularFile(pathOf(id));
+  }
+
+  public NeuronRecord read(NeuronId id) {
+    NeuronRecord r = NeuronRecordJson.read(pathOf(id));
+    if (!r.id().equals(id)) {
+      throw new InvalidDataException(pathOf(id).toString(), "field 'neuron_id' says " + r.id() + " but the file is stored as neuron " + id);
+    }
+    return r;
+  }
+
+  public void write(NeuronRecord record) {
+    NeuronRecordJson.write(pathOf(record.id()), record);
+  }
+
+  /** Every neuron with a record here, in (layer, neuron) order. */
+  public List<NeuronId> list() {
+    if (!Files.isDirectory(root)) {
+      throw new InvalidDataException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+    }
+    List<NeuronId> ids = new ArrayList<>();
+    try (Stream<Path> layers = Files.list(root)) {
+      for (Path layerDir : layers.filter(Files::isDirectory).toList()) {
+        Integer layer = parseIndex(layerDir.getFileName().toString());
+        if (layer == null) continue;
+        try (Stream<Path> files = Files.list(layerDir)) {
+          for (Path f : files.toList()) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith(".json")) continue;
+            Integer neuron = parseIndex(name.substring(0, name.length() - ".json".length()));
+            if (neuron != null) ids.add(new NeuronId(layer, neuron));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+    ids.sort(null);
+    return List.copyOf(ids);
+  }
+
+  private static Integer parseIndex(String s) {
+    if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)) return null;
+    return Integer.parseInt(s);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.neuronscribe.cli;
+
+import picocli.CommandLine;
+
+/** Shared picocli set-up: exit codes and how failures reach the user. */
+final class Cli {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int USAGE = 2;
+
+  private Cli() {}
+
+  static CommandLine commandLine(Object command) {
+    CommandLine cl = new CommandLine(command);
+    cl.setExitCodeExceptionMapper(e -> FAILURE);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // A user sees what went wrong and what to do, not a stack trace; set SCRIBE_DEBUG=1 for one.
+          commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+          return FAILURE;
+        });
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine c = e.getCommandLine();
+          c.getErr().println("error: " + e.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+          return USAGE;
+        });
+    return cl;
+  }
+}
