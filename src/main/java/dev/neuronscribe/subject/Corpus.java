@@ -67,40 +67,77 @@ public record Corpus(Path file, Format format) {
   /** Streams the documents to {@code reader}, calling {@code bytesRead} as the file is consumed. */
   void read(Reader reader, java.util.function.LongConsumer bytesRead) {
     String source = file.toString();
-    try (InputStream in = Files.newInputStream(file);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+    try (Counting in = new Counting(Files.newInputStream(file), bytesRead);
+        BufferedReader text = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
-      long lineNo = 0;
-      StringBuilder piece = new StringBuilder();
-      String line;
-      while (true) {
-        try {
-          line = lines.readLine();
-        } catch (CharacterCodingException e) {
-          throw new InvalidInputException(source, "is not UTF-8 text (after line " + lineNo + "); convert it to UTF-8");
-        }
-        if (line == null) break;
-        lineNo++;
-        bytesRead.accept(line.getBytes(StandardCharsets.UTF_8).length + 1L);
-        if (format == Format.JSONL) {
-          if (line.isBlank()) continue;
-          reader.piece(jsonText(line, lineNo, source), true);
-        } else {
-          // Cut only after a newline that follows a non-space and precedes a non-space: GPT-2's pre-tokenizer
-          // splits there anyway, so the tokens are exactly those of the whole text.
-          if (piece.length() >= PIECE_CHARS && !line.isEmpty() && !Character.isWhitespace(line.charAt(0))
-              && !Character.isWhitespace(piece.charAt(piece.length() - 2))) {
-            reader.piece(piece.toString(), false);
-            piece.setLength(0);
-          }
-          piece.append(line).append('\n');
-        }
-      }
-      if (format == Format.TEXT) reader.piece(piece.toString(), true);
+      if (format == Format.JSONL) readJsonl(text, reader, source);
+      else readText(text, reader);
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException(source, "is not UTF-8 text; convert it to UTF-8");
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(source, "no such file");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void readJsonl(BufferedReader lines, Reader reader, String source) throws IOException {
+    long lineNo = 0;
+    for (String line; (line = lines.readLine()) != null; ) {
+      lineNo++;
+      if (!line.isBlank()) reader.piece(jsonText(line, lineNo, source), true);
+    }
+  }
+
+  /**
+   * Hands the text over in pieces cut only between a non-space, a newline and a non-space: GPT-2's
+   * pre-tokenizer splits there anyway, so the pieces' tokens are exactly the whole text's.
+   */
+  private static void readText(BufferedReader in, Reader reader) throws IOException {
+    char[] buf = new char[2 * PIECE_CHARS];
+    int filled = 0;
+    while (true) {
+      int n = in.read(buf, filled, buf.length - filled);
+      if (n < 0) break;
+      filled += n;
+      if (filled < buf.length) continue;
+      int cut = -1;
+      for (int p = filled - 1; p >= 2 && cut < 0; p--) {
+        if (buf[p - 1] == '\n' && !Character.isWhitespace(buf[p - 2]) && !Character.isWhitespace(buf[p])) cut = p;
+      }
+      if (cut < 0) {
+        // No safe cut in the whole buffer (a very long line): grow rather than change the tokens.
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        continue;
+      }
+      reader.piece(new String(buf, 0, cut), false);
+      System.arraycopy(buf, cut, buf, 0, filled - cut);
+      filled -= cut;
+    }
+    reader.piece(new String(buf, 0, filled), true);
+  }
+
+  /** Counts the bytes read, for the progress bar. */
+  private static final class Counting extends java.io.FilterInputStream {
+    private final java.util.function.LongConsumer bytesRead;
+
+    Counting(InputStream in, java.util.function.LongConsumer bytesRead) {
+      super(in);
+      this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) bytesRead.accept(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) bytesRead.accept(n);
+      return n;
     }
   }
 
