@@ -7,19 +7,24 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = A·W + bias} (or {@code C += A·W + bias}) for a batch of rows A against a weight matrix W: the
  * loop that takes almost all of the recorder's time.
  *
- * <p>Blocked the way BLAS libraries block it: W is cut into panels of {@link #NR} columns, each packed
- * (converted to float32) into a buffer of {@link #KC} rows that stays in L1 while every row of A streams
- * past it; the micro-kernel holds a 6 × 2-vector tile of C in registers (12 accumulators, 2 weight vectors
- * and one broadcast: 15 of AVX2's 16 registers) and does 12 FMAs per 8 loads. Panels are spread over the
- * cores; each element of C is summed by one thread in a fixed order, so results do not depend on the
- * number of threads or on how many rows the batch has.
+ * <p>Blocked the way BLAS libraries block it. The columns of W are split into a few groups per core; a
+ * group's panels of {@link #NR} columns are packed (converted to float32) {@link #KC} rows at a time, then
+ * swept by blocks of {@link #MC} rows of A, so that a block of A stays in L2 while every panel passes it
+ * and a panel's rows stream from cache. The micro-kernel holds a 6 × 2-vector tile of C in registers (12
+ * accumulators, 2 weight vectors and one broadcast: 15 of AVX2's 16 registers) and does 12 FMAs per 8
+ * loads. (A 4 × 3 tile needs all 16 registers and spills; packing A as well measured slower.) Each
+ * element of C is summed by one thread in a fixed order, so results depend neither on the number of
+ * threads nor on how many rows the batch has.
  */
 final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   static final int NR = 2 * L;
   static final int MR = 6;
-  static final int KC = 256;
+  static final int KC = 512;
+  static final int MC = 96;
+  /** Column groups per core: enough for the cores to finish together, few enough to keep packs large. */
+  private static final int GROUPS_PER_CORE = 4;
 
   private Gemm() {}
 
@@ -38,25 +43,31 @@ final class Gemm {
       }
     }
     int panels = (n + NR - 1) / NR;
-    Parallel.forEach(panels, p -> {
-      float[] pack = new float[KC * NR];
-      int j0 = p * NR;
-      boolean full = j0 + NR <= n;
+    int groups = Math.min(panels, GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors());
+    Parallel.forEach(groups, g -> {
+      int p0 = (int) ((long) g * panels / groups), p1 = (int) ((long) (g + 1) * panels / groups);
+      float[] pack = new float[(p1 - p0) * KC * NR];
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
-        w.pack(k0, kc, j0, NR, pack);
-        int i = 0;
-        if (full) {
-          for (; i + MR <= m; i += MR) kernel6(a, i * k + k0, k, pack, kc, c, i * n + j0, n);
-          for (; i < m; i++) kernel1(a, i * k + k0, pack, kc, c, i * n + j0);
-        } else {
-          edge(a, m, k, k0, pack, kc, c, n, j0, n - j0);
+        for (int p = p0; p < p1; p++) w.pack(k0, kc, p * NR, NR, pack, (p - p0) * KC * NR);
+        for (int i0 = 0; i0 < m; i0 += MC) {
+          int i1 = Math.min(m, i0 + MC);
+          for (int p = p0; p < p1; p++) {
+            int j0 = p * NR, b = (p - p0) * KC * NR;
+            if (j0 + NR <= n) {
+              int i = i0;
+              for (; i + MR <= i1; i += MR) kernel6(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
+              for (; i < i1; i++) kernel1(a, i * k + k0, pack, b, kc, c, i * n + j0);
+            } else {
+              edge(a, i0, i1, k, k0, pack, b, kc, c, n, j0, n - j0);
+            }
+          }
         }
       }
     });
   }
 
-  private static void kernel6(float[] a, int aOff, int lda, float[] b, int kc, float[] c, int cOff, int ldc) {
+  private static void kernel6(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
     int c0 = cOff, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
     FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
     FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
@@ -66,7 +77,7 @@ final class Gemm {
     FloatVector s50 = FloatVector.fromArray(S, c, c5), s51 = FloatVector.fromArray(S, c, c5 + L);
     int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
     for (int k = 0; k < kc; k++) {
-      int bo = k * NR;
+      int bo = bOff + k * NR;
       FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
       FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
       s00 = x.fma(b0, s00);
@@ -102,24 +113,24 @@ final class Gemm {
   }
 
   /** One row: the same sums in the same order as {@link #kernel6}, so a row's result never depends on the batch. */
-  private static void kernel1(float[] a, int aOff, float[] b, int kc, float[] c, int cOff) {
+  private static void kernel1(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff) {
     FloatVector s0 = FloatVector.fromArray(S, c, cOff), s1 = FloatVector.fromArray(S, c, cOff + L);
     for (int k = 0; k < kc; k++) {
       FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
-      s0 = x.fma(FloatVector.fromArray(S, b, k * NR), s0);
-      s1 = x.fma(FloatVector.fromArray(S, b, k * NR + L), s1);
+      s0 = x.fma(FloatVector.fromArray(S, b, bOff + k * NR), s0);
+      s1 = x.fma(FloatVector.fromArray(S, b, bOff + k * NR + L), s1);
     }
     s0.intoArray(c, cOff);
     s1.intoArray(c, cOff + L);
   }
 
   /** The last, narrower panel (only when the width is not a multiple of {@link #NR}). */
-  private static void edge(float[] a, int m, int lda, int k0, float[] b, int kc, float[] c, int ldc, int j0, int valid) {
-    for (int i = 0; i < m; i++) {
+  private static void edge(float[] a, int i0, int i1, int lda, int k0, float[] b, int bOff, int kc, float[] c, int ldc, int j0, int valid) {
+    for (int i = i0; i < i1; i++) {
       int aOff = i * lda + k0, cOff = i * ldc + j0;
       for (int j = 0; j < valid; j++) {
         float s = c[cOff + j];
-        for (int k = 0; k < kc; k++) s = Math.fma(a[aOff + k], b[k * NR + j], s);
+        for (int k = 0; k < kc; k++) s = Math.fma(a[aOff + k], b[bOff + k * NR + j], s);
         c[cOff + j] = s;
       }
     }

@@ -32,12 +32,12 @@ final class Matrix {
    * Copies the block {@code [k0, k0 + kc) × [j0, j0 + width)} into {@code dst} as {@code kc} rows of
    * {@code width} floats; columns past the matrix's edge are zero.
    */
-  void pack(int k0, int kc, int j0, int width, float[] dst) {
+  void pack(int k0, int kc, int j0, int width, float[] dst, int dstOff) {
     int valid = Math.min(width, cols - j0);
     if (f32 && valid == width && width % S.length() == 0) {
       for (int k = 0; k < kc; k++) {
         long base = ((long) (k0 + k) * cols + j0) * 4;
-        int d = k * width;
+        int d = dstOff + k * width;
         for (int v = 0; v < width; v += S.length()) {
           FloatVector.fromMemorySegment(S, data, base + 4L * v, ByteOrder.LITTLE_ENDIAN).intoArray(dst, d + v);
         }
@@ -46,7 +46,7 @@ final class Matrix {
     }
     for (int k = 0; k < kc; k++) {
       long base = (long) (k0 + k) * cols + j0;
-      int d = k * width;
+      int d = dstOff + k * width;
       tensor.copy(base, dst, d, valid);
       for (int j = valid; j < width; j++) dst[d + j] = 0f;
     }

@@ -1,0 +1,73 @@
+package dev.neuronscribe.subject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The blocked matmul against a plain triple loop, on shapes that hit every edge of the blocking. */
+class GemmTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "1, 1, 1, F32", "13, 37, 600, F32", "96, 32, 512, F32", "97, 48, 1100, F32", "200, 17, 33, F16", "25, 70, 530, BF16"
+  })
+  void matchesTheDefinition(int m, int n, int k, String dtype) {
+    Random r = new Random(m * 31L + n);
+    float[] a = new float[m * k], w = new float[k * n], bias = new float[n];
+    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+    for (int i = 0; i < bias.length; i++) bias[i] = (float) r.nextGaussian();
+    DType type = DType.valueOf(dtype);
+    ByteBuffer bytes = ByteBuffer.allocate(w.length * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < w.length; i++) {
+      float v = (float) r.nextGaussian();
+      switch (type) {
+        case F32 -> bytes.putFloat(v);
+        case F16 -> bytes.putShort(Float.floatToFloat16(v));
+        case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
+        default -> throw new IllegalArgumentException();
+      }
+    }
+    Safetensors.Tensor t = new Safetensors.Tensor("w", type, new long[] {k, n}, MemorySegment.ofArray(bytes.array()));
+    for (int i = 0; i < w.length; i++) w[i] = t.get(i);
+
+    float[] c = new float[m * n], accumulated = new float[m * n];
+    for (int i = 0; i < accumulated.length; i++) accumulated[i] = (float) r.nextGaussian();
+    float[] start = accumulated.clone();
+    Gemm.multiply(a, m, new Matrix(t), bias, c, false);
+    Gemm.multiply(a, m, new Matrix(t), bias, accumulated, true);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = bias[j];
+        for (int q = 0; q < k; q++) s += (double) a[i * k + q] * w[q * n + j];
+        double tolerance = 1e-5 * Math.sqrt(k) * 4;
+        assertThat((double) c[i * n + j]).as("c[%d][%d]", i, j).isCloseTo(s, org.assertj.core.api.Assertions.within(tolerance));
+        assertThat((double) accumulated[i * n + j]).isCloseTo(start[i * n + j] + s, org.assertj.core.api.Assertions.within(tolerance));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"7", "64", "101"})
+  void aRowsResultDoesNotDependOnTheBatchAroundIt(int m) {
+    // Rows go through the 6-row and the 1-row kernels depending on the batch size: same sums, same order.
+    Random r = new Random(5);
+    int k = 700, n = 48;
+    float[] a = new float[m * k];
+    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+    ByteBuffer bytes = ByteBuffer.allocate(k * n * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < k * n; i++) bytes.putFloat((float) r.nextGaussian());
+    Matrix w = new Matrix(new Safetensors.Tensor("w", DType.F32, new long[] {k, n}, MemorySegment.ofArray(bytes.array())));
+    float[] all = new float[m * n];
+    Gemm.multiply(a, m, w, new float[n], all, false);
+    for (int i = 0; i < m; i++) {
+      float[] one = new float[n];
+      Gemm.multiply(java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, w, new float[n], one, false);
+      assertThat(java.util.Arrays.copyOfRange(all, i * n, (i + 1) * n)).containsExactly(one);
+    }
+  }
+}
