@@ -30,7 +30,8 @@ import java.util.function.LongFunction;
  * run resumed from a checkpoint draws exactly what an uninterrupted run draws.
  */
 final class LayerRecording {
-  private static final int TASK_NEURONS = 32;
+  /** Neurons per parallel task: one AVX2 vector of floats, so that a task's columns are one vector wide. */
+  private static final int TASK_NEURONS = 8;
   private static final int QUANTILES = RecordingOptions.QUANTILES.length;
   private static final int BINS = RecordingOptions.BINS;
 
@@ -94,11 +95,11 @@ final class LayerRecording {
   /** Stores the per-excerpt max of each neuron for calibration slots {@code [firstSlot, firstSlot + excerpts)}. */
   void calibrate(float[] acts, int excerpts, int[] lengths, int firstSlot) {
     Parallel.forEach(tasks(), task -> {
-      int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS);
-      float[] max = new float[j1 - j0];
+      int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
+      float[] max = new float[excerpts * w];
+      scan(acts, excerpts, lengths, j0, j1, max, null);
       for (int k = 0; k < excerpts; k++) {
-        maxima(acts, k, lengths[k], j0, j1, max);
-        for (int j = j0; j < j1; j++) calibration[j * calibrationK + firstSlot + k] = max[j - j0];
+        for (int j = j0; j < j1; j++) calibration[j * calibrationK + firstSlot + k] = max[k * w + j - j0];
       }
     });
   }
@@ -129,14 +130,16 @@ final class LayerRecording {
     for (int k = 0; k < excerpts; k++) batchCount += lengths[k];
     long nb = batchCount, na = count;
     Parallel.forEach(tasks(), task -> {
-      int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS);
-      moments(acts, excerpts, lengths, j0, j1, na, nb);
-      float[] max = new float[j1 - j0];
+      int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
+      float[] max = new float[excerpts * w];
+      double[] sums = new double[5 * w]; // shift, then the shifted power sums 1-4, per neuron
+      for (int j = j0; j < j1; j++) sums[j - j0] = na > 0 ? mean[j] : acts[neurons[j]];
+      scan(acts, excerpts, lengths, j0, j1, max, sums);
+      for (int j = j0; j < j1; j++) merge(j, na, nb, sums, j - j0, w);
       for (int k = 0; k < excerpts; k++) {
-        maxima(acts, k, lengths[k], j0, j1, max);
         int excerpt = first + k;
         for (int j = j0; j < j1; j++) {
-          float v = max[j - j0];
+          float v = max[k * w + j - j0];
           offerTop(j, v, excerpt, acts, k);
           offerRandom(j, excerpt, acts, k);
           offerBin(j, v, excerpt, acts, k);
@@ -150,47 +153,99 @@ final class LayerRecording {
     return (neurons.length + TASK_NEURONS - 1) / TASK_NEURONS;
   }
 
-  private void maxima(float[] acts, int k, int length, int j0, int j1, float[] max) {
-    Arrays.fill(max, Float.NEGATIVE_INFINITY);
-    for (int t = 0; t < length; t++) {
-      int row = (k * tokens + t) * width;
-      for (int j = j0; j < j1; j++) max[j - j0] = Math.max(max[j - j0], acts[row + neurons[j]]);
-    }
-  }
-
-  private void moments(float[] acts, int excerpts, int[] lengths, int j0, int j1, long na, long nb) {
+  /**
+   * One pass over the batch for neurons {@code [j0, j1)}: each excerpt's max into {@code max[k * w + j]},
+   * and, when {@code sums} is given, the power sums of {@code x - shift} (shift in {@code sums[0..w)}).
+   * Summing about a shift near the mean (the running mean) keeps the sums free of cancellation. Eight
+   * neurons that sit side by side in the activations go through the Vector API; others one by one.
+   */
+  private void scan(float[] acts, int excerpts, int[] lengths, int j0, int j1, float[] max, double[] sums) {
     int w = j1 - j0;
-    double[] s1 = new double[w], s2 = new double[w], s3 = new double[w], s4 = new double[w];
-    for (int k = 0; k < excerpts; k++) {
-      for (int t = 0; t < lengths[k]; t++) {
-        int row = (k * tokens + t) * width;
-        for (int j = j0; j < j1; j++) s1[j - j0] += acts[row + neurons[j]];
-      }
+    Arrays.fill(max, Float.NEGATIVE_INFINITY);
+    if (w == F.length() && neurons[j1 - 1] - neurons[j0] == w - 1) {
+      scanVector(acts, excerpts, lengths, neurons[j0], max, sums);
+      return;
     }
-    for (int i = 0; i < w; i++) s1[i] /= nb;
     for (int k = 0; k < excerpts; k++) {
       for (int t = 0; t < lengths[k]; t++) {
         int row = (k * tokens + t) * width;
         for (int j = j0; j < j1; j++) {
-          double d = acts[row + neurons[j]] - s1[j - j0], d2 = d * d;
-          s2[j - j0] += d2;
-          s3[j - j0] += d2 * d;
-          s4[j - j0] += d2 * d2;
+          int i = j - j0;
+          float x = acts[row + neurons[j]];
+          max[k * w + i] = Math.max(max[k * w + i], x);
+          if (sums != null) {
+            double d = x - sums[i], d2 = d * d;
+            sums[w + i] += d;
+            sums[2 * w + i] += d2;
+            sums[3 * w + i] += d2 * d;
+            sums[4 * w + i] += d2 * d2;
+          }
         }
       }
     }
-    for (int j = j0; j < j1; j++) {
-      int i = j - j0;
-      if (!Double.isFinite(s1[i]) || !Double.isFinite(s4[i])) {
-        throw new IllegalStateException("layer " + layer + " neuron " + neurons[j]
-            + " produced a non-finite activation (NaN or infinity): the checkpoint's weights are broken");
+  }
+
+  private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_256;
+  private static final jdk.incubator.vector.VectorSpecies<Double> D = jdk.incubator.vector.DoubleVector.SPECIES_256;
+
+  private void scanVector(float[] acts, int excerpts, int[] lengths, int column, float[] max, double[] sums) {
+    int w = F.length(), h = D.length();
+    boolean moments = sums != null;
+    var shiftLo = moments ? jdk.incubator.vector.DoubleVector.fromArray(D, sums, 0) : null;
+    var shiftHi = moments ? jdk.incubator.vector.DoubleVector.fromArray(D, sums, h) : null;
+    var zero = jdk.incubator.vector.DoubleVector.zero(D);
+    var s1a = zero; var s1b = zero; var s2a = zero; var s2b = zero;
+    var s3a = zero; var s3b = zero; var s4a = zero; var s4b = zero;
+    for (int k = 0; k < excerpts; k++) {
+      var m = jdk.incubator.vector.FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      for (int t = 0; t < lengths[k]; t++) {
+        var x = jdk.incubator.vector.FloatVector.fromArray(F, acts, (k * tokens + t) * width + column);
+        m = m.max(x);
+        if (moments) {
+          var lo = ((jdk.incubator.vector.DoubleVector) x.convertShape(jdk.incubator.vector.VectorOperators.F2D, D, 0)).sub(shiftLo);
+          var hi = ((jdk.incubator.vector.DoubleVector) x.convertShape(jdk.incubator.vector.VectorOperators.F2D, D, 1)).sub(shiftHi);
+          var lo2 = lo.mul(lo);
+          var hi2 = hi.mul(hi);
+          s1a = s1a.add(lo);
+          s1b = s1b.add(hi);
+          s2a = s2a.add(lo2);
+          s2b = s2b.add(hi2);
+          s3a = lo2.fma(lo, s3a);
+          s3b = hi2.fma(hi, s3b);
+          s4a = lo2.fma(lo2, s4a);
+          s4b = hi2.fma(hi2, s4b);
+        }
       }
-      merge(j, na, nb, s1[i], s2[i], s3[i], s4[i]);
+      m.intoArray(max, k * w);
+    }
+    if (moments) {
+      s1a.intoArray(sums, w);
+      s1b.intoArray(sums, w + h);
+      s2a.intoArray(sums, 2 * w);
+      s2b.intoArray(sums, 2 * w + h);
+      s3a.intoArray(sums, 3 * w);
+      s3b.intoArray(sums, 3 * w + h);
+      s4a.intoArray(sums, 4 * w);
+      s4b.intoArray(sums, 4 * w + h);
     }
   }
 
-  /** Pébay (2008): combines the running moments with a batch's (count, mean, central sums). */
-  private void merge(int j, long countA, long countB, double meanB, double m2b, double m3b, double m4b) {
+  /**
+   * Pébay (2008): combines the running moments with a batch's, the batch's central sums being derived from
+   * its shifted power sums ({@code sums[i + w·p]}, p = 1..4, about the shift {@code sums[i]}).
+   */
+  private void merge(int j, long countA, long countB, double[] sums, int i, int w) {
+    double nb = countB;
+    double d = sums[w + i] / nb; // batch mean minus shift
+    double s2 = sums[2 * w + i], s3 = sums[3 * w + i], s4 = sums[4 * w + i];
+    double meanB = sums[i] + d;
+    double m2b = Math.max(0, s2 - nb * d * d);
+    double m3b = s3 - 3 * d * s2 + 2 * nb * d * d * d;
+    double m4b = s4 - 4 * d * s3 + 6 * d * d * s2 - 3 * nb * d * d * d * d;
+    if (!Double.isFinite(meanB) || !Double.isFinite(m4b)) {
+      throw new IllegalStateException("layer " + layer + " neuron " + neurons[j]
+          + " produced a non-finite activation (NaN or infinity): the checkpoint's weights are broken");
+    }
     if (countA == 0) {
       mean[j] = meanB;
       m2[j] = m2b;
@@ -198,7 +253,7 @@ final class LayerRecording {
       m4[j] = m4b;
       return;
     }
-    double na = countA, nb = countB, n = na + nb;
+    double na = countA, n = na + nb;
     double delta = meanB - mean[j], d2 = delta * delta;
     double m2a = m2[j], m3a = m3[j], m4a = m4[j];
     m4[j] = m4a + m4b + d2 * d2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)

@@ -113,9 +113,30 @@ class LayerRecordingTest {
 
   @Test
   void momentsEqualTheTwoPassFormulasOverEveryToken() {
-    LayerRecording r = full(0);
+    checkMoments(full(0), NEURONS);
+  }
+
+  @Test
+  void neuronsSideBySideTakeTheVectorPathToTheSameResults() {
+    // All 40 neurons: five groups of eight adjacent columns, summarised with the Vector API.
+    int[] all = IntStream.range(0, WIDTH).toArray();
+    LayerRecording r = new LayerRecording(3, all, WIDTH, options(0, N));
+    calibrate(r, IntStream.range(0, N).toArray());
+    observe(r, 0, N);
+    checkMoments(r, all);
+    LayerRecording scalar = full(0);
     for (int j = 0; j < NEURONS.length; j++) {
-      int n = NEURONS[j];
+      RecordedNeuron v = r.result(NEURONS[j], N, this::text), s = scalar.result(j, N, this::text);
+      assertThat(v.top()).isEqualTo(s.top());
+      assertThat(v.random()).isEqualTo(s.random());
+      assertThat(v.byQuantile()).isEqualTo(s.byQuantile());
+      assertThat(v.quantileBoundaries()).isEqualTo(s.quantileBoundaries());
+    }
+  }
+
+  private void checkMoments(LayerRecording r, int[] neurons) {
+    for (int j = 0; j < neurons.length; j++) {
+      int n = neurons[j];
       double sum = 0;
       long count = 0;
       for (int e = 0; e < N; e++) for (int t = 0; t < lengths[e]; t++, count++) sum += acts[e][t][n];
