@@ -1,6 +1,7 @@
 package dev.neuronscribe.subject;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -44,7 +45,7 @@ final class Ops {
           FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mean);
           acc = d.fma(d, acc);
         }
-        var = acc.reduceLanes(VectorOperators.ADD);
+        var = lanes(acc);
         for (; i < e; i++) var += (x[o + i] - mean) * (x[o + i] - mean);
         float rstd = (float) (1.0 / Math.sqrt(var / e + eps));
         for (i = 0; i + L <= e; i += L) {
@@ -60,7 +61,7 @@ final class Ops {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
     for (; i + L <= n; i += L) acc = acc.add(FloatVector.fromArray(S, x, o + i));
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = lanes(acc);
     for (; i < n; i++) s += x[o + i];
     return s;
   }
@@ -100,13 +101,23 @@ final class Ops {
     });
   }
 
+  /**
+   * The sum of a vector's lanes, first to last. Not {@code reduceLanes(ADD)}: its order is unspecified and
+   * differs between the JIT's intrinsic and the interpreter, which would make results depend on timing.
+   */
+  private static float lanes(FloatVector v) {
+    float s = 0;
+    for (int i = 0; i < L; i++) s += v.lane(i);
+    return s;
+  }
+
   private static float dot(float[] a, int ao, float[] b, int bo, int n) {
     int i = 0;
     float s = 0;
     if (n >= L) {
       FloatVector acc = FloatVector.zero(S);
       for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = lanes(acc);
     }
     for (; i < n; i++) s += a[ao + i] * b[bo + i];
     return s;
@@ -134,11 +145,49 @@ final class Ops {
     for (; i + L <= to; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
       FloatVector inner = v.mul(v).mul(v).fma(FloatVector.broadcast(S, 0.044715f), v).mul(SQRT_2_OVER_PI);
-      v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, i);
+      v.mul(0.5f).mul(tanh(inner).add(1f)).intoArray(x, i);
     }
     for (; i < to; i++) {
       float v = x[i];
-      x[i] = 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * (v + 0.044715f * v * v * v)));
+      float inner = Math.fma(v * v * v, 0.044715f, v) * SQRT_2_OVER_PI;
+      x[i] = v * 0.5f * (tanh(inner) + 1f);
     }
+  }
+
+  // tanh from elementary IEEE operations only, the same sequence in vector and scalar form. The Vector API's
+  // own TANH is computed by an intrinsic once the JIT compiles the loop but by Math.tanh before that, and
+  // the two differ in the last bit: a recording would then depend on when the JIT kicked in.
+  // tanh(y) = (e - 1) / (e + 1), e = exp(2y) = 2^n · exp(r), |r| <= ln2 / 2, exp(r) by its Taylor series to r^7
+  // (truncation error below 1e-8); |y| is capped at 9, where tanh is 1 to float precision.
+  private static final float TWO_OVER_LN2 = (float) (2 / Math.log(2));
+  private static final float LN2_HI = 0.693145751953125f; // ln 2 split so that n · LN2_HI is exact
+  private static final float LN2_LO = 1.42860682030941723212e-6f;
+  private static final float[] EXP_TAYLOR = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 1f / 2, 1f, 1f};
+
+  static FloatVector tanh(FloatVector u) {
+    FloatVector y = u.abs().min(9f);
+    IntVector n = (IntVector) y.mul(TWO_OVER_LN2).add(0.5f).convert(VectorOperators.F2I, 0); // y >= 0: truncation rounds
+    FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+    FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), y.add(y));
+    r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(S, EXP_TAYLOR[0]);
+    for (int k = 1; k < EXP_TAYLOR.length; k++) p = p.fma(r, FloatVector.broadcast(S, EXP_TAYLOR[k]));
+    FloatVector scale = (FloatVector) n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector e = p.mul(scale);
+    FloatVector t = e.sub(1f).div(e.add(1f));
+    return t.blend(t.neg(), u.lt(0f));
+  }
+
+  static float tanh(float u) {
+    float y = Math.min(Math.abs(u), 9f);
+    int n = (int) (y * TWO_OVER_LN2 + 0.5f);
+    float nf = n;
+    float r = Math.fma(nf, -LN2_HI, y + y);
+    r = Math.fma(nf, -LN2_LO, r);
+    float p = EXP_TAYLOR[0];
+    for (int k = 1; k < EXP_TAYLOR.length; k++) p = Math.fma(p, r, EXP_TAYLOR[k]);
+    float e = p * Float.intBitsToFloat((n + 127) << 23);
+    float t = (e - 1f) / (e + 1f);
+    return u < 0f ? -t : t;
   }
 }

@@ -251,13 +251,12 @@ public final class Recorder {
       }
       for (int i = 0; i < tasks; i++) {
         try {
-          done.take().get();
+          if (done.take().get() || !stopRequested.get()) progress.advance(1);
         } catch (java.util.concurrent.ExecutionException e) {
           stopRequested.set(true);
           if (e.getCause() instanceof RuntimeException re) throw re;
           throw new IllegalStateException("writing a neuron failed: " + e.getCause(), e.getCause());
         }
-        progress.advance(1);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
