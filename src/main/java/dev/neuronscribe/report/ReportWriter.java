@@ -100,7 +100,11 @@ public final class ReportWriter {
             tableNo++;
             s.append("<figure class=\"table\"><table>\n<caption><span class=\"num\">Table ").append(tableNo).append(".</span> ")
                 .append(inline(t.caption())).append("</caption>\n<thead><tr>");
-            for (String c : t.columns()) s.append("<th>").append(esc(c)).append("</th>");
+            for (int c = 0; c < t.columns().size(); c++) {
+              int col = c;
+              boolean num = c > 0 && !t.rows().isEmpty() && t.rows().stream().allMatch(row -> NUMERIC.matcher(row.get(col)).matches());
+              s.append(num ? "<th class=\"n\">" : "<th>").append(esc(t.columns().get(c))).append("</th>");
+            }
             s.append("</tr></thead>\n<tbody>\n");
             for (List<String> row : t.rows()) {
               s.append("<tr>");
@@ -162,6 +166,7 @@ public final class ReportWriter {
       caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 8px; }
       th, td { padding: 6px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; }
       th { background: #f9fafb; font-weight: 600; border-bottom: 2px solid #d1d5db; white-space: nowrap; }
+      th.n { text-align: right; }
       td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
       tbody tr:hover { background: #f9fafb; }
       figcaption { color: #4b5563; font-size: 13px; margin-top: 8px; max-width: 90ch; }

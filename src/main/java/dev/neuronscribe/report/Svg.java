@@ -150,7 +150,7 @@ final class Svg {
   static String distribution(Report.Distribution c) {
     int rowH = 56;
     int w = 720, h = 56 + rowH * Math.max(1, c.series().size());
-    double left = 150, right = w - 24, top = 16, bottom = h - 40;
+    double left = 210, right = w - 24, top = 16, bottom = h - 40;
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     for (Report.Distribution.Series ser : c.series()) {
       for (double v : ser.values()) {
@@ -263,6 +263,7 @@ final class Svg {
     }
     text(s, (left + right) / 2, h - 8, "middle", "fill=\"#374151\"", "layer");
     int k = c.lines().size();
+    double legendX = left + 8;
     double dodge = Math.min(4, (right - left - 2 * pad) / (span + 1) / (k + 1));
     for (int i = 0; i < k; i++) {
       Report.LayerChart.Line l = c.lines().get(i);
@@ -279,13 +280,15 @@ final class Svg {
         if (!Double.isFinite(p.value())) continue;
         double x = left + pad + (p.layer() - minL) / span * (right - left - 2 * pad) + off;
         if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
-          line(s, x, y.scale(p.low(), bottom, top), x, y.scale(p.high(), bottom, top), col, 1);
+          s.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(f(y.scale(p.low(), bottom, top))).append("\" x2=\"").append(f(x))
+              .append("\" y2=\"").append(f(y.scale(p.high(), bottom, top))).append("\" stroke=\"").append(col).append("\" stroke-opacity=\"0.55\"/>");
         }
         s.append("<circle cx=\"").append(f(x)).append("\" cy=\"").append(f(y.scale(p.value(), bottom, top))).append("\" r=\"2.6\" fill=\"")
             .append(col).append("\"><title>").append(esc(l.name() + ", layer " + p.layer() + ": " + Numbers.fixed(p.value(), 3) + " (n=" + p.n() + ")"))
             .append("</title></circle>");
       }
-      double lx = left + 8 + i * 130;
+      double lx = legendX;
+      legendX += 34 + 7 * l.name().length();
       s.append("<rect x=\"").append(f(lx)).append("\" y=\"12\" width=\"14\" height=\"10\" fill=\"").append(col).append("\"/>");
       text(s, lx + 20, 21, "start", "fill=\"#111827\"", l.name());
     }
