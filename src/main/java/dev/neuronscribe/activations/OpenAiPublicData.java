@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -110,7 +109,6 @@ public final class OpenAiPublicData {
 
   /** Fetches every wanted file of every neuron; returns one outcome per file, in request order. */
   public List<Outcome> fetch(List<NeuronId> ids, Set<Kind> kinds, Listener listener) throws InterruptedException {
-    List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     Semaphore slots = new Semaphore(settings.jobs());
     List<Future<Outcome>> futures = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -137,12 +135,11 @@ public final class OpenAiPublicData {
           throw new IllegalStateException("a download failed unexpectedly: " + e.getCause(), e.getCause());
         }
       }
-      outcomes.addAll(ordered);
+      return List.copyOf(ordered);
     } catch (InterruptedException e) {
       futures.forEach(f -> f.cancel(true));
       throw e;
     }
-    return List.copyOf(outcomes);
   }
 
   Outcome fetchOne(NeuronId id, Kind kind) throws InterruptedException {

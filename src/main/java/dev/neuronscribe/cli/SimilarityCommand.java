@@ -184,6 +184,12 @@ public final class SimilarityCommand implements Callable<Integer> {
         sections.add(EvaluationSections.formatComparison("Puzzles: closer to the ground truth than to the false explanations", disc, List.of(
             "For each run and each false explanation of its puzzle: is the generated explanation more similar to the ground truth than to the false one? "
                 + "The score is the share of false explanations so beaten, averaged over runs.")));
+        java.util.Map<String, FormatComparison> evaluations = new java.util.LinkedHashMap<>();
+        evaluations.put("Similarity to ground truth", sim);
+        evaluations.put("Closer to truth than to false", disc);
+        dev.neuronscribe.evaluate.RankSummary ranks = dev.neuronscribe.evaluate.RankSummary.of(evaluations);
+        result.set("ranks", ResultsJson.ranks(ranks));
+        sections.add(new Report.Section("Ranks across the two puzzle evaluations", List.of(EvaluationSections.rankSummary(ranks))));
         sections.add(new Report.Section("Per puzzle", List.of(EvaluationSections.puzzleDetail(r))));
         if (scoresOut != null) writeScores(r.similarity());
       }
@@ -270,7 +276,8 @@ public final class SimilarityCommand implements Callable<Integer> {
 
   static void printComparison(PrintWriter out, String title, FormatComparison c) {
     out.println();
-    out.println(title + " — " + c.table().metric() + ", per " + c.table().itemKind());
+    out.println(title);
+    out.println("  " + c.table().metric() + "; one value per " + c.table().itemKind() + ", " + c.table().rows().size() + " " + c.table().itemKind() + "s");
     out.printf(Locale.ROOT, "  %-18s %5s  %-17s %6s %5s%n", "format", "n", "mean ± SEM", "sd", "rank");
     for (FormatComparison.ConditionSummary s : c.summaries()) {
       out.printf(Locale.ROOT, "  %-18s %5d  %6.3f ± %-8.3f %6.3f %5s%n", s.condition(), s.summary().n(), s.summary().mean(), s.summary().sem(),

@@ -7,11 +7,9 @@ import dev.neuronscribe.evaluate.RankSummary;
 import dev.neuronscribe.evaluate.ScoreTable;
 import dev.neuronscribe.evaluate.Summary;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -133,7 +131,6 @@ public final class EvaluationSections {
    */
   public static Report.Table costs(List<StepCost> ledger, String itemKind) {
     Map<List<String>, Map<String, double[]>> byStepModel = new LinkedHashMap<>();
-    boolean[] priced = {true};
     for (StepCost c : ledger) {
       double[] acc = byStepModel.computeIfAbsent(List.of(c.step(), c.model()), k -> new TreeMap<>()).computeIfAbsent(c.item(), k -> new double[5]);
       acc[0] += c.promptTokens();
@@ -146,7 +143,6 @@ public final class EvaluationSections {
     for (var e : byStepModel.entrySet()) {
       List<double[]> items = new ArrayList<>(e.getValue().values());
       boolean unpriced = items.stream().anyMatch(a -> a[4] == 1);
-      if (unpriced) priced[0] = false;
       rows.add(List.of(e.getKey().get(0), e.getKey().get(1), Integer.toString(items.size()),
           per1000(items, 0, 0), per1000(items, 1, 0), unpriced ? "—" : "$" + per1000(items, 2, 2), per1000Minutes(items)));
     }
@@ -190,7 +186,7 @@ public final class EvaluationSections {
     int minRuns = runsPerPuzzle.values().stream().mapToInt(Integer::intValue).min().orElse(0);
     int maxRuns = runsPerPuzzle.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     return new Report.Table("Per puzzle: similarity to the ground truth (share of false explanations beaten)", columns, rows,
-        sim.rows().size() + " puzzles, " + (minRuns == maxRuns ? minRuns : minRuns + "–" + maxRuns) + " runs per puzzle and format",
+        sim.rows().size() + " puzzles; runs per puzzle and format: " + (minRuns == maxRuns ? minRuns : minRuns + "–" + maxRuns),
         "none per cell (a mean of few runs); see the format comparison for SEM over puzzles",
         "cosine similarity of each run's explanation to the ground truth, averaged over runs; in brackets, the share of the puzzle's false "
             + "explanations to which the run's explanation is less similar than to the ground truth, averaged over runs");
@@ -200,13 +196,5 @@ public final class EvaluationSections {
   static String shortMetric(String metric) {
     int cut = metric.indexOf(" to ");
     return cut > 0 ? metric.substring(0, cut) : metric.replaceAll(" \\(.*\\)$", "");
-  }
-
-  static double[] finite(double[] v) {
-    return Arrays.stream(v).filter(Double::isFinite).toArray();
-  }
-
-  static OptionalDouble mean(double[] v) {
-    return Arrays.stream(v).filter(Double::isFinite).average();
   }
 }
