@@ -300,14 +300,19 @@ public final class SimilarityCommand implements Callable<Integer> {
     return p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
   }
 
+  /** Per-item scores: neurons as layer,neuron; puzzles by name; empty cells for missing scores. */
   private void writeScores(ScoreTable t) {
-    StringBuilder s = new StringBuilder();
-    s.append(t.itemKind()).append(t.rows().stream().anyMatch(r -> r.layer().isPresent()) ? ",layer" : "");
+    boolean neurons = t.itemKind().equals("neuron");
+    StringBuilder s = new StringBuilder(neurons ? "layer,neuron" : t.itemKind());
     for (String f : t.conditions()) s.append(',').append(f.contains(",") ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
     s.append('\n');
     for (ScoreTable.Row r : t.rows()) {
-      s.append(r.item());
-      r.layer().ifPresent(l -> s.append(',').append(l));
+      if (neurons) {
+        dev.neuronscribe.activations.NeuronId id = dev.neuronscribe.activations.NeuronId.parse(r.item());
+        s.append(id.layer()).append(',').append(id.neuron());
+      } else {
+        s.append(r.item().contains(",") ? "\"" + r.item().replace("\"", "\"\"") + "\"" : r.item());
+      }
       for (double v : r.values()) s.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
       s.append('\n');
     }

@@ -51,7 +51,8 @@ class EvaluateCommandsTest {
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out()).contains("mean ± SEM").contains("Original").contains("Summary").contains("Original − Summary");
     assertThat(text.err()).contains("3 of 3 explanation rows joined").contains("0 from the cache, 9 computed");
-    assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(4).first().isEqualTo("neuron,layer,Original,Summary");
+    assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(4).first().isEqualTo("layer,neuron,Original,Summary");
+    assertThat(Files.readAllLines(dir.resolve("s.csv")).get(3)).startsWith("1,3,");
     assertThat(dir.resolve("rep/similarity.html")).exists();
     assertThat(dir.resolve("rep/similarity.md")).exists();
 
