@@ -141,6 +141,33 @@ class PromptPackTest {
         .hasSize(2);
   }
 
+  @Test
+  void packsShippedInDocsLoadAndRender() throws Exception {
+    List<Path> packs;
+    try (var files = Files.list(Path.of("docs", "packs"))) {
+      packs = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(packs).isNotEmpty();
+    List<ActivationRecord> target = List.of(new ActivationRecord(List.of(" a", " b"), new double[] {2, -0.1}));
+    for (Path file : packs) {
+      PromptPack pack = PromptPack.load(file);
+      assertThat(pack.toJson()).as("%s is stored as `pack export` writes it", file).isEqualTo(Files.readString(file));
+      for (PromptFormat f : PromptFormat.values()) {
+        assertThat(ExplanationPrompts.render(f, pack, target, 1.0)).hasSize(2 * pack.fewShot().size() + 2);
+      }
+    }
+    PromptPack zeroShot = PromptPack.load(Path.of("docs", "packs", "zero-shot.json"));
+    assertThat(zeroShot.fewShot()).isEmpty();
+    assertThat(zeroShot.systems()).isEqualTo(PromptPack.builtIn().systems());
+  }
+
+  @Test
+  void builtInResourceIsStoredAsExportWritesIt() throws Exception {
+    try (var in = PromptPack.class.getResourceAsStream("builtin-pack.json")) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(PromptPack.builtIn().toJson());
+    }
+  }
+
   // --- bad packs: the message names the file and the field ---
 
   @Test
