@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
     name = "pack",
     mixinStandardHelpOptions = true,
     description = {
-      "Prompt packs: the wording of the explainer prompts (one instruction per format, the explanation stem,"
-          + " the zeros-filtered header) and their few-shot examples, kept in a JSON file. See docs/prompt-packs.md."
+      "Prompt packs: the wording and few-shot examples of the explainer prompts.",
+      "A pack is a JSON file with one instruction per format, the explanation stem, the zeros-filtered header,"
+          + " the few-shot examples and their cutoff (see docs/prompt-packs.md)."
     },
     subcommands = {PackCommand.Export.class})
 final class PackCommand implements Runnable {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     name = "prompt",
     mixinStandardHelpOptions = true,
     description = {
-      "Renders the explainer prompt for a neuron, or for a neuron puzzle, in one of the five formats.",
+      "Renders the explainer prompt for a neuron or a neuron puzzle in one of the five formats.",
       "A neuron's prompt shows its explain split (top excerpts 0, 4, 8, 12, 16); tokens above the 90th percentile"
           + " of the per-excerpt maximum (quantile_boundaries[2]) count as highly activating. A puzzle's prompt shows"
           + " all its sentences with cutoff 1."

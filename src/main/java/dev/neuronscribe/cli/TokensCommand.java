@@ -34,15 +34,16 @@ import picocli.CommandLine.Option;
     name = "tokens",
     mixinStandardHelpOptions = true,
     description = {
-      "Counts the explainer's prompt tokens per format for the given neurons, as the chat API bills them"
-          + " (sum over messages of 3 + tokens of the content, plus 3), and how much cheaper each format is than"
-          + " Original: the prompt half of the paper's Table 1. The paper's Table 1 adds the completion's tokens.",
+      "Counts the explainer's prompt tokens per format for the given neurons (the paper's Table 1).",
+      "Tokens are counted as the chat API bills them (sum over messages of 3 + tokens of the content, plus 3);"
+          + " the table shows the mean per format and how much cheaper each format is than Original."
+          + " The paper's Table 1 adds the completion's tokens.",
     },
     footer = {
       "",
       "Examples:",
       "  scribe tokens --record neurons/1/1.json",
-      "  scribe tokens --record neurons/ --encoding o200k_base --json   # every neuron in a record directory"
+      "  scribe tokens --record neurons/ --json     # all neurons of a record directory"
     })
 final class TokensCommand implements Callable<Integer> {
   /** Below this many neurons the count is over before a progress bar would be read. */

@@ -280,13 +280,11 @@ final class PackJson {
   static JsonNode merge(JsonNode read, JsonNode ours) {
     if (ours.isObject() && read.isObject()) {
       ObjectNode out = NODES.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = ours.fields(); it.hasNext(); ) {
-        var e = it.next();
+      for (Map.Entry<String, JsonNode> e : ours.properties()) {
         JsonNode theirs = read.get(e.getKey());
         out.set(e.getKey(), theirs == null ? e.getValue() : merge(theirs, e.getValue()));
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = read.fields(); it.hasNext(); ) {
-        var e = it.next();
+      for (Map.Entry<String, JsonNode> e : read.properties()) {
         if (!out.has(e.getKey())) out.set(e.getKey(), e.getValue());
       }
       return out;

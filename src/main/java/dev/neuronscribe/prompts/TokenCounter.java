@@ -30,12 +30,37 @@ public final class TokenCounter {
     if (!ENCODINGS.contains(encodingName)) {
       throw new IllegalArgumentException("unknown token encoding '" + encodingName + "'; choose one of: " + String.join(", ", ENCODINGS));
     }
-    EncodingType type = EncodingType.fromName(encodingName).orElseThrow();
-    return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(type));
+    return new TokenCounter(switch (encodingName) {
+      case "cl100k_base" -> Loaded.Cl100k.ENCODING;
+      case "o200k_base" -> Loaded.O200k.ENCODING;
+      default -> Loaded.R50k.ENCODING;
+    });
   }
 
   public static TokenCounter cl100k() {
     return of(DEFAULT_ENCODING);
+  }
+
+  /**
+   * Each encoding's merge table takes about a second to load, so it is loaded once per process, on first
+   * use; jtokkit's encodings are immutable and safe to share between threads.
+   */
+  private static final class Loaded {
+    private static Encoding load(EncodingType type) {
+      return Encodings.newLazyEncodingRegistry().getEncoding(type);
+    }
+
+    static final class Cl100k {
+      static final Encoding ENCODING = load(EncodingType.CL100K_BASE);
+    }
+
+    static final class O200k {
+      static final Encoding ENCODING = load(EncodingType.O200K_BASE);
+    }
+
+    static final class R50k {
+      static final Encoding ENCODING = load(EncodingType.R50K_BASE);
+    }
   }
 
   public String encodingName() {
