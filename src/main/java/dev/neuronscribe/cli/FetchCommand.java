@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     name = "fetch",
     mixinStandardHelpOptions = true,
     description = {
-      "Downloads OpenAI's public GPT-2 XL data for the chosen neurons: collated-activations/{layer}/{neuron}.json (NeuronRecords)",
+      "Downloads OpenAI's public GPT-2 XL neuron data into a local cache.",
+      "",
+      "For each neuron: collated-activations/{layer}/{neuron}.json (NeuronRecords)",
       "and explanations/{layer}/{neuron}.jsonl, into CACHE with the same layout. Files already in the cache are kept (resume).",
       "Exits 1 when any file could not be had, after listing each one and why."
     },

@@ -38,8 +38,10 @@ import picocli.CommandLine.Spec;
     name = "similarity",
     mixinStandardHelpOptions = true,
     description = {
-      "Scores explanations by the cosine similarity of their embeddings to reference explanations (the paper's AdaCS),",
-      "then prints the mean ± SEM per format and paired comparisons between formats.",
+      "Embedding similarity of explanations to references (the paper's AdaCS), with statistics per format.",
+      "",
+      "Scores each explanation by the cosine similarity of its embedding to the reference explanation's, then prints",
+      "the mean ± SEM per format and paired comparisons between formats.",
       "",
       "Neurons:  --explanations FILE --references FILE   (Layer,Neuron,<formats> against layer,neuron,[score,]explanation)",
       "Puzzles:  --puzzle-results FILE [--puzzles FILE]    (Puzzle id,GT Explanation,<formats>; a puzzle on several rows has several runs)"

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
     name = "subset",
     mixinStandardHelpOptions = true,
     description = {
-      "Chooses neurons from an index (CSV: layer,neuron[,score][,explanation]; or JSON lines with the same fields), reproducibly.",
+      "Chooses a reproducible subset of neurons from an index.",
+      "",
+      "The index is CSV (layer,neuron[,score][,explanation]) or JSON lines with the same fields.",
       "Kinds: random-per-layer (n per layer), random-interpretable (n per layer with score > --threshold),",
       "top-per-layer (n best per layer), top-k (n best overall). The output is an index too (CSV or .jsonl)."
     },
