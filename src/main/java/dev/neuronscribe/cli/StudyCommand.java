@@ -155,7 +155,7 @@ final class StudyCommand implements Runnable {
     Database database;
 
     @Option(names = "--study", paramLabel = "ID", description = "Only this study (default: all studies, grouped by explainer model).")
-    OptionalLong study;
+    Optional<Long> studyOption;
 
     @Option(names = "--answers", description = "Every rating (rater, neuron, format, rating, chosen best) instead of Table 5; needs --study.")
     boolean answers;
@@ -165,6 +165,7 @@ final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      OptionalLong study = studyOption.map(OptionalLong::of).orElse(OptionalLong.empty());
       Path file = database.file();
       if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " does not exist: no study has been created there yet");
       String csv;
