@@ -66,7 +66,7 @@ final class Csv {
     return "\"" + v.replace("\"", "\"\"") + "\"";
   }
 
-  private static boolean isNumber(String s) {
+  static boolean isNumber(String s) {
     try {
       Double.parseDouble(s);
       return true;

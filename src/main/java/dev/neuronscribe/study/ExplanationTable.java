@@ -97,19 +97,10 @@ public record ExplanationTable(String source, List<String> textColumns, List<Str
     List<String> numberColumns = new ArrayList<>();
     for (int c : methodCols) {
       String name = header.get(c).strip();
-      boolean numeric = rows.stream().map(row -> row.cells().get(name)).filter(s -> !s.isEmpty()).allMatch(ExplanationTable::isNumber)
+      boolean numeric = rows.stream().map(row -> row.cells().get(name)).filter(s -> !s.isEmpty()).allMatch(Csv::isNumber)
           && rows.stream().anyMatch(row -> !row.cells().get(name).isEmpty());
       (numeric ? numberColumns : textColumns).add(name);
     }
     return new ExplanationTable(source, textColumns, numberColumns, rows);
-  }
-
-  static boolean isNumber(String s) {
-    try {
-      Double.parseDouble(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 }

@@ -34,10 +34,6 @@ final class KnownExplanations {
     this.sources = List.copyOf(sources);
   }
 
-  static KnownExplanations empty() {
-    return new KnownExplanations(Map.of(), List.of());
-  }
-
   /** Reads the given files, and the {@code *.jsonl} / {@code *.csv} files directly inside given directories. */
   static KnownExplanations load(List<Path> paths) {
     List<Path> files = new ArrayList<>();
