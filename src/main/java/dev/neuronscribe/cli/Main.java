@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "NeuronScribe 0.1.0",
     description = "Explains what the neurons of a language model do, in plain words, and measures how good the explanations are.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ExplainCommand.class, SimulateCommand.class, ScoreCommand.class, PipelineCommand.class,
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
