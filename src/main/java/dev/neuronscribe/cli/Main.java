@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "NeuronScribe 0.1.0",
     description = "Explains what the neurons of a language model do, in plain words, and measures how good the explanations are.",
     subcommands = {
-      CommandLine.HelpCommand.class,
+      CommandLine.HelpCommand.class, PromptCommand.class, PackCommand.class, TokensCommand.class,
       ExplainCommand.class, SimulateCommand.class, ScoreCommand.class, PipelineCommand.class,
     })
 public final class Main implements Runnable {
