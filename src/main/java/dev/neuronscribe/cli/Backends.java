@@ -92,6 +92,8 @@ final class Backends implements AutoCloseable {
     LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm, o.tpm).withConcurrency(o.concurrency)
         .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds * 1000)))
         .withRetries(o.attempts, LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
+    // Explainer and simulator on the same endpoint share one client: one rate limit, one concurrency bound.
+    for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
     OpenAiCompatibleClient c = new OpenAiCompatibleClient(e, settings, cache, meter);
     clients.add(c);
     return c;

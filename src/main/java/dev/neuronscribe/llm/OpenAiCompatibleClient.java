@@ -86,6 +86,10 @@ public final class OpenAiCompatibleClient implements LlmClient {
     return endpoint.model();
   }
 
+  public LlmEndpoint endpoint() {
+    return endpoint;
+  }
+
   /** Retries so far, by the fault that caused them. */
   public Map<LlmException.Kind, Long> retries() {
     Map<LlmException.Kind, Long> out = new LinkedHashMap<>();
