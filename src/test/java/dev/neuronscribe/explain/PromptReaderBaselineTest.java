@@ -104,6 +104,18 @@ class PromptReaderBaselineTest {
   }
 
   @Test
+  void onARealGpt2XlNeuronTheFormatsThatShowDifferentThingsDisagree() {
+    NeuronRecord r = dev.neuronscribe.activations.NeuronRecordJson.read(dev.neuronscribe.testing.SharedData.require("reference/gpt2xl-neuron-1-1.json"));
+    PromptReaderBaseline reader = new PromptReaderBaseline(PACK);
+    Map<PromptFormat, String> e = new EnumMap<>(PromptFormat.class);
+    for (PromptFormat f : PromptFormat.values()) e.put(f, text(reader, f, r));
+    // Values (Original, AVHS) against marks above the 90th-percentile cutoff; words (Highlight) against listed tokens (Summary).
+    assertThat(e.get(PromptFormat.ORIGINAL)).isEqualTo(e.get(PromptFormat.AVHS)).contains("\"transfer\"");
+    assertThat(e.get(PromptFormat.HIGHLIGHT)).isEqualTo(e.get(PromptFormat.HIGHLIGHT_SUMMARY));
+    assertThat(java.util.Set.copyOf(e.values())).hasSize(3);
+  }
+
+  @Test
   void namesThePlantedTokensInEveryFormat() {
     PromptReaderBaseline reader = new PromptReaderBaseline(PACK);
     for (long seed = 1; seed <= 5; seed++) {
