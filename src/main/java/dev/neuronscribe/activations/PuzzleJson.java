@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,7 @@ public final class PuzzleJson {
     }
     if (root.isEmpty()) throw new InvalidDataException(source, "holds no puzzles");
     List<Puzzle> out = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       String path = e.getKey();
       JsonNode p = e.getValue();
       if (!p.isObject()) throw f.error(path, "must be a puzzle object, found " + JsonFields.describe(p));

@@ -9,7 +9,24 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "NeuronScribe 0.1.0",
     description = "Explains what the neurons of a language model do, in plain words, and measures how good the explanations are.",
-    subcommands = {CommandLine.HelpCommand.class, RecordCommand.class, PlantCommand.class, BenchCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      PlantCommand.class,
+      RecordCommand.class,
+      PromptCommand.class,
+      PackCommand.class,
+      TokensCommand.class,
+      ExplainCommand.class,
+      SimulateCommand.class,
+      ScoreCommand.class,
+      PipelineCommand.class,
+      SimilarityCommand.class,
+      SubsetCommand.class,
+      FetchCommand.class,
+      ServeCommand.class,
+      StudyCommand.class,
+      BenchCommand.class,
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

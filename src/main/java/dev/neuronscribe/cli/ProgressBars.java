@@ -1,53 +1,22 @@
 package dev.neuronscribe.cli;
 
-import dev.neuronscribe.subject.RecordingProgress;
-import java.io.PrintStream;
-import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A recording's progress as a bar on stderr, with the rate and the time left. */
-final class ProgressBars implements RecordingProgress {
-  private final PrintStream err;
-  private ProgressBar bar;
+/** Progress bars on stderr, with rate and ETA, so that stdout stays clean for results and JSON. */
+final class ProgressBars {
+  private ProgressBars() {}
 
-  ProgressBars(PrintStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void start(String phase, long total, long done, String unit) {
-    end();
-    ProgressBarBuilder b = new ProgressBarBuilder()
-        .setTaskName(phase)
-        .setInitialMax(total)
+  static ProgressBar start(String task, long max, String unit) {
+    return ProgressBar.builder()
+        .setTaskName(task)
+        .setInitialMax(max)
         .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(err))
-        .setUpdateIntervalMillis(500)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setUpdateIntervalMillis(250)
+        .setUnit(" " + unit, 1)
         .showSpeed()
-        .setUnit(" " + unit, 1);
-    if (unit.equals("B")) b.setUnit(" KB", 1 << 10);
-    if (done > 0) b.startsFrom(done, Duration.ZERO);
-    bar = b.build();
-  }
-
-  @Override
-  public void advance(long units) {
-    if (bar != null) bar.stepBy(units);
-  }
-
-  @Override
-  public void end() {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
-  }
-
-  @Override
-  public void note(String message) {
-    err.println(message);
+        .build();
   }
 }

@@ -104,7 +104,7 @@ final class RecordCommand implements Callable<Integer> {
       Recorder.Result result;
       try {
         result = recorder.record(source, new Recorder.Selection(layerList, neuronList), work,
-            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new ProgressBars(System.err));
+            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

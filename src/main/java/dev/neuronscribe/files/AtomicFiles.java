@@ -8,6 +8,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files so that a reader (or a rerun after a crash) sees either the old content or the whole
@@ -27,12 +31,21 @@ public final class AtomicFiles {
     write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
   }
 
+  private static void setUsualPermissions(Path tmp, Path target) throws IOException {
+    if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) return;
+    Set<PosixFilePermission> perms =
+        Files.exists(target) ? Files.getPosixFilePermissions(target) : PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(tmp, perms);
+  }
+
   public static void write(Path target, Writer writer) {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = null;
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      // createTempFile makes the file private (0600); an output file should look like any other file.
+      setUsualPermissions(tmp, target);
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }

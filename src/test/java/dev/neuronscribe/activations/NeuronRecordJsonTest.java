@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronscribe.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,20 +48,13 @@ class NeuronRecordJsonTest {
       for (int i = 0; i < expected.size(); i++) assertSameValues(expected.get(i), actual.get(i), path + "[" + i + "]");
     } else if (expected.isObject()) {
       assertThat(actual.isObject()).as(path).isTrue();
-      assertThat(List.copyOf(iterable(actual.fieldNames()))).as(path).isEqualTo(List.copyOf(iterable(expected.fieldNames())));
-      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
-        var e = it.next();
+      assertThat(actual.properties().stream().map(Map.Entry::getKey).toList()).as(path).isEqualTo(expected.properties().stream().map(Map.Entry::getKey).toList());
+      for (Map.Entry<String, JsonNode> e : expected.properties()) {
         assertSameValues(e.getValue(), actual.get(e.getKey()), path + "." + e.getKey());
       }
     } else {
       assertThat(actual).as(path).isEqualTo(expected);
     }
-  }
-
-  private static List<String> iterable(Iterator<String> it) {
-    List<String> out = new java.util.ArrayList<>();
-    it.forEachRemaining(out::add);
-    return out;
   }
 
   @Test

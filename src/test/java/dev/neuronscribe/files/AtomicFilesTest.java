@@ -16,6 +16,7 @@ class AtomicFilesTest {
     AtomicFiles.writeString(f, "first");
     AtomicFiles.writeString(f, "second");
     assertThat(f).hasContent("second");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
     try (var s = Files.list(f.getParent())) {
       assertThat(s.toList()).containsExactly(f);
     }

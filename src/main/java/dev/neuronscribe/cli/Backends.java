@@ -1,0 +1,138 @@
+package dev.neuronscribe.cli;
+
+import dev.neuronscribe.explain.BaselineExplainer;
+import dev.neuronscribe.explain.Explainer;
+import dev.neuronscribe.explain.LlmExplainer;
+import dev.neuronscribe.explain.PromptReaderBaseline;
+import dev.neuronscribe.llm.CostLedger;
+import dev.neuronscribe.llm.CostMeter;
+import dev.neuronscribe.llm.LlmClient;
+import dev.neuronscribe.llm.LlmEndpoint;
+import dev.neuronscribe.llm.LlmSettings;
+import dev.neuronscribe.llm.MiniLmEmbeddings;
+import dev.neuronscribe.llm.OpenAiCompatibleClient;
+import dev.neuronscribe.llm.Preset;
+import dev.neuronscribe.llm.PriceTable;
+import dev.neuronscribe.llm.ResponseCache;
+import dev.neuronscribe.prompts.PromptPack;
+import dev.neuronscribe.prompts.SimulatorWording;
+import dev.neuronscribe.simulate.AllAtOnceSimulator;
+import dev.neuronscribe.simulate.BaselineMiniLmSimulator;
+import dev.neuronscribe.simulate.ChatLogprobSimulator;
+import dev.neuronscribe.simulate.LogprobFreeSimulator;
+import dev.neuronscribe.simulate.Simulator;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** Builds the explainer and simulator a command asked for, with the shared cache, ledger and cost meter. */
+final class Backends implements AutoCloseable {
+  static final String BASELINE = "baseline";
+
+  /** A parsed {@code --llm} value: baseline, or a preset with a model. */
+  record Spec(Optional<Preset> preset, String model) {
+    static Spec parse(String text) {
+      // "baseline" is the prompt reader; the format-blind activation reader stays selectable by its name.
+      for (String b : List.of(BASELINE, PromptReaderBaseline.NAME, BaselineExplainer.NAME)) {
+        if (text.equalsIgnoreCase(b)) return new Spec(Optional.empty(), b.equals(BASELINE) ? PromptReaderBaseline.NAME : b);
+      }
+      int colon = text.indexOf(':');
+      if (colon <= 0 || colon == text.length() - 1) {
+        throw new IllegalArgumentException("--llm takes 'baseline' (= " + PromptReaderBaseline.NAME + "), " + BaselineExplainer.NAME + " or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
+      }
+      Preset p = Preset.byId(text.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
+          "unknown backend preset '" + text.substring(0, colon) + "'; use one of " + Preset.ids() + ", or baseline"));
+      return new Spec(Optional.of(p), text.substring(colon + 1));
+    }
+
+    boolean baseline() {
+      return preset.isEmpty();
+    }
+  }
+
+  private final LlmOptions o;
+  final CostMeter meter;
+  final PriceTable prices;
+  private final Optional<ResponseCache> cache;
+  private final Optional<CostLedger> ledger;
+  final List<OpenAiCompatibleClient> clients = new ArrayList<>();
+  final Spec explainerSpec;
+  final Spec simulatorSpec;
+  final String simulatorMethod;
+
+  Backends(LlmOptions o) {
+    this.o = o;
+    this.explainerSpec = Spec.parse(o.llm);
+    this.simulatorSpec = Spec.parse(o.simulatorLlm.orElse(o.llm));
+    this.simulatorMethod = o.simulator.orElseGet(() -> defaultMethod(simulatorSpec));
+    if (!List.of("all-at-once", "chat-logprobs", "logprob-free", BASELINE).contains(simulatorMethod)) {
+      throw new IllegalArgumentException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
+    }
+    if (!simulatorMethod.equals(BASELINE) && simulatorSpec.baseline()) {
+      throw new IllegalArgumentException("--simulator " + simulatorMethod + " needs a model: give --simulator-llm PRESET:MODEL");
+    }
+    this.prices = o.prices.map(PriceTable::load).orElseGet(PriceTable::builtIn);
+    boolean anyLlm = !explainerSpec.baseline() || !simulatorMethod.equals(BASELINE);
+    this.cache = anyLlm && !o.noCache ? Optional.of(ResponseCache.open(o.cache.orElse(LlmOptions.home().resolve("llm-cache.sqlite")))) : Optional.empty();
+    this.ledger = anyLlm && !o.dryRun ? Optional.of(CostLedger.open(o.ledger.orElse(LlmOptions.home().resolve("llm-ledger.sqlite")))) : Optional.empty();
+    this.meter = new CostMeter(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger);
+  }
+
+  static String defaultMethod(Spec s) {
+    if (s.baseline()) return BASELINE;
+    return switch (s.preset().orElseThrow()) {
+      case VLLM, LLAMACPP -> "all-at-once";
+      case OPENAI, OPENROUTER -> "chat-logprobs";
+      case OLLAMA -> "logprob-free";
+    };
+  }
+
+  private LlmClient client(Spec s, Optional<URI> baseUrl, Optional<String> keyEnv) {
+    Preset p = s.preset().orElseThrow();
+    LlmEndpoint e = new LlmEndpoint(p, baseUrl.orElse(p.baseUrl()), s.model(), keyEnv.orElse(p.keyEnv()));
+    LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm, o.tpm).withConcurrency(o.concurrency)
+        .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds * 1000)))
+        .withRetries(o.attempts, LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
+    // Explainer and simulator on the same endpoint share one client: one rate limit, one concurrency bound.
+    for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
+    OpenAiCompatibleClient c = new OpenAiCompatibleClient(e, settings, cache, meter);
+    clients.add(c);
+    return c;
+  }
+
+  LlmClient explainerClient() {
+    return client(explainerSpec, o.baseUrl, o.apiKeyEnv);
+  }
+
+  LlmClient simulatorClient() {
+    boolean same = simulatorSpec.preset().equals(explainerSpec.preset());
+    return client(simulatorSpec, o.simulatorBaseUrl.or(() -> same ? o.baseUrl : Optional.empty()),
+        o.simulatorApiKeyEnv.or(() -> same ? o.apiKeyEnv : Optional.empty()));
+  }
+
+  Explainer explainer(PromptPack pack) {
+    if (!explainerSpec.baseline()) return new LlmExplainer(explainerClient(), pack);
+    return explainerSpec.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
+  }
+
+  Simulator simulator(PromptPack pack) {
+    if (simulatorMethod.equals(BASELINE)) return new BaselineMiniLmSimulator(new MiniLmEmbeddings());
+    SimulatorWording w = pack.simulator().orElseThrow(() -> new IllegalArgumentException(
+        "the prompt pack '" + pack.name() + "' has no simulator wording; use a pack that has one (the built-in pack does)"));
+    LlmClient c = simulatorClient();
+    return switch (simulatorMethod) {
+      case "all-at-once" -> new AllAtOnceSimulator(c, w);
+      case "chat-logprobs" -> new ChatLogprobSimulator(c, w);
+      default -> new LogprobFreeSimulator(c, w);
+    };
+  }
+
+  @Override
+  public void close() {
+    cache.ifPresent(ResponseCache::close);
+    ledger.ifPresent(CostLedger::close);
+  }
+}

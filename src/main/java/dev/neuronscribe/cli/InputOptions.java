@@ -1,0 +1,74 @@
+package dev.neuronscribe.cli;
+
+import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.Puzzle;
+import dev.neuronscribe.activations.PuzzleJson;
+import dev.neuronscribe.explain.Explainee;
+import dev.neuronscribe.prompts.PromptFormat;
+import dev.neuronscribe.prompts.PromptPack;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** What to work on and where the outputs go. */
+final class InputOptions {
+  @Option(names = "--records", paramLabel = "DIR", description = "A directory of NeuronRecords (DIR/<layer>/<neuron>.json).")
+  Optional<Path> records;
+
+  @Option(names = "--neurons", paramLabel = "L:N,...", split = ",", description = "Only these neurons of --records (default: all).")
+  List<String> neurons = new ArrayList<>();
+
+  @Option(names = "--puzzles", paramLabel = "FILE", description = "A neuron puzzles file (OpenAI's puzzles.json format).")
+  Optional<Path> puzzles;
+
+  @Option(names = "--formats", defaultValue = "all", paramLabel = "F,...",
+      description = "Prompt formats: all, or a comma list of original, summary, highlight, highlight-summary, avhs (default ${DEFAULT-VALUE}).")
+  String formats;
+
+  @Option(names = "--samples", defaultValue = "1", paramLabel = "N", description = "Explanations per neuron and format (default ${DEFAULT-VALUE}; the paper used 3 for puzzles).")
+  int samples;
+
+  @Option(names = "--pack", paramLabel = "FILE", description = "Prompt pack (wording and few-shot examples; default: the built-in pack).")
+  Optional<Path> pack;
+
+  @Option(names = {"--out", "-o"}, required = true, paramLabel = "DIR", description = "Run directory: OUT/<format>/explanations.jsonl, simulations.jsonl, failures.jsonl, scores.json.")
+  Path out;
+
+  @Option(names = "--parallel", defaultValue = "32", paramLabel = "N", description = "Neurons worked on at once (default ${DEFAULT-VALUE}).")
+  int parallel;
+
+  List<PromptFormat> formats() {
+    if (formats.equalsIgnoreCase("all")) return List.of(PromptFormat.values());
+    return Arrays.stream(formats.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(PromptFormat::parse).distinct().toList();
+  }
+
+  PromptPack pack() {
+    return pack.map(PromptPack::load).orElseGet(PromptPack::builtIn);
+  }
+
+  List<Explainee> explainees() {
+    if (records.isPresent() == puzzles.isPresent()) {
+      throw new IllegalArgumentException("give exactly one of --records DIR and --puzzles FILE");
+    }
+    if (samples < 1) throw new IllegalArgumentException("--samples must be at least 1");
+    if (puzzles.isPresent()) {
+      List<Explainee> out = new ArrayList<>();
+      for (Puzzle p : PuzzleJson.read(puzzles.get())) out.add(new Explainee.Puzzle(p));
+      return out;
+    }
+    NeuronRecordDirectory dir = new NeuronRecordDirectory(records.get());
+    List<NeuronId> ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
+    if (ids.isEmpty()) throw new InvalidDataException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+    List<Explainee> out = new ArrayList<>();
+    for (NeuronId id : ids) {
+      if (!dir.contains(id)) throw new InvalidDataException(dir.pathOf(id).toString(), "no such NeuronRecord (neuron " + id + " was asked for)");
+      out.add(new Explainee.Neuron(dir.read(id)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.neuronscribe.cli;
+
+import dev.neuronscribe.study.StudyServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code scribe serve}: the neuron viewer and the human rating study, in a browser. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves the neuron viewer and the human evaluation study app.",
+      "DIR holds NeuronRecords as DIR/<layer>/<neuron>.json; explanations and scores for the viewer are read from",
+      "DIR/results/*.jsonl|*.csv and from --results; studies live in DIR/study.sqlite (see `scribe study create`).",
+      "Listens on 127.0.0.1 only unless --host says otherwise. Prints an organiser sign-in link, new at every start",
+      "(set SCRIBE_ORGANISER_TOKEN to keep one fixed)."
+    })
+final class ServeCommand implements Runnable {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory: NeuronRecords, results/, study.sqlite.")
+  Path data;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "7070", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+      description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only). 0.0.0.0 opens it to the network.")
+  String host;
+
+  @Option(names = "--results", paramLabel = "PATH", description = "More results files or directories for the viewer (repeatable).")
+  List<Path> results = new ArrayList<>();
+
+  @Option(names = "--db", paramLabel = "FILE", description = "Study database. Default: DIR/study.sqlite.")
+  Path db;
+
+  @Override
+  public void run() {
+    if (!Files.isDirectory(data)) throw new IllegalArgumentException(data + " is not a directory (--data names the directory of NeuronRecords)");
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+    List<Path> resultPaths = new ArrayList<>();
+    if (Files.isDirectory(data.resolve("results"))) resultPaths.add(data.resolve("results"));
+    resultPaths.addAll(results);
+    String token = organiserToken();
+    StudyServer server = StudyServer.start(new StudyServer.Config(host, port, data, resultPaths,
+        db != null ? db : data.resolve("study.sqlite"), token));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "scribe-serve-shutdown"));
+
+    if (!server.loopbackOnly()) {
+      System.err.println("warning: listening on " + host + ": anyone who can reach this machine can load the sign-in page, and");
+      System.err.println("         anyone holding a rater link can answer through it. Use a trusted network, or put HTTPS in front.");
+    }
+    System.out.println("NeuronScribe is serving " + server.baseUrl() + "  (Ctrl-C stops it)");
+    System.out.println("  organiser sign-in: " + server.baseUrl() + "/login?token=" + token);
+    System.out.println("  (the token is shown only here" + (System.getenv("SCRIBE_ORGANISER_TOKEN") != null ? "; it comes from SCRIBE_ORGANISER_TOKEN)" : " and changes at every start)"));
+    System.out.println("  neurons: " + data.toAbsolutePath() + "   studies: " + (db != null ? db : data.resolve("study.sqlite")).toAbsolutePath());
+    System.out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String organiserToken() {
+    String fixed = System.getenv("SCRIBE_ORGANISER_TOKEN");
+    if (fixed != null && !fixed.isBlank()) {
+      if (fixed.strip().length() < 16) throw new IllegalArgumentException("SCRIBE_ORGANISER_TOKEN must have at least 16 characters");
+      return fixed.strip();
+    }
+    byte[] b = new byte[16];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

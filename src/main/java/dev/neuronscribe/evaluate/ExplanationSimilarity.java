@@ -1,0 +1,100 @@
+package dev.neuronscribe.evaluate;
+
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.llm.EmbeddingModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.IntConsumer;
+
+/**
+ * Embedding similarity of generated explanations to reference explanations (the paper's "AdaCS" when
+ * the model is text-embedding-ada-002): the cosine of the two embeddings, per neuron and format.
+ * Texts are embedded exactly as given, as the paper did (no trimming, no added or removed period).
+ */
+public final class ExplanationSimilarity {
+  /** Texts sent to the embedding model per call. */
+  static final int BATCH = 64;
+
+  private final EmbeddingModel model;
+
+  public ExplanationSimilarity(EmbeddingModel model) {
+    this.model = model;
+  }
+
+  /** How the explanations and references lined up, so that nothing is dropped unannounced. */
+  public record Join(int explanationRows, int referenceRows, int matched, List<NeuronId> explanationsWithoutReference,
+      int referencesWithoutExplanation, List<NeuronId> referencesWithoutText, Map<String, Integer> missingExplanations) {
+    public Join {
+      explanationsWithoutReference = List.copyOf(explanationsWithoutReference);
+      referencesWithoutText = List.copyOf(referencesWithoutText);
+      missingExplanations = Map.copyOf(missingExplanations);
+    }
+  }
+
+  public record Result(ScoreTable table, Join join) {}
+
+  /**
+   * Scores every explanation against its neuron's reference. Neurons without a reference (or whose
+   * reference has no text) are left out of the table and listed in {@link Join}; blank explanations
+   * are NaN in the table. {@code progress} hears the number of texts embedded after each batch.
+   */
+  public Result score(ExplanationTable explanations, NeuronIndex references, IntConsumer progress) {
+    Map<NeuronId, NeuronIndex.Entry> refs = new HashMap<>();
+    references.entries().forEach(e -> refs.put(e.id(), e));
+    List<NeuronId> withoutReference = new ArrayList<>();
+    List<NeuronId> withoutText = new ArrayList<>();
+    List<ExplanationTable.Row> matched = new ArrayList<>();
+    for (ExplanationTable.Row row : explanations.rows()) {
+      NeuronIndex.Entry ref = refs.get(row.id());
+      if (ref == null) withoutReference.add(row.id());
+      else if (ref.explanation().isEmpty()) withoutText.add(row.id());
+      else matched.add(row);
+    }
+    Map<String, Integer> missing = new LinkedHashMap<>();
+    for (String f : explanations.formats()) {
+      missing.put(f, (int) matched.stream().filter(r -> r.explanation(f).isEmpty()).count());
+    }
+    LinkedHashSet<String> texts = new LinkedHashSet<>();
+    for (ExplanationTable.Row row : matched) {
+      texts.add(refs.get(row.id()).explanation().orElseThrow());
+      texts.addAll(row.explanations().values());
+    }
+    Map<String, float[]> vectors = embedAll(model, new ArrayList<>(texts), progress);
+
+    List<ScoreTable.Row> rows = new ArrayList<>();
+    for (ExplanationTable.Row row : matched) {
+      float[] ref = vectors.get(refs.get(row.id()).explanation().orElseThrow());
+      double[] values = new double[explanations.formats().size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = row.explanation(explanations.formats().get(i)).map(t -> EmbeddingModel.cosine(vectors.get(t), ref)).orElse(Double.NaN);
+      }
+      rows.add(new ScoreTable.Row(row.id().toString(), OptionalInt.of(row.id().layer()), values));
+    }
+    java.util.Set<NeuronId> explained = new java.util.HashSet<>(explanations.rows().stream().map(ExplanationTable.Row::id).toList());
+    int referencesUsed = (int) references.entries().stream().filter(e -> explained.contains(e.id())).count();
+    Join join = new Join(explanations.rows().size(), references.entries().size(), matched.size(), withoutReference,
+        references.entries().size() - referencesUsed, withoutText, missing);
+    ScoreTable table = new ScoreTable("cosine similarity to the reference explanation (" + model.name() + ")", "neuron", explanations.formats(), rows);
+    return new Result(table, join);
+  }
+
+  /** Embeds distinct texts in batches; the map keys are the texts themselves. */
+  static Map<String, float[]> embedAll(EmbeddingModel model, List<String> texts, IntConsumer progress) {
+    Map<String, float[]> out = new HashMap<>();
+    for (int from = 0; from < texts.size(); from += BATCH) {
+      List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
+      List<float[]> vectors = model.embed(batch);
+      if (vectors.size() != batch.size()) {
+        throw new IllegalStateException("embedding model " + model.name() + " returned " + vectors.size() + " vectors for " + batch.size() + " texts");
+      }
+      for (int i = 0; i < batch.size(); i++) out.put(batch.get(i), vectors.get(i));
+      progress.accept(batch.size());
+    }
+    return out;
+  }
+}
