@@ -4,10 +4,7 @@ import dev.neuronscribe.files.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +15,10 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * The corpus cut into excerpts and tokenised once, kept on disk (not on the heap) for the passes of a
- * recording: {@code excerpts.bin}, memory-mapped. Each excerpt is a fixed-size slot of
- * {@code 1 + tokens} big-endian ints: its length, then its token ids, zero-padded.
+ * The corpus cut into excerpts and tokenised once, kept on disk for the passes of a recording:
+ * {@code excerpts.bin}. Each excerpt is a fixed-size slot of {@code 1 + tokens} big-endian ints: its length,
+ * then its token ids, zero-padded. Read slot by slot (not mapped), so that neither the heap nor the
+ * resident memory grows with the corpus.
  *
  * <p>Cutting: each document's tokens are cut into consecutive windows of {@code tokens}; a document's
  * shorter tail is kept when it has at least {@code minTokens} tokens, dropped otherwise (it would be an
@@ -29,17 +27,14 @@ import java.util.function.LongConsumer;
 final class ExcerptStore implements AutoCloseable {
   private static final int MAGIC = 0x4e534558; // "NSEX"
   private static final int HEADER_BYTES = 4 + 4 + 4 + 4 + 64;
-  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-  private final Arena arena;
-  private final MemorySegment data;
+  private final FileChannel channel;
   private final int tokens;
   private final long count;
   private final String corpusDigest;
 
-  private ExcerptStore(Arena arena, MemorySegment data, int tokens, long count, String corpusDigest) {
-    this.arena = arena;
-    this.data = data;
+  private ExcerptStore(FileChannel channel, int tokens, long count, String corpusDigest) {
+    this.channel = channel;
     this.tokens = tokens;
     this.count = count;
     this.corpusDigest = corpusDigest;
@@ -87,23 +82,33 @@ final class ExcerptStore implements AutoCloseable {
   /** Opens a store written by {@link #write}; empty when it is missing, incomplete or was cut differently. */
   static Optional<ExcerptStore> open(Path file, int tokens, int minTokens) {
     if (!Files.isRegularFile(file)) return Optional.empty();
-    Arena arena = Arena.ofShared();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.READ);
       long size = ch.size();
       long slot = 4L * (1 + tokens);
       if (size < HEADER_BYTES || (size - HEADER_BYTES) % slot != 0) {
-        arena.close();
+        ch.close();
         return Optional.empty();
       }
-      MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-      byte[] digest = data.asSlice(16, 64).toArray(ValueLayout.JAVA_BYTE);
-      if (data.get(INT, 0) != MAGIC || data.get(INT, 4) != tokens || data.get(INT, 8) != minTokens) {
-        arena.close();
+      ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+      while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
+        // read the whole header
+      }
+      header.flip();
+      byte[] digest = new byte[64];
+      header.get(16, digest);
+      if (header.getInt(0) != MAGIC || header.getInt(4) != tokens || header.getInt(8) != minTokens) {
+        ch.close();
         return Optional.empty();
       }
-      return Optional.of(new ExcerptStore(arena, data, tokens, (size - HEADER_BYTES) / slot, new String(digest, StandardCharsets.US_ASCII)));
+      return Optional.of(new ExcerptStore(ch, tokens, (size - HEADER_BYTES) / slot, new String(digest, StandardCharsets.US_ASCII)));
     } catch (IOException e) {
-      arena.close();
+      try {
+        if (ch != null) ch.close();
+      } catch (IOException ignored) {
+        // reporting the first problem
+      }
       throw new java.io.UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
     }
   }
@@ -117,19 +122,32 @@ final class ExcerptStore implements AutoCloseable {
   }
 
   int length(long excerpt) {
-    return data.get(INT, offset(excerpt));
+    return slot(excerpt).getInt(0);
   }
 
   /** Copies the excerpt's {@code tokens} slots (padding included) into {@code dst[off..]}. */
   void tokens(long excerpt, int[] dst, int off) {
-    long o = offset(excerpt) + 4;
-    for (int i = 0; i < tokens; i++) dst[off + i] = data.get(INT, o + 4L * i);
+    slot(excerpt).position(4).asIntBuffer().get(dst, off, tokens);
   }
 
   int[] tokens(long excerpt) {
-    int[] t = new int[tokens];
-    tokens(excerpt, t, 0);
-    return Arrays.copyOf(t, length(excerpt));
+    ByteBuffer b = slot(excerpt);
+    int[] t = new int[b.getInt(0)];
+    b.position(4).asIntBuffer().get(t);
+    return t;
+  }
+
+  private ByteBuffer slot(long excerpt) {
+    ByteBuffer b = ByteBuffer.allocate(4 * (1 + tokens));
+    try {
+      long at = offset(excerpt);
+      while (b.hasRemaining()) {
+        if (channel.read(b, at + b.position()) < 0) throw new java.io.EOFException("excerpts.bin ends early");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("could not read the excerpt store: " + e.getMessage(), e);
+    }
+    return b.flip();
   }
 
   private long offset(long excerpt) {
@@ -139,6 +157,10 @@ final class ExcerptStore implements AutoCloseable {
 
   @Override
   public void close() {
-    arena.close();
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
