@@ -53,12 +53,14 @@ final class BenchCommand implements Runnable {
     public Integer call() {
       var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
       var r = RecorderBenchmark.run(settings, System.out::println);
-      double fwd = RecorderBenchmark.Report.median(r.forward()), rec = RecorderBenchmark.Report.median(r.recording());
       System.out.println();
-      System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, median of %d runs:%n",
-          layers, width, batch, tokens, rounds, repeats);
-      line("forward pass", fwd, r);
-      line("recording", rec, r);
+      System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
+      line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);
+      line("", "best", RecorderBenchmark.Report.best(r.forward()), r);
+      if (!r.recording().isEmpty()) {
+        line("recording", "median", RecorderBenchmark.Report.median(r.recording()), r);
+        line("", "best", RecorderBenchmark.Report.best(r.recording()), r);
+      }
       System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
       System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
@@ -67,11 +69,11 @@ final class BenchCommand implements Runnable {
       return Cli.OK;
     }
 
-    private static void line(String what, double tokensPerSecond, RecorderBenchmark.Report r) {
+    private static void line(String what, String statistic, double tokensPerSecond, RecorderBenchmark.Report r) {
       double gflops = tokensPerSecond * r.flopsPerToken() / 1e9;
       String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
-      System.out.printf("  %-13s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
-          what, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
+      System.out.printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
+          what, statistic, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
     }
   }
 }

@@ -54,6 +54,7 @@ final class LayerRecording {
   private final int[] binExcerpt;
   private final float[] binActs;
 
+  /** Each neuron's per-excerpt maxima during the calibration pass; null before and after it. */
   private float[] calibration;
 
   LayerRecording(int layer, int[] neurons, int width, RecordingOptions o) {
@@ -82,7 +83,6 @@ final class LayerRecording {
     binSeen = new long[n * BINS];
     binExcerpt = new int[n * BINS * binK];
     binActs = new float[Math.multiplyExact(n * BINS * binK, tokens)];
-    calibration = new float[Math.multiplyExact(n, calibrationK)];
   }
 
   /** Bytes of heap one neuron's summary takes (what a run's memory grows with). */
@@ -94,6 +94,7 @@ final class LayerRecording {
 
   /** Stores the per-excerpt max of each neuron for calibration slots {@code [firstSlot, firstSlot + excerpts)}. */
   void calibrate(float[] acts, int excerpts, int[] lengths, int firstSlot) {
+    if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
     Parallel.forEach(tasks(), task -> {
       int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
       float[] max = new float[excerpts * w];
@@ -106,6 +107,7 @@ final class LayerRecording {
 
   /** Sets each neuron's bin boundaries to the quantiles of its {@code filled} calibration maxima, then frees them. */
   void finishCalibration(int filled) {
+    if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
     float[] sorted = new float[filled];
     for (int j = 0; j < neurons.length; j++) {
       System.arraycopy(calibration, j * calibrationK, sorted, 0, filled);
@@ -451,8 +453,12 @@ final class LayerRecording {
     for (int i = 0; i < binSeen.length; i++) binSeen[i] = in.readLong();
     readInts(in, binExcerpt);
     readFloats(in, binActs);
-    if (in.readBoolean()) readFloats(in, calibration);
-    else calibration = null;
+    if (in.readBoolean()) {
+      calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
+      readFloats(in, calibration);
+    } else {
+      calibration = null;
+    }
   }
 
   private static final int IO_CHUNK = 1 << 14;

@@ -37,6 +37,10 @@ public final class RecorderBenchmark {
       return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    public static double best(List<Measurement> m) {
+      return m.stream().mapToDouble(Measurement::tokensPerSecond).max().orElse(Double.NaN);
+    }
+
     public double flopsPerToken() {
       return 2.0 * settings.layers() * 12.0 * settings.width() * settings.width();
     }
@@ -87,6 +91,12 @@ public final class RecorderBenchmark {
     }
 
     RecordingOptions o = RecordingOptions.defaults().withExcerptTokens(t, Math.min(t, 16)).withBatchSize(b);
+    long need = (long) c.layers() * c.mlpWidth() * LayerRecording.bytesPerNeuron(o);
+    if (need > Runtime.getRuntime().maxMemory() * 0.8) {
+      log.accept(String.format("recording skipped: the summaries of %,d neurons need %.1f GB and Java may use %.1f GB (SCRIBE_JAVA_OPTS=-Xmx%dg)",
+          c.layers() * c.mlpWidth(), need / 1e9, Runtime.getRuntime().maxMemory() / 1e9, (long) Math.ceil(need / 0.7 / (1L << 30))));
+      return finish(s, c, forward, List.of());
+    }
     int[] all = IntStream.range(0, c.mlpWidth()).toArray();
     LayerRecording[] layers = new LayerRecording[c.layers()];
     for (int l = 0; l < layers.length; l++) {
@@ -108,7 +118,10 @@ public final class RecorderBenchmark {
       }
       recording.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
     }
+    return finish(s, c, forward, recording);
+  }
 
+  private static Report finish(Settings s, Gpt2Config c, List<Measurement> forward, List<Measurement> recording) {
     int cores = Runtime.getRuntime().availableProcessors();
     Optional<Double> ghz = cpuGhz();
     // Two 256-bit FMA pipes per core (Zen 2/3/4, Haswell and later); each FMA is 2 FLOPs per lane.
