@@ -69,33 +69,46 @@ final class Ops {
   /**
    * Causal multi-head self-attention: {@code qkv} holds each row's query, key and value side by side
    * ({@code 3 × width}); the heads' outputs land side by side in {@code out}. One task per sequence and head.
+   * The keys are transposed so that a query's scores against eight keys at a time are one vector of FMAs
+   * (no horizontal sums), and the softmax's exponentials are vectorised too.
    */
   static void attention(float[] qkv, int sequences, int length, Gpt2Config c, int layer, float[] out) {
     int e = c.width(), d = c.headSize(), heads = c.heads(), stride = 3 * e;
     float scale = (float) (1.0 / Math.sqrt(d));
     if (c.scaleByInverseLayer()) scale /= (layer + 1);
     float sc = scale;
+    int padded = (length + L - 1) / L * L;
     Parallel.forEach(sequences * heads, task -> {
       int b = task / heads, h = task % heads;
-      float[] p = new float[length];
+      float[] keys = new float[d * padded]; // keys[i * padded + s]: feature i of key s
+      float[] p = new float[padded];
+      for (int s = 0; s < length; s++) {
+        int k = (b * length + s) * stride + e + h * d;
+        for (int i = 0; i < d; i++) keys[i * padded + s] = qkv[k + i];
+      }
       for (int t = 0; t < length; t++) {
         int q = (b * length + t) * stride + h * d;
+        int n = t + 1, vectors = (n + L - 1) / L;
+        for (int v = 0; v < vectors; v++) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keys, i * padded + v * L).fma(FloatVector.broadcast(S, qkv[q + i]), acc);
+          acc.mul(sc).intoArray(p, v * L);
+        }
         float max = Float.NEGATIVE_INFINITY;
-        for (int s = 0; s <= t; s++) {
-          int k = (b * length + s) * stride + e + h * d;
-          p[s] = dot(qkv, q, qkv, k, d) * sc;
-          max = Math.max(max, p[s]);
+        for (int s = 0; s < n; s++) max = Math.max(max, p[s]);
+        for (int s = n; s < vectors * L; s++) p[s] = Float.NEGATIVE_INFINITY; // the future: masked out
+        FloatVector total = FloatVector.zero(S);
+        for (int v = 0; v < vectors; v++) {
+          FloatVector x = exp(FloatVector.fromArray(S, p, v * L).sub(max));
+          x.intoArray(p, v * L);
+          total = total.add(x);
         }
-        float total = 0;
-        for (int s = 0; s <= t; s++) {
-          p[s] = (float) Math.exp(p[s] - max);
-          total += p[s];
-        }
+        float inverse = 1f / lanes(total);
         int o = (b * length + t) * e + h * d;
         java.util.Arrays.fill(out, o, o + d, 0f);
-        for (int s = 0; s <= t; s++) {
+        for (int s = 0; s < n; s++) {
           int v = (b * length + s) * stride + 2 * e + h * d;
-          axpy(p[s] / total, qkv, v, out, o, d);
+          axpy(p[s] * inverse, qkv, v, out, o, d);
         }
       }
     });
@@ -106,8 +119,9 @@ final class Ops {
    * differs between the JIT's intrinsic and the interpreter, which would make results depend on timing.
    */
   private static float lanes(FloatVector v) {
+    float[] a = v.toArray();
     float s = 0;
-    for (int i = 0; i < L; i++) s += v.lane(i);
+    for (float x : a) s += x;
     return s;
   }
 
@@ -167,15 +181,30 @@ final class Ops {
   static FloatVector tanh(FloatVector u) {
     FloatVector y = u.abs().min(9f);
     IntVector n = (IntVector) y.mul(TWO_OVER_LN2).add(0.5f).convert(VectorOperators.F2I, 0); // y >= 0: truncation rounds
+    FloatVector e = expReduced(y.add(y), n);
+    FloatVector t = e.sub(1f).div(e.add(1f));
+    return t.blend(t.neg(), u.lt(0f));
+  }
+
+  private static final float LOG2E = (float) (1 / Math.log(2));
+
+  /** e^x for x <= 0, from the same IEEE-only pieces as {@link #tanh(FloatVector)}; below -87 it is 0. */
+  static FloatVector exp(FloatVector x) {
+    FloatVector y = x.max(-87f);
+    // floor(y·log2 e + 0.5), taken on a positive number so that truncation floors.
+    IntVector n = ((IntVector) y.mul(LOG2E).add(128.5f).convert(VectorOperators.F2I, 0)).sub(128);
+    return expReduced(y, n).blend(0f, x.lt(-87f));
+  }
+
+  /** 2^n · e^(x - n ln 2), the reduced argument's exponential by its Taylor series. */
+  private static FloatVector expReduced(FloatVector x, IntVector n) {
     FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
-    FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), y.add(y));
+    FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), x);
     r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
     FloatVector p = FloatVector.broadcast(S, EXP_TAYLOR[0]);
     for (int k = 1; k < EXP_TAYLOR.length; k++) p = p.fma(r, FloatVector.broadcast(S, EXP_TAYLOR[k]));
     FloatVector scale = (FloatVector) n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    FloatVector e = p.mul(scale);
-    FloatVector t = e.sub(1f).div(e.add(1f));
-    return t.blend(t.neg(), u.lt(0f));
+    return p.mul(scale);
   }
 
   static float tanh(float u) {

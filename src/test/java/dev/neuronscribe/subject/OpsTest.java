@@ -28,6 +28,21 @@ class OpsTest {
   }
 
   @Test
+  void expIsAccurateForTheSoftmaxRange() {
+    float[] xs = new float[100_000];
+    for (int i = 0; i < xs.length; i++) xs[i] = -100f * i / xs.length;
+    float[] out = new float[L];
+    for (int i = 0; i + L <= xs.length; i += L) {
+      Ops.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, xs, i)).intoArray(out, 0);
+      for (int k = 0; k < L; k++) {
+        double expected = Math.exp(xs[i + k]);
+        if (xs[i + k] < -87f) assertThat(out[k]).isZero();
+        else assertThat((double) out[k]).as("x = %s", xs[i + k]).isCloseTo(expected, within(expected * 4e-7));
+      }
+    }
+  }
+
+  @Test
   void geluGivesTheSameBitsWhicheverPathAnElementTakes() {
     // Elements in a vector and in the scalar tail must come out identical.
     float[] a = new float[4 * L + 3];
