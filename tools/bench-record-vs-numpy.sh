@@ -12,5 +12,5 @@ for ((r = 1; r <= rounds; r++)); do
   echo "== round $r: numpy =="
   for i in 1 2 3; do python3 "$numpy" bench 12 768 64 16 4; done
   echo "== round $r: scribe bench record =="
-  "$here/scribe" bench record --repeats 3 2>/dev/null | grep -E "tokens/s|peak"
+  "$here/scribe" bench record --repeats 3 2>/dev/null | grep -E "tokens/s|peak|measured|summaries"
 done

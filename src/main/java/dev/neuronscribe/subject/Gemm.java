@@ -33,6 +33,21 @@ final class Gemm {
    * @param c {@code m × w.cols}, row-major; overwritten, or added to when {@code accumulate}
    */
   static void multiply(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate) {
+    multiply(a, m, w, bias, c, accumulate, new Scratch());
+  }
+
+  /** Packing buffers kept from one call to the next (a batch runs dozens of matmuls): one per column group. */
+  static final class Scratch {
+    private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
+
+    /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
+    float[] pack(int g, int size) {
+      if (packs[g] == null || packs[g].length < size) packs[g] = new float[size];
+      return packs[g];
+    }
+  }
+
+  static void multiply(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
     int k = w.rows, n = w.cols;
     for (int i = 0; i < m; i++) {
       int row = i * n;
@@ -46,7 +61,7 @@ final class Gemm {
     int groups = Math.min(panels, GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors());
     Parallel.forEach(groups, g -> {
       int p0 = (int) ((long) g * panels / groups), p1 = (int) ((long) (g + 1) * panels / groups);
-      float[] pack = new float[(p1 - p0) * KC * NR];
+      float[] pack = scratch.pack(g, (p1 - p0) * KC * NR);
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
         for (int p = p0; p < p1; p++) w.pack(k0, kc, p * NR, NR, pack, (p - p0) * KC * NR);

@@ -76,6 +76,7 @@ public final class Gpt2 implements AutoCloseable {
   final class State {
     final int capacity;
     final float[] x, h, qkv, y, mlp;
+    final Gemm.Scratch scratch = new Gemm.Scratch();
 
     State(int rows) {
       int e = config.width();
@@ -105,15 +106,15 @@ public final class Gpt2 implements AutoCloseable {
     for (int l = 0; l <= lastLayer; l++) {
       Weights.Layer w = weights.layers()[l];
       Ops.layerNorm(s.x, w.ln1Gain(), w.ln1Bias(), config.layerNormEpsilon(), rows, s.h);
-      Gemm.multiply(s.h, rows, w.qkv(), w.qkvBias(), s.qkv, false);
+      Gemm.multiply(s.h, rows, w.qkv(), w.qkvBias(), s.qkv, false, s.scratch);
       Ops.attention(s.qkv, sequences, length, config, l, s.y);
-      Gemm.multiply(s.y, rows, w.attnOut(), w.attnOutBias(), s.x, true);
+      Gemm.multiply(s.y, rows, w.attnOut(), w.attnOutBias(), s.x, true, s.scratch);
       Ops.layerNorm(s.x, w.ln2Gain(), w.ln2Bias(), config.layerNormEpsilon(), rows, s.h);
-      Gemm.multiply(s.h, rows, w.mlpIn(), w.mlpInBias(), s.mlp, false);
+      Gemm.multiply(s.h, rows, w.mlpIn(), w.mlpInBias(), s.mlp, false, s.scratch);
       Ops.gelu(s.mlp, rows * config.mlpWidth());
       hook.accept(l, s.mlp, rows);
       if (l == lastLayer) break;
-      Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.x, true);
+      Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.x, true, s.scratch);
     }
   }
 

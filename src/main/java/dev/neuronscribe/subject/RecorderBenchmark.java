@@ -106,17 +106,26 @@ public final class RecorderBenchmark {
     log.accept(String.format("recording (forward pass + top %d, random %d, %d quantile bins of %d, moments, for all %,d neurons):",
         o.topCount(), o.randomCount(), RecordingOptions.BINS, o.perQuantileCount(), c.layers() * c.mlpWidth()));
     int[] next = {0};
-    Gpt2.MlpHook hook = (l, acts, rows) -> layers[l].observe(acts, b, lengths, next[0]);
+    long[] summaryNanos = {0};
+    Gpt2.MlpHook hook = (l, acts, rows) -> {
+      long t0 = System.nanoTime();
+      layers[l].observe(acts, b, lengths, next[0]);
+      summaryNanos[0] += System.nanoTime() - t0;
+    };
     model.forward(rounds[0], b, t, last, state, hook);
     next[0] += b;
     List<Measurement> recording = new ArrayList<>();
     for (int rep = 0; rep < s.repeats(); rep++) {
+      summaryNanos[0] = 0;
       long t0 = System.nanoTime();
       for (int[] ids : rounds) {
         model.forward(ids, b, t, last, state, hook);
         next[0] += b;
       }
-      recording.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
+      long nanos = System.nanoTime() - t0;
+      recording.add(measurement((long) b * t * s.rounds(), nanos, flopsPerToken, log));
+      log.accept(String.format("    of which updating the summaries: %.2f s (%.0f%%; excerpts %,d-%,d of the stream, where new top excerpts are still frequent)",
+          summaryNanos[0] / 1e9, 100.0 * summaryNanos[0] / nanos, next[0] - b * s.rounds(), next[0]));
     }
     return finish(s, c, forward, recording);
   }
