@@ -32,7 +32,7 @@ import java.util.function.LongFunction;
 final class LayerRecording {
   /** Neurons per parallel task: one AVX2 vector of floats, so that a task's columns are one vector wide. */
   private static final int TASK_NEURONS = 8;
-  private static final int QUANTILES = RecordingOptions.QUANTILES.length;
+  private static final int QUANTILES = RecordingOptions.QUANTILES.size();
   private static final int BINS = RecordingOptions.BINS;
 
   final int layer;
@@ -112,7 +112,7 @@ final class LayerRecording {
     for (int j = 0; j < neurons.length; j++) {
       System.arraycopy(calibration, j * calibrationK, sorted, 0, filled);
       Arrays.sort(sorted);
-      for (int q = 0; q < QUANTILES; q++) bounds[j * QUANTILES + q] = quantile(sorted, RecordingOptions.QUANTILES[q]);
+      for (int q = 0; q < QUANTILES; q++) bounds[j * QUANTILES + q] = quantile(sorted, RecordingOptions.QUANTILES.get(q));
     }
     calibration = null;
   }

@@ -1,6 +1,7 @@
 package dev.neuronscribe.subject;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a corpus is recorded.
@@ -21,8 +22,8 @@ public record RecordingOptions(
     int calibrationExcerpts, long seed, Duration checkpointEvery) {
 
   /** OpenAI's quantiles of the per-excerpt maximum that bound the bins of {@code random_sample_by_quantile}. */
-  public static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
-  public static final int BINS = QUANTILES.length + 1;
+  public static final List<Double> QUANTILES = List.of(0.5, 0.9, 0.99, 0.999);
+  public static final int BINS = QUANTILES.size() + 1;
 
   public RecordingOptions {
     if (excerptTokens < 1) throw new IllegalArgumentException("excerpts need at least 1 token, got " + excerptTokens);

@@ -172,7 +172,7 @@ class LayerRecordingTest {
       assertThat(b).hasSize(4);
       // numpy.quantile's default (linear) on the exact maxima, since calibration saw every excerpt.
       for (int q = 0; q < 4; q++) {
-        double pos = RecordingOptions.QUANTILES[q] * (N - 1);
+        double pos = RecordingOptions.QUANTILES.get(q) * (N - 1);
         int lo = (int) pos;
         double expected = sorted[lo] + (pos - lo) * (sorted[Math.min(lo + 1, N - 1)] - sorted[lo]);
         assertThat(b.get(q)).isCloseTo(expected, within(1e-5));
