@@ -21,8 +21,8 @@ final class Gemm {
   private static final int L = S.length();
   static final int NR = 2 * L;
   static final int MR = 6;
-  static final int KC = 512;
-  static final int MC = 96;
+  static final int KC = 768;
+  static final int MC = 64;
   /** Column groups per core: enough for the cores to finish together, few enough to keep packs large. */
   private static final int GROUPS_PER_CORE = 4;
 
