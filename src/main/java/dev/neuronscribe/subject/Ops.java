@@ -104,11 +104,19 @@ final class Ops {
           total = total.add(x);
         }
         float inverse = 1f / lanes(total);
-        int o = (b * length + t) * e + h * d;
-        java.util.Arrays.fill(out, o, o + d, 0f);
-        for (int s = 0; s < n; s++) {
-          int v = (b * length + s) * stride + 2 * e + h * d;
-          axpy(p[s] * inverse, qkv, v, out, o, d);
+        for (int s = 0; s < n; s++) p[s] *= inverse;
+        // out[t] = sum over s of p[s] * value[s], a vector of the output at a time so that it stays in a register.
+        int o = (b * length + t) * e + h * d, v0 = b * length * stride + 2 * e + h * d;
+        int i = 0;
+        for (; i + L <= d; i += L) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int s = 0; s < n; s++) acc = FloatVector.fromArray(S, qkv, v0 + s * stride + i).fma(FloatVector.broadcast(S, p[s]), acc);
+          acc.intoArray(out, o + i);
+        }
+        for (; i < d; i++) {
+          float acc = 0;
+          for (int s = 0; s < n; s++) acc = Math.fma(qkv[v0 + s * stride + i], p[s], acc);
+          out[o + i] = acc;
         }
       }
     });
@@ -123,26 +131,6 @@ final class Ops {
     float s = 0;
     for (float x : a) s += x;
     return s;
-  }
-
-  private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-    int i = 0;
-    float s = 0;
-    if (n >= L) {
-      FloatVector acc = FloatVector.zero(S);
-      for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-      s = lanes(acc);
-    }
-    for (; i < n; i++) s += a[ao + i] * b[bo + i];
-    return s;
-  }
-
-  private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-    int i = 0;
-    for (; i + L <= n; i += L) {
-      FloatVector.fromArray(S, x, xo + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
-    }
-    for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
   }
 
   private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
