@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       ServeCommand.class,
       StudyCommand.class,
+      ExperimentCommand.class,
     })
 public final class Main implements Runnable {
 
