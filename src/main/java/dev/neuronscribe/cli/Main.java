@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Explains what the neurons of a language model do, in plain words, and measures how good the explanations are.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      PlantCommand.class,
+      RecordCommand.class,
       PromptCommand.class,
       PackCommand.class,
       TokensCommand.class,
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       ServeCommand.class,
       StudyCommand.class,
+      BenchCommand.class,
       ExperimentCommand.class,
     })
 public final class Main implements Runnable {

@@ -1,0 +1,81 @@
+package dev.neuronscribe.activations;
+
+import dev.neuronscribe.subject.NeuronSink;
+import dev.neuronscribe.subject.RecordedExcerpt;
+import dev.neuronscribe.subject.RecordedNeuron;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Stores what the recorder finds as OpenAI-format NeuronRecords, one file per neuron in a
+ * {@link NeuronRecordDirectory}, each written atomically; a neuron whose file exists counts as done.
+ *
+ * <p>Activations are float32 as the model computed them, written as the shortest decimal that reads back
+ * as the same float ({@code 0.1}, not {@code 0.10000000149011612}); with {@code decimals} every number is
+ * rounded to that many places instead, as OpenAI's public GPT-2 files are (4).
+ */
+public final class RecordingWriter implements NeuronSink {
+  private final NeuronRecordDirectory directory;
+  private final OptionalInt decimals;
+
+  public RecordingWriter(NeuronRecordDirectory directory, OptionalInt decimals) {
+    if (decimals.isPresent() && (decimals.getAsInt() < 0 || decimals.getAsInt() > 9)) {
+      throw new IllegalArgumentException("decimals must be between 0 and 9, got " + decimals.getAsInt());
+    }
+    this.directory = directory;
+    this.decimals = decimals;
+  }
+
+  @Override
+  public boolean contains(int layer, int neuron) {
+    return directory.contains(new NeuronId(layer, neuron));
+  }
+
+  @Override
+  public void accept(RecordedNeuron neuron) {
+    directory.write(toRecord(neuron, decimals));
+  }
+
+  public static NeuronRecord toRecord(RecordedNeuron n, OptionalInt decimals) {
+    List<List<ActivationRecord>> bins = new ArrayList<>();
+    for (List<RecordedExcerpt> bin : n.byQuantile()) bins.add(records(bin, decimals));
+    List<Double> b = n.quantileBoundaries();
+    if (b.size() != 4) throw new IllegalArgumentException("expected the 4 quantile boundaries of OpenAI's layout, got " + b.size());
+    QuantileBoundaries boundaries = QuantileBoundaries.openAi(
+        floatValue(b.get(0), decimals), floatValue(b.get(1), decimals), floatValue(b.get(2), decimals), floatValue(b.get(3), decimals));
+    return new NeuronRecord(new NeuronId(n.layer(), n.neuron()), records(n.top(), decimals), records(n.random(), decimals),
+        Optional.of(bins), Optional.of(boundaries),
+        OptionalDouble.of(round(n.mean(), decimals)), OptionalDouble.of(round(n.variance(), decimals)),
+        map(n.skewness(), decimals), map(n.kurtosis(), decimals));
+  }
+
+  private static List<ActivationRecord> records(List<RecordedExcerpt> excerpts, OptionalInt decimals) {
+    List<ActivationRecord> out = new ArrayList<>(excerpts.size());
+    for (RecordedExcerpt e : excerpts) {
+      double[] a = new double[e.size()];
+      for (int i = 0; i < a.length; i++) a[i] = floatValue(e.activation(i), decimals);
+      out.add(new ActivationRecord(e.tokens(), a));
+    }
+    return out;
+  }
+
+  /** A float32 value as the double that prints as its shortest decimal, or rounded to {@code decimals} places. */
+  static double floatValue(double v, OptionalInt decimals) {
+    double shortest = Double.parseDouble(Float.toString((float) v));
+    return round(shortest, decimals);
+  }
+
+  private static double round(double v, OptionalInt decimals) {
+    if (decimals.isEmpty()) return v;
+    double scale = Math.pow(10, decimals.getAsInt());
+    double r = Math.round(v * scale) / scale;
+    return r == 0 ? 0.0 : r; // no "-0.0" in the files
+  }
+
+  private static OptionalDouble map(OptionalDouble v, OptionalInt decimals) {
+    return v.isPresent() ? OptionalDouble.of(round(v.getAsDouble(), decimals)) : OptionalDouble.empty();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.neuronscribe.cli;
+
+import dev.neuronscribe.subject.RecorderBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Benchmarks: measured figures for the performance targets (never asserted in tests). */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measures how fast parts of NeuronScribe run on this machine.",
+    subcommands = {BenchCommand.Record.class})
+final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(
+      name = "record",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times the recorder on a random GPT-2 it writes to a temporary directory (GPT-2 small's shape by default),",
+        "comparable with: python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4"
+      })
+  static final class Record implements Callable<Integer> {
+    @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--width", defaultValue = "768", description = "Residual width (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--heads", description = "Attention heads (default: width / 64).")
+    Integer heads;
+
+    @Option(names = "--excerpt-tokens", defaultValue = "64", description = "Tokens per excerpt (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Excerpts per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "Batches per timed run (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
+      var r = RecorderBenchmark.run(settings, System.out::println);
+      double fwd = RecorderBenchmark.Report.median(r.forward()), rec = RecorderBenchmark.Report.median(r.recording());
+      System.out.println();
+      System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, median of %d runs:%n",
+          layers, width, batch, tokens, rounds, repeats);
+      line("forward pass", fwd, r);
+      line("recording", rec, r);
+      System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
+          .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
+      System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
+      System.out.println("The FLOP count is gpt2_numpy.py's: 2·tokens·layers·12·width² (attention scores excluded). The recorder skips the");
+      System.out.println("language-model head (numpy's bench computes none either) and the last layer's MLP output projection.");
+      return Cli.OK;
+    }
+
+    private static void line(String what, double tokensPerSecond, RecorderBenchmark.Report r) {
+      double gflops = tokensPerSecond * r.flopsPerToken() / 1e9;
+      String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
+      System.out.printf("  %-13s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
+          what, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.neuronscribe.cli;
+
+import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.subject.PlantedModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "plant",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes a small GPT-2 checkpoint whose chosen neurons fire on known tokens (colour words, digits, closing brackets,",
+      "month names), with planted.json naming each one and its ground-truth explanation: a subject with known answers."
+    })
+final class PlantCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write config.json, model.safetensors and planted.json into.")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the random (unplanted) weights (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() {
+    List<PlantedModel.PlantedNeuron> planted = PlantedModel.write(out, new Gpt2Tokenizer(), seed);
+    var c = PlantedModel.CONFIG;
+    System.out.printf("Wrote a GPT-2 with %d layers, width %d, %d neurons per layer, to %s%n", c.layers(), c.width(), c.mlpWidth(), out);
+    System.out.println("Planted neurons (layer:neuron, tokens, ground truth):");
+    for (PlantedModel.PlantedNeuron p : planted) {
+      System.out.printf("  %d:%-4d %5d tokens  %s%n", p.layer(), p.neuron(), p.tokens().size(), p.explanation());
+    }
+    System.out.println("Record it with: scribe record --model " + out + " --corpus CORPUS.jsonl --out RECORDS");
+    return Cli.OK;
+  }
+}

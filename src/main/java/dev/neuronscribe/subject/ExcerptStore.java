@@ -1,0 +1,144 @@
+package dev.neuronscribe.subject;
+
+import dev.neuronscribe.files.AtomicFiles;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * The corpus cut into excerpts and tokenised once, kept on disk (not on the heap) for the passes of a
+ * recording: {@code excerpts.bin}, memory-mapped. Each excerpt is a fixed-size slot of
+ * {@code 1 + tokens} big-endian ints: its length, then its token ids, zero-padded.
+ *
+ * <p>Cutting: each document's tokens are cut into consecutive windows of {@code tokens}; a document's
+ * shorter tail is kept when it has at least {@code minTokens} tokens, dropped otherwise (it would be an
+ * excerpt too short to show a neuron anything). Excerpts never span two documents.
+ */
+final class ExcerptStore implements AutoCloseable {
+  private static final int MAGIC = 0x4e534558; // "NSEX"
+  private static final int HEADER_BYTES = 4 + 4 + 4 + 4 + 64;
+  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+  private final Arena arena;
+  private final MemorySegment data;
+  private final int tokens;
+  private final long count;
+  private final String corpusDigest;
+
+  private ExcerptStore(Arena arena, MemorySegment data, int tokens, long count, String corpusDigest) {
+    this.arena = arena;
+    this.data = data;
+    this.tokens = tokens;
+    this.count = count;
+    this.corpusDigest = corpusDigest;
+  }
+
+  /** Tokenises {@code corpus}, whose SHA-256 is {@code corpusDigest}, into {@code file} (written atomically). */
+  static void write(Path file, Corpus corpus, String corpusDigest, Gpt2Tokenizer tokenizer, int tokens, int minTokens, LongConsumer bytesRead) {
+    byte[] digest = corpusDigest.getBytes(StandardCharsets.US_ASCII);
+    if (digest.length != 64) throw new IllegalArgumentException("a SHA-256 in hex has 64 characters");
+    AtomicFiles.write(file, raw -> {
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
+      out.writeInt(MAGIC);
+      out.writeInt(tokens);
+      out.writeInt(minTokens);
+      out.writeInt(0);
+      out.write(digest);
+      int[] window = new int[tokens];
+      int[] filled = {0};
+      corpus.read((text, end) -> {
+        try {
+          for (int id : tokenizer.encode(text)) {
+            window[filled[0]++] = id;
+            if (filled[0] == tokens) {
+              writeExcerpt(out, window, tokens, tokens);
+              filled[0] = 0;
+            }
+          }
+          if (end) {
+            if (filled[0] >= minTokens) writeExcerpt(out, window, filled[0], tokens);
+            filled[0] = 0;
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, bytesRead);
+      out.flush();
+    });
+  }
+
+  private static void writeExcerpt(DataOutputStream out, int[] window, int length, int tokens) throws IOException {
+    out.writeInt(length);
+    for (int i = 0; i < tokens; i++) out.writeInt(i < length ? window[i] : 0);
+  }
+
+  /** Opens a store written by {@link #write}; empty when it is missing, incomplete or was cut differently. */
+  static Optional<ExcerptStore> open(Path file, int tokens, int minTokens) {
+    if (!Files.isRegularFile(file)) return Optional.empty();
+    Arena arena = Arena.ofShared();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long slot = 4L * (1 + tokens);
+      if (size < HEADER_BYTES || (size - HEADER_BYTES) % slot != 0) {
+        arena.close();
+        return Optional.empty();
+      }
+      MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      byte[] digest = data.asSlice(16, 64).toArray(ValueLayout.JAVA_BYTE);
+      if (data.get(INT, 0) != MAGIC || data.get(INT, 4) != tokens || data.get(INT, 8) != minTokens) {
+        arena.close();
+        return Optional.empty();
+      }
+      return Optional.of(new ExcerptStore(arena, data, tokens, (size - HEADER_BYTES) / slot, new String(digest, StandardCharsets.US_ASCII)));
+    } catch (IOException e) {
+      arena.close();
+      throw new java.io.UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  long count() {
+    return count;
+  }
+
+  String corpusDigest() {
+    return corpusDigest;
+  }
+
+  int length(long excerpt) {
+    return data.get(INT, offset(excerpt));
+  }
+
+  /** Copies the excerpt's {@code tokens} slots (padding included) into {@code dst[off..]}. */
+  void tokens(long excerpt, int[] dst, int off) {
+    long o = offset(excerpt) + 4;
+    for (int i = 0; i < tokens; i++) dst[off + i] = data.get(INT, o + 4L * i);
+  }
+
+  int[] tokens(long excerpt) {
+    int[] t = new int[tokens];
+    tokens(excerpt, t, 0);
+    return Arrays.copyOf(t, length(excerpt));
+  }
+
+  private long offset(long excerpt) {
+    if (excerpt < 0 || excerpt >= count) throw new IndexOutOfBoundsException("excerpt " + excerpt + " of " + count);
+    return HEADER_BYTES + excerpt * 4L * (1 + tokens);
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

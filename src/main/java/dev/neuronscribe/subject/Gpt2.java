@@ -1,0 +1,129 @@
+package dev.neuronscribe.subject;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A GPT-2 checkpoint in Hugging Face's layout ({@code config.json} + {@code model.safetensors}), weights
+ * memory-mapped, and the forward pass that produces each layer's MLP activations, the value OpenAI calls
+ * a neuron's activation. Close it to unmap the file.
+ */
+public final class Gpt2 implements AutoCloseable {
+  private final Path directory;
+  private final Gpt2Config config;
+  private final Arena arena;
+  private final Weights weights;
+  private final String fingerprint;
+
+  private Gpt2(Path directory, Gpt2Config config, Arena arena, Weights weights, String fingerprint) {
+    this.directory = directory;
+    this.config = config;
+    this.arena = arena;
+    this.weights = weights;
+    this.fingerprint = fingerprint;
+  }
+
+  /**
+   * Opens a model directory. A missing or malformed file, a missing tensor or one whose shape disagrees
+   * with config.json is an {@link InvalidInputException} that names it.
+   */
+  public static Gpt2 load(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new InvalidInputException(directory.toString(), "is not a directory; give a Hugging Face GPT-2 directory holding config.json and model.safetensors");
+    }
+    Gpt2Config config = Gpt2Config.read(directory.resolve("config.json"));
+    Path file = directory.resolve("model.safetensors");
+    if (!Files.exists(file)) {
+      throw new InvalidInputException(file.toString(), "no such file; this recorder reads safetensors weights (convert pytorch_model.bin with save_pretrained(..., safe_serialization=True))");
+    }
+    Arena arena = Arena.ofShared();
+    try {
+      Safetensors tensors = Safetensors.open(file, arena);
+      Weights weights = Weights.from(tensors, config);
+      return new Gpt2(directory, config, arena, weights, config + "|" + tensors.digest());
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  public Gpt2Config config() {
+    return config;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** Identifies the checkpoint (its config and safetensors header): a resumed recording must see the same one. */
+  String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+
+  /** Receives a layer's MLP activations: {@code rows × config.mlpWidth()}, row-major, row = token. */
+  @FunctionalInterface
+  interface MlpHook {
+    void accept(int layer, float[] activations, int rows);
+  }
+
+  /** Working memory for batches of up to {@code rows} tokens; one per thread that runs the model. */
+  final class State {
+    final int capacity;
+    final float[] x, h, qkv, y, mlp;
+
+    State(int rows) {
+      int e = config.width();
+      capacity = rows;
+      x = new float[rows * e];
+      h = new float[rows * e];
+      qkv = new float[rows * 3 * e];
+      y = new float[rows * e];
+      mlp = new float[rows * config.mlpWidth()];
+    }
+  }
+
+  State newState(int rows) {
+    return new State(rows);
+  }
+
+  /**
+   * Runs {@code sequences} sequences of {@code length} tokens each (row-major in {@code tokens}) through the
+   * blocks up to {@code lastLayer}, handing each layer's MLP activations to {@code hook}. The language-model
+   * head and the last layer's MLP output projection are skipped: nothing recorded depends on them.
+   */
+  void forward(int[] tokens, int sequences, int length, int lastLayer, State s, MlpHook hook) {
+    int rows = sequences * length;
+    if (rows > s.capacity) throw new IllegalArgumentException(rows + " tokens do not fit a state for " + s.capacity);
+    if (length > config.contextLength()) throw new IllegalArgumentException("sequences of " + length + " tokens exceed the context of " + config.contextLength());
+    Ops.embed(weights, tokens, sequences, length, s.x);
+    for (int l = 0; l <= lastLayer; l++) {
+      Weights.Layer w = weights.layers()[l];
+      Ops.layerNorm(s.x, w.ln1Gain(), w.ln1Bias(), config.layerNormEpsilon(), rows, s.h);
+      Gemm.multiply(s.h, rows, w.qkv(), w.qkvBias(), s.qkv, false);
+      Ops.attention(s.qkv, sequences, length, config, l, s.y);
+      Gemm.multiply(s.y, rows, w.attnOut(), w.attnOutBias(), s.x, true);
+      Ops.layerNorm(s.x, w.ln2Gain(), w.ln2Bias(), config.layerNormEpsilon(), rows, s.h);
+      Gemm.multiply(s.h, rows, w.mlpIn(), w.mlpInBias(), s.mlp, false);
+      Ops.gelu(s.mlp, rows * config.mlpWidth());
+      hook.accept(l, s.mlp, rows);
+      if (l == lastLayer) break;
+      Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.x, true);
+    }
+  }
+
+  /** Convenience for tests and tools: the MLP activations of one sequence, {@code [layer][position][neuron]}. */
+  float[][][] mlpActivations(int[] tokens, int lastLayer) {
+    int n = tokens.length, width = config.mlpWidth();
+    float[][][] out = new float[lastLayer + 1][n][width];
+    forward(tokens, 1, n, lastLayer, new State(n), (layer, acts, rows) -> {
+      for (int t = 0; t < rows; t++) System.arraycopy(acts, t * width, out[layer][t], 0, width);
+    });
+    return out;
+  }
+}

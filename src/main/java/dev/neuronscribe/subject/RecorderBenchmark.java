@@ -1,0 +1,186 @@
+package dev.neuronscribe.subject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Times the recorder on a randomly initialised GPT-2 it writes itself, the way
+ * {@code ../shared/bench/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
+ * round, one warm-up round, then N rounds; FLOPs counted as that script counts them, 2·tokens·L·12·E²
+ * (the block matmuls; attention scores excluded).
+ */
+public final class RecorderBenchmark {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  public record Settings(int layers, int width, int heads, int excerptTokens, int batch, int rounds, int repeats) {}
+
+  /** One timed run of {@code rounds} rounds. */
+  public record Measurement(double tokensPerSecond, double gflops) {}
+
+  public record Report(
+      Settings settings, int neuronsRecorded, List<Measurement> forward, List<Measurement> recording,
+      Optional<Double> nominalPeakGflops, String nominalPeakBasis, double measuredPeakGflops, int cores, int lanes) {
+
+    public static double median(List<Measurement> m) {
+      double[] v = m.stream().mapToDouble(Measurement::tokensPerSecond).sorted().toArray();
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    public double flopsPerToken() {
+      return 2.0 * settings.layers() * 12.0 * settings.width() * settings.width();
+    }
+  }
+
+  private RecorderBenchmark() {}
+
+  public static Report run(Settings s, Consumer<String> log) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("scribe-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+    }
+    try {
+      Gpt2Config config = Gpt2Config.gpt2(s.layers(), s.width(), s.heads());
+      long t0 = System.nanoTime();
+      Checkpoints.writeRandom(dir, config, 0);
+      log.accept(String.format("wrote a random GPT-2 (%d layers, width %d, %d heads, vocabulary %d, context %d) to %s in %.1f s",
+          s.layers(), s.width(), s.heads(), config.vocabSize(), config.contextLength(), dir, (System.nanoTime() - t0) / 1e9));
+      try (Gpt2 model = Gpt2.load(dir)) {
+        return measure(model, s, log);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static Report measure(Gpt2 model, Settings s, Consumer<String> log) {
+    Gpt2Config c = model.config();
+    int t = s.excerptTokens(), b = s.batch();
+    SplittableRandom random = new SplittableRandom(0);
+    int[][] rounds = new int[s.rounds()][];
+    for (int r = 0; r < rounds.length; r++) rounds[r] = random.ints(b * t, 0, c.vocabSize()).toArray();
+    int[] lengths = new int[b];
+    Arrays.fill(lengths, t);
+    Gpt2.State state = model.newState(b * t);
+    int last = c.layers() - 1;
+    double flopsPerToken = 2.0 * s.layers() * 12.0 * s.width() * s.width();
+
+    log.accept("forward pass only (MLP activations of every layer computed, nothing kept):");
+    List<Measurement> forward = new ArrayList<>();
+    model.forward(rounds[0], b, t, last, state, (l, a, n) -> {});
+    for (int rep = 0; rep < s.repeats(); rep++) {
+      long t0 = System.nanoTime();
+      for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
+      forward.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
+    }
+
+    RecordingOptions o = RecordingOptions.defaults().withExcerptTokens(t, Math.min(t, 16)).withBatchSize(b);
+    int[] all = IntStream.range(0, c.mlpWidth()).toArray();
+    LayerRecording[] layers = new LayerRecording[c.layers()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new LayerRecording(l, all, c.mlpWidth(), o);
+      layers[l].finishCalibration(1);
+    }
+    log.accept(String.format("recording (forward pass + top %d, random %d, %d quantile bins of %d, moments, for all %,d neurons):",
+        o.topCount(), o.randomCount(), RecordingOptions.BINS, o.perQuantileCount(), c.layers() * c.mlpWidth()));
+    int[] next = {0};
+    Gpt2.MlpHook hook = (l, acts, rows) -> layers[l].observe(acts, b, lengths, next[0]);
+    model.forward(rounds[0], b, t, last, state, hook);
+    next[0] += b;
+    List<Measurement> recording = new ArrayList<>();
+    for (int rep = 0; rep < s.repeats(); rep++) {
+      long t0 = System.nanoTime();
+      for (int[] ids : rounds) {
+        model.forward(ids, b, t, last, state, hook);
+        next[0] += b;
+      }
+      recording.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
+    }
+
+    int cores = Runtime.getRuntime().availableProcessors();
+    Optional<Double> ghz = cpuGhz();
+    // Two 256-bit FMA pipes per core (Zen 2/3/4, Haswell and later); each FMA is 2 FLOPs per lane.
+    Optional<Double> nominal = ghz.map(g -> cores * 2.0 * S.length() * 2.0 * g);
+    String basis = ghz.map(g -> String.format("%d cores × 2 FMA units × %d float lanes × 2 FLOP × %.3f GHz (cpu MHz in /proc/cpuinfo)",
+        cores, S.length(), g)).orElse("clock unknown");
+    double measuredPeak = fmaPeak();
+    return new Report(s, c.layers() * c.mlpWidth(), forward, recording, nominal, basis, measuredPeak, cores, S.length());
+  }
+
+  private static Measurement measurement(long tokens, long nanos, double flopsPerToken, Consumer<String> log) {
+    double seconds = nanos / 1e9;
+    Measurement m = new Measurement(tokens / seconds, tokens * flopsPerToken / seconds / 1e9);
+    log.accept(String.format("  %,d tokens in %.2f s: %.1f tokens/s, %.1f GFLOP/s", tokens, seconds, m.tokensPerSecond(), m.gflops()));
+    return m;
+  }
+
+  static Optional<Double> cpuGhz() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("cpu MHz")) return Optional.of(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) / 1000);
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The FMA rate this JVM reaches on all cores with no memory traffic at all (12 independent accumulators
+   * per thread, enough to hide the FMA latency): the ceiling any matmul here can approach.
+   */
+  static double fmaPeak() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    long iterations = 20_000_000;
+    fmaLoop(iterations / 10);
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+      long t0 = System.nanoTime();
+      double sink = IntStream.range(0, cores).parallel().mapToDouble(i -> fmaLoop(iterations)).sum();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (sink == 42) System.out.print("");
+      best = Math.max(best, cores * iterations * 12.0 * S.length() * 2 / seconds / 1e9);
+    }
+    return best;
+  }
+
+  private static double fmaLoop(long n) {
+    FloatVector a = FloatVector.broadcast(S, 0.999f), b = FloatVector.broadcast(S, 0.001f);
+    FloatVector c0 = FloatVector.broadcast(S, 1), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+    for (long i = 0; i < n; i++) {
+      c0 = c0.fma(a, b);
+      c1 = c1.fma(a, b);
+      c2 = c2.fma(a, b);
+      c3 = c3.fma(a, b);
+      c4 = c4.fma(a, b);
+      c5 = c5.fma(a, b);
+      c6 = c6.fma(a, b);
+      c7 = c7.fma(a, b);
+      c8 = c8.fma(a, b);
+      c9 = c9.fma(a, b);
+      c10 = c10.fma(a, b);
+      c11 = c11.fma(a, b);
+    }
+    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

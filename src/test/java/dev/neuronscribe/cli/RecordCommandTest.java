@@ -1,0 +1,79 @@
+package dev.neuronscribe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.NeuronRecordDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordCommandTest {
+
+  @Test
+  void plantThenRecordWritesOneRecordPerNeuronAndARerunHasNothingToDo(@TempDir Path tmp) throws Exception {
+    Path model = tmp.resolve("planted"), out = tmp.resolve("records"), corpus = tmp.resolve("c.txt");
+    MainTest.Result plant = MainTest.scribe("plant", "--out", model.toString());
+    assertThat(plant.exitCode()).as(plant.err()).isZero();
+    assertThat(plant.out()).contains("0:37").contains("colour words");
+    assertThat(model.resolve("planted.json")).exists();
+
+    Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
+    String[] record = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
+        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4"};
+    MainTest.Result r = MainTest.scribe(record);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Recorded 5 neurons of layers [1]");
+    assertThat(r.err()).contains("recording").contains("tok/s");
+    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(
+        new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2), new NeuronId(1, 3), new NeuronId(1, 18));
+    assertThat(new NeuronRecordDirectory(out).read(new NeuronId(1, 18)).mostPositiveActivationRecords().get(0).text()).contains(")");
+    assertThat(out.resolve(RecordCommand.WORK_DIR)).doesNotExist();
+
+    MainTest.Result again = MainTest.scribe(record);
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.out()).contains("Nothing to do");
+  }
+
+  @Test
+  void badInputIsOneClearLineAndExitCode1(@TempDir Path tmp) throws Exception {
+    Path corpus = tmp.resolve("c.jsonl");
+    Files.writeString(corpus, "{\"text\": \"fine\"}\nnot json\n");
+    MainTest.Result missing = MainTest.scribe("record", "--model", tmp.resolve("none").toString(), "--corpus", corpus.toString(), "--out", tmp.toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("error: ").contains("is not a directory");
+
+    Path model = tmp.resolve("m");
+    assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
+    MainTest.Result badLine = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", tmp.resolve("o").toString());
+    assertThat(badLine.exitCode()).isEqualTo(1);
+    assertThat(badLine.err()).contains("c.jsonl: line 2 is not valid JSON");
+
+    MainTest.Result badLayers = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", tmp.resolve("o").toString(), "--layers", "5");
+    assertThat(badLayers.exitCode()).isEqualTo(1);
+    assertThat(badLayers.err()).contains("layer 5 does not exist");
+
+    MainTest.Result noModel = MainTest.scribe("record", "--corpus", corpus.toString(), "--out", tmp.toString());
+    assertThat(noModel.exitCode()).isEqualTo(2);
+    assertThat(noModel.err()).contains("--model");
+  }
+
+  @Test
+  void benchRecordReportsTokensPerSecondAndPeak() {
+    MainTest.Result r = MainTest.scribe("bench", "record", "--layers", "1", "--width", "64", "--rounds", "1", "--repeats", "1", "--batch", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("forward pass").contains("recording").contains("tokens/s").contains("GFLOP/s").contains("measured FMA peak");
+  }
+
+  @Test
+  void rangesAreParsedAsUsersWriteThem() {
+    assertThat(Ranges.parse("0-3,7, 5", "layers")).isEqualTo(List.of(0, 1, 2, 3, 5, 7));
+    assertThat(Ranges.parse("11", "layers")).isEqualTo(List.of(11));
+    assertThatThrownBy(() -> Ranges.parse("3-1", "layers")).hasMessageContaining("backwards");
+    assertThatThrownBy(() -> Ranges.parse("a-b", "neurons")).hasMessageContaining("written like 0-11");
+    assertThatThrownBy(() -> Ranges.parse("-1", "layers")).hasMessageContaining("numbered from 0");
+  }
+}
