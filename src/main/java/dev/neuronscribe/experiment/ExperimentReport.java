@@ -40,7 +40,7 @@ import java.util.Set;
  */
 final class ExperimentReport {
   static final String NAME = "report";
-  private static final int EXPLANATION_ROWS = 60;
+  private static final int EXPLANATION_ROWS = 20;
 
   private final RunSpec spec;
   private final Plan plan;
@@ -106,11 +106,11 @@ final class ExperimentReport {
       for (Backend b : spec.explainers()) detail.addAll(setSections(sp, b, evaluated));
     }
     sections.add(summary(evaluated));
-    sections.addAll(detail);
-    sections.addAll(rankSections(evaluated));
     for (Plan.SetPlan sp : plan.sets) {
       for (Backend b : spec.explainers()) sections.add(explanationsSection(sp, b));
     }
+    sections.addAll(detail);
+    sections.addAll(rankSections(evaluated));
     sections.add(costSection());
     failures().ifPresent(sections::add);
     sections.add(method());
@@ -148,14 +148,21 @@ final class ExperimentReport {
   }
 
   private Report.Section summary(List<Evaluated> evaluated) {
-    List<String> columns = new ArrayList<>(List.of("Set", "Explainer", "Evaluation"));
+    boolean explainers = spec.explainers().size() > 1;
+    List<String> columns = new ArrayList<>(List.of("Set"));
+    if (explainers) columns.add("Explainer");
+    columns.addAll(List.of("Evaluation", "n"));
     columns.addAll(formatNames());
     List<List<String>> rows = new ArrayList<>();
     for (Evaluated e : evaluated) {
-      List<String> row = new ArrayList<>(List.of(e.set(), e.explainer(), e.evaluation()));
+      List<String> row = new ArrayList<>(List.of(e.set()));
+      if (explainers) row.add(e.explainer());
+      row.add(e.evaluation());
+      int n = formatNames().stream().mapToInt(f -> e.comparison().summary(f).summary().n()).max().orElse(0);
+      row.add(Integer.toString(n));
       for (String f : formatNames()) {
         Summary s = e.comparison().summary(f).summary();
-        row.add(s.n() == 0 ? "—" : fixed(s.mean()) + (Double.isNaN(s.sem()) ? "" : " ± " + fixed(s.sem())) + " (" + s.n() + ")");
+        row.add(s.n() == 0 ? "—" : fixed(s.mean()) + (Double.isNaN(s.sem()) ? "" : " ± " + fixed(s.sem())) + (s.n() == n ? "" : " [n=" + s.n() + "]"));
       }
       rows.add(row);
     }
@@ -164,7 +171,7 @@ final class ExperimentReport {
       blocks.add(new Report.Paragraph("No evaluation has results yet."));
     } else {
       blocks.add(new Report.Table("Mean score per format in every evaluation", columns, rows,
-          "in brackets after each mean: the number of neurons or puzzles with a score for that format",
+          "column n: the neurons or puzzles scored; a format scored on fewer says so in brackets, [n=…]",
           "± standard error of the mean over neurons or puzzles (sample SD / √n); blank where n < 2",
           "per-item scores averaged over items; simulate and score: ev_correlation_score of the simulation (mean over an item's samples); "
               + "similarity: cosine similarity of embeddings; puzzles: similarity to the ground truth and share of false explanations beaten; "
@@ -181,13 +188,14 @@ final class ExperimentReport {
     if (spec.evaluations().contains(RunSpec.Evaluation.SIMULATE_SCORE)) {
       for (RunSpec.SimulatorChoice s : spec.simulators()) {
         Table t = table(sp, b, Steps.SIMULATE, s.label(), "score", "ev_correlation_score (simulator " + s.label() + ")");
-        String title = set + ": simulate and score — " + explainer + ", simulator " + s.label();
+        String title = set + ": simulate and score" + by(b) + (spec.simulators().size() > 1 ? ", simulator " + s.label() : "");
         List<String> notes = new ArrayList<>(common);
         notes.add("Each " + sp.itemKind() + "'s score is the correlation between its true activations and the simulator's predictions over "
             + (sp.puzzles() ? "the puzzle's sentences" : "its 10 scoring excerpts (top-activating 2, 6, 10, 14, 18 and random 1, 4, 7, 10, 13)")
             + ", all tokens flattened; with several samples, the mean over them (the paper's Table 2 measure).");
         notes.addAll(t.notes());
-        out.add(comparisonSection(title, t, notes, new Evaluated(set, explainer, "simulate and score (" + s.label() + ")", null), evaluated));
+        out.add(comparisonSection(title, t, notes, new Evaluated(set, explainer, "simulate and score"
+            + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null), evaluated));
       }
     }
     if (sp.puzzles() && spec.evaluations().contains(RunSpec.Evaluation.PUZZLES)) {
@@ -200,13 +208,13 @@ final class ExperimentReport {
           + "and n counts puzzles, not runs, because runs of one puzzle are not independent (the paper's Table 4).");
       runNote(sp, b).ifPresent(notes::add);
       notes.addAll(sim.notes());
-      out.add(comparisonSection(set + ": puzzles, similarity to the ground truth (Table 4) — " + explainer, sim, notes,
+      out.add(comparisonSection(set + ": similarity to the ground truth (Table 4)" + by(b), sim, notes,
           new Evaluated(set, explainer, "puzzles: similarity to ground truth", null), evaluated));
-      out.add(comparisonSection(set + ": puzzles, closer to the ground truth than to the false explanations — " + explainer, disc, List.of(
+      out.add(comparisonSection(set + ": closer to the ground truth than to the false explanations" + by(b), disc, List.of(
           "For each run and each of the puzzle's false explanations: is the generated explanation more similar to the ground truth than to the false one? "
               + "The score is the share of false explanations so beaten, averaged over runs (beyond the paper: it does not depend on where the "
               + "similarity scale sits)."), new Evaluated(set, explainer, "puzzles: closer to truth than to false", null), evaluated));
-      puzzleDetail(sp, b, sim, disc).ifPresent(d -> out.add(new Report.Section(set + ": per puzzle — " + explainer, List.of(d))));
+      puzzleDetail(sp, b, sim, disc).ifPresent(d -> out.add(new Report.Section(set + ": per puzzle" + by(b), List.of(d))));
     }
     if (!sp.puzzles() && spec.evaluations().contains(RunSpec.Evaluation.SIMILARITY) && !sp.references().isEmpty()) {
       Table sim = table(sp, b, Steps.SIMILARITY, spec.embeddings().label(), "similarity", "cosine similarity to the reference explanation (" + embeddingName() + ")");
@@ -215,10 +223,16 @@ final class ExperimentReport {
       notes.add("References from `" + r.references().map(Path::getFileName).map(Path::toString).orElse("") + "`: " + sp.references().size() + " of the set's "
           + sp.targets().size() + " neurons have one; only those are scored (the paper's Table 3 measure, \"AdaCS\" with text-embedding-ada-002).");
       notes.addAll(sim.notes());
-      out.add(comparisonSection(set + ": similarity to the reference explanations — " + explainer, sim, notes,
-          new Evaluated(set, explainer, "similarity to reference", null), evaluated));
+      boolean planted = referenceName(sp).startsWith("Ground truth");
+      out.add(comparisonSection(set + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes,
+          new Evaluated(set, explainer, planted ? "similarity to ground truth" : "similarity to reference", null), evaluated));
     }
     return out;
+  }
+
+  /** " — EXPLAINER" in titles, only when the run has several explainers. */
+  private String by(Backend b) {
+    return spec.explainers().size() > 1 ? " — " + b.label() : "";
   }
 
   private Report.Section comparisonSection(String title, Table t, List<String> notes, Evaluated label, List<Evaluated> evaluated) {
@@ -355,7 +369,7 @@ final class ExperimentReport {
         if (e.explainer().equals(b.label())) byEvaluation.put(e.set() + ": " + e.evaluation(), e.comparison());
       }
       if (byEvaluation.size() < 2) continue;
-      out.add(new Report.Section("Ranks across evaluations (Table 6) — " + b.label(), List.of(
+      out.add(new Report.Section("Ranks across evaluations (Table 6)" + by(b), List.of(
           new Report.Paragraph("Each format's rank by mean score in each evaluation of explainer " + b.label() + ", and its average rank, as the paper's Table 6 "
               + "summarises its four evaluations. Ranks hide the size of differences: the paired comparisons in each section say which differences are reliable."),
           EvaluationSections.rankSummary(RankSummary.of(byEvaluation)))));
@@ -387,11 +401,12 @@ final class ExperimentReport {
       blocks.add(new Report.Paragraph("The first " + EXPLANATION_ROWS + " of " + all.size() + " " + sp.itemKind() + "s; all of them are in `results/"
           + sp.set().name() + "/" + safe(b.label()) + "/explanations.csv`."));
     }
-    blocks.add(new Report.Table("Explanations by " + b.label() + (refs ? ", beside the " + (sp.puzzles() ? "ground truth" : "reference") : ""), columns, rows,
+    boolean truth = sp.puzzles() || referenceName(sp).startsWith("Ground truth");
+    blocks.add(new Report.Table("Explanations by " + b.label() + (refs ? ", beside the " + (truth ? "ground truth" : "reference") : ""), columns, rows,
         Math.min(all.size(), EXPLANATION_ROWS) + " " + sp.itemKind() + "s shown",
         "none: these are the texts themselves (the first sample of each; \"+k more\" where the other samples differ)",
         "the explainer's answer, cut at its first line, quotes and final period removed; — where it failed or is not done"));
-    return new Report.Section(sp.set().name() + ": explanations — " + b.label(), blocks);
+    return new Report.Section(sp.set().name() + ": explanations" + by(b), blocks);
   }
 
   private static String referenceName(Plan.SetPlan sp) {
