@@ -123,8 +123,8 @@ final class ExperimentReport {
     List<String> sets = new ArrayList<>();
     for (Plan.SetPlan sp : plan.sets) {
       String what = switch (sp.set()) {
-        case RunSpec.PuzzleSet p -> sp.targets().size() + " puzzles (" + p.file().map(f -> "`" + f.getFileName() + "`").orElse("built-in") + ")";
-        case RunSpec.RecordSet r -> sp.targets().size() + " neurons from `" + r.records().getFileName() + "`"
+        case RunSpec.PuzzleSet p -> plural(sp.targets().size(), "puzzle") + " (" + p.file().map(f -> "`" + f.getFileName() + "`").orElse("built-in") + ")";
+        case RunSpec.RecordSet r -> plural(sp.targets().size(), "neuron") + " from `" + r.records().getFileName() + "`"
             + (sp.references().isEmpty() ? "" : ", " + sp.references().size() + " with a reference explanation");
       };
       sets.add("**" + sp.set().name() + "**: " + what);
@@ -217,13 +217,15 @@ final class ExperimentReport {
       puzzleDetail(sp, b, sim, disc).ifPresent(d -> out.add(new Report.Section(set + ": per puzzle" + by(b), List.of(d))));
     }
     if (!sp.puzzles() && spec.evaluations().contains(RunSpec.Evaluation.SIMILARITY) && !sp.references().isEmpty()) {
-      Table sim = table(sp, b, Steps.SIMILARITY, spec.embeddings().label(), "similarity", "cosine similarity to the reference explanation (" + embeddingName() + ")");
+      boolean planted = referenceName(sp).startsWith("Ground truth");
+      String what = planted ? "ground truth" : "reference explanation";
+      Table sim = table(sp, b, Steps.SIMILARITY, spec.embeddings().label(), "similarity", "cosine similarity to the " + what + " (" + embeddingName() + ")");
       List<String> notes = new ArrayList<>(common);
       RunSpec.RecordSet r = (RunSpec.RecordSet) sp.set();
-      notes.add("References from `" + r.references().map(Path::getFileName).map(Path::toString).orElse("") + "`: " + sp.references().size() + " of the set's "
-          + sp.targets().size() + " neurons have one; only those are scored (the paper's Table 3 measure, \"AdaCS\" with text-embedding-ada-002).");
+      notes.add((planted ? "Ground truths" : "References") + " from `" + r.references().map(Path::getFileName).map(Path::toString).orElse("") + "`: "
+          + sp.references().size() + " of the set's " + plural(sp.targets().size(), "neuron") + " have one; only those are scored (the paper's Table 3 "
+          + "measure, \"AdaCS\" with text-embedding-ada-002).");
       notes.addAll(sim.notes());
-      boolean planted = referenceName(sp).startsWith("Ground truth");
       out.add(comparisonSection(set + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes,
           new Evaluated(set, explainer, planted ? "similarity to ground truth" : "similarity to reference", null), evaluated));
     }
@@ -310,18 +312,23 @@ final class ExperimentReport {
     return out;
   }
 
+  /** How many targets were explained in two or more formats, when all of them got the same explanations in every format; else 0. */
+  private int sameInEveryFormat(Map<Target, Map<PromptFormat, List<String>>> all) {
+    if (spec.formats().size() < 2) return 0;
+    int compared = 0;
+    for (Map<PromptFormat, List<String>> byFormat : all.values()) {
+      if (byFormat.size() < 2) continue;
+      compared++;
+      if (new LinkedHashSet<>(byFormat.values()).size() > 1) return 0;
+    }
+    return compared;
+  }
+
   /** Notes every section of a (set, explainer) shares: what the explainer did with the formats. */
   private List<String> commonNotes(Plan.SetPlan sp, Backend b) {
     List<String> notes = new ArrayList<>();
-    if (spec.formats().size() < 2) return notes;
-    int compared = 0;
-    boolean allSame = true;
-    for (Map<PromptFormat, List<String>> byFormat : explanations(sp, b).values()) {
-      if (byFormat.size() < 2) continue;
-      compared++;
-      if (new LinkedHashSet<>(byFormat.values()).size() > 1) allSame = false;
-    }
-    if (compared > 0 && allSame) {
+    int compared = sameInEveryFormat(explanations(sp, b));
+    if (compared > 0) {
       notes.add("Explainer " + b.label() + " wrote the same explanations in every format for all " + compared + " " + sp.itemKind()
           + "s explained in two or more formats: it did not use the format, so differences between formats below are zero by construction"
           + (b.baseline() ? " (the offline baseline explainer reads the activations, not the rendered prompt)" : "") + ".");
@@ -379,18 +386,21 @@ final class ExperimentReport {
 
   private Report.Section explanationsSection(Plan.SetPlan sp, Backend b) {
     Map<Target, Map<PromptFormat, List<String>>> all = explanations(sp, b);
+    // Identical in every format (an explainer that ignores the format): one column says it once.
+    boolean collapse = sameInEveryFormat(all) > 0 && all.values().stream().allMatch(m -> m.size() == spec.formats().size());
     List<String> columns = new ArrayList<>();
     columns.add(sp.puzzles() ? "Puzzle" : "Neuron");
     boolean refs = !sp.references().isEmpty();
     if (refs) columns.add(sp.puzzles() ? "Ground truth" : referenceName(sp));
-    columns.addAll(formatNames());
+    if (collapse) columns.add("Explanation (the same in all " + spec.formats().size() + " formats)");
+    else columns.addAll(formatNames());
     List<List<String>> rows = new ArrayList<>();
     for (var e : all.entrySet()) {
       if (rows.size() >= EXPLANATION_ROWS) break;
       List<String> row = new ArrayList<>();
       row.add(item(e.getKey()));
       if (refs) row.add(sp.references().getOrDefault(e.getKey(), "—"));
-      for (PromptFormat f : spec.formats()) {
+      for (PromptFormat f : collapse ? spec.formats().subList(0, 1) : spec.formats()) {
         List<String> texts = e.getValue().getOrDefault(f, List.of());
         row.add(texts.isEmpty() ? "—" : texts.getFirst() + (texts.size() > 1 && new LinkedHashSet<>(texts).size() > 1 ? " (+" + (texts.size() - 1) + " more)" : ""));
       }
@@ -545,6 +555,10 @@ final class ExperimentReport {
 
   private static String cell(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  static String plural(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static String fixed(double v) {

@@ -1,0 +1,155 @@
+package dev.neuronscribe.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.NeuronRecord;
+import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.PuzzleJson;
+import dev.neuronscribe.evaluate.BuiltInPuzzles;
+import dev.neuronscribe.simulate.NeuronSimulationResultsJson;
+import dev.neuronscribe.testing.SyntheticRecords;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Offline experiments end to end: units in the store, resuming, invalidation, failures, the report. */
+class ExperimentTest {
+  @TempDir Path dir;
+
+  /** Three recorded neurons (two with a reference), one that never fires, two puzzles; two formats. */
+  Path runFile(String extra) throws Exception {
+    NeuronRecordDirectory records = new NeuronRecordDirectory(dir.resolve("records"));
+    for (int n = 0; n < 3; n++) records.write(SyntheticRecords.neuron(new NeuronId(n, 7), n, true));
+    records.write(dead(new NeuronId(3, 7)));
+    Files.writeString(dir.resolve("refs.csv"), "layer,neuron,explanation\n0,7,words about rivers and banks\n1,7,\"the word \"\"the\"\", and rain\"\n");
+    Files.writeString(dir.resolve("puzzles.json"), PuzzleJson.toJson(BuiltInPuzzles.load().subList(0, 2)));
+    Path file = dir.resolve("run.yaml");
+    Files.writeString(file, """
+        name: offline-test
+        neuron_sets:
+          - {name: recorded, records: records, neurons: ["0:7", "1:7", "2:7"], references: refs.csv}
+          - {name: dead, records: records, neurons: ["3:7"]}
+          - {name: puzzles, puzzles: puzzles.json}
+        formats: [summary, highlight]
+        evaluations: [simulate-score, similarity, puzzles]
+        puzzle_runs: 2
+        bootstrap: 200
+        """ + extra);
+    return file;
+  }
+
+  /** A neuron whose activations are never above 0: the baseline explainer cannot explain it. */
+  static NeuronRecord dead(NeuronId id) {
+    NeuronRecord alive = SyntheticRecords.neuron(id, 99, true);
+    List<ActivationRecord> top = new ArrayList<>();
+    for (ActivationRecord r : alive.mostPositiveActivationRecords()) top.add(new ActivationRecord(r.tokens(), new double[r.size()]));
+    return NeuronRecord.of(id, top, alive.randomSample());
+  }
+
+  @Test
+  void aRunDoesEveryUnitOnceResumesAndReportsWithNAndUncertainty() throws Exception {
+    RunSpec spec = RunSpec.read(runFile(""));
+    Experiment.Outcome first = new Experiment(spec).run(Experiment.Progress.NONE);
+    // recorded: 3 × 2 formats × (explain + simulate) + 2 references × 2 formats similarity = 16; dead: 2 × 2 = 4; puzzles: 2 × 2 × 3 = 12
+    assertThat(first.units()).isEqualTo(32);
+    assertThat(first.failed()).as("the dead neuron's explanations fail, and its simulations with them").isEqualTo(4);
+    assertThat(first.done()).isEqualTo(28);
+    assertThat(first.firstFailures()).anyMatch(f -> f.contains("3:7") && f.contains("does not activate above 0"));
+    assertThat(first.complete()).isFalse();
+
+    ExperimentStore store = ExperimentStore.open(spec.store());
+    List<ExperimentStore.Unit> units = store.units();
+    store.close();
+    assertThat(units).hasSize(32);
+    ExperimentStore.Unit sim = units.stream().filter(u -> u.key().step().equals(Steps.SIMULATE) && u.key().target().equals("0:7")).findFirst().orElseThrow();
+    assertThat(sim.done()).isTrue();
+    assertThat(sim.cost().model()).isEqualTo("baseline-minilm-simulator");
+    assertThat(sim.cost().wallSeconds()).isPositive();
+    assertThat(Results.number(sim.result(), "score")).isBetween(-1.0, 1.0);
+
+    // The report: every table states n, uncertainty and method (the Report type insists), puzzles and Table 7 are there.
+    String md = Files.readString(first.report().markdown());
+    assertThat(md).contains("## Summary", "recorded: simulate and score", "recorded: similarity to the reference explanations",
+        "puzzles: similarity to the ground truth (Table 4)", "puzzles: closer to the ground truth than to the false explanations",
+        "Ranks across evaluations (Table 6)", "Cost per 1,000 neurons (Table 7)", "## Failures", "does not activate above 0");
+    assertThat(md).contains("All 2 runs of every puzzle gave the same explanation: the offline baseline explainer is deterministic");
+    assertThat(md).contains("wrote the same explanations in every format");
+    assertThat(count(md, "\\*n:\\*")).isEqualTo(count(md, "\\*Uncertainty:\\*")).isEqualTo(count(md, "\\*Method:\\*")).isGreaterThan(10);
+    assertThat(Files.readString(first.report().html())).contains("<svg").doesNotContain("src=\"http", "href=\"http", "<link", "<script", "url(http");
+    // Exports in the paper's and OpenAI's layouts, readable by the rest of NeuronScribe.
+    assertThat(Files.readAllLines(spec.store().resolve("results/recorded/baseline/explanations.csv")).getFirst()).isEqualTo("Layer,Neuron,Summary,Highlight");
+    assertThat(NeuronSimulationResultsJson.read(spec.store().resolve("results/recorded/baseline/baseline/summary.simulations.jsonl"))).hasSize(3);
+
+    // A rerun does only what is missing or failed: the two failed explanations (still failing), nothing else.
+    Experiment.Outcome second = new Experiment(spec).run(Experiment.Progress.NONE);
+    assertThat(second.alreadyDone()).isEqualTo(28);
+    assertThat(second.done() + second.failed()).isEqualTo(4);
+
+    // Lose one simulation (as a crash before its write would): only it is redone.
+    sql(spec, "DELETE FROM units WHERE step = 'simulate' AND target = '1:7' AND format = 'highlight'");
+    Experiment.Outcome third = new Experiment(spec).run(Experiment.Progress.NONE);
+    assertThat(third.done()).isEqualTo(1);
+    assertThat(third.alreadyDone()).isEqualTo(27);
+
+    // New explanations invalidate what was computed from the old ones.
+    sql(spec, "DELETE FROM units WHERE step = 'explain' AND target = '0:7' AND format = 'summary'");
+    Experiment.Outcome fourth = new Experiment(spec).run(Experiment.Progress.NONE);
+    assertThat(fourth.done()).as("explain, simulate and similarity of 0:7 in summary").isEqualTo(3);
+  }
+
+  @Test
+  void aStoreRefusesARunFileWithOtherSettings() throws Exception {
+    RunSpec spec = RunSpec.read(runFile(""));
+    new Experiment(spec).run(Experiment.Progress.NONE);
+    RunSpec changed = RunSpec.read(runFile("samples: 2\n"));
+    assertThatThrownBy(() -> new Experiment(changed).run(Experiment.Progress.NONE)).hasMessageContaining("other settings").hasMessageContaining("samples");
+  }
+
+  @Test
+  void theReportIsReRenderedFromTheStoreAlone() throws Exception {
+    RunSpec spec = RunSpec.read(runFile(""));
+    assertThatThrownBy(() -> new Experiment(spec).report()).hasMessageContaining("run 'scribe experiment run");
+    Experiment.Outcome o = new Experiment(spec).run(Experiment.Progress.NONE);
+    String before = Files.readString(o.report().markdown()).replaceAll("Written [^.]*\\.", "");
+    Files.delete(o.report().markdown());
+    var again = new Experiment(spec).report();
+    assertThat(Files.readString(again.markdown()).replaceAll("Written [^.]*\\.", "")).isEqualTo(before);
+    assertThat(new Experiment(spec).status()).extracting(Experiment.StepStatus::missing).containsOnly(0);
+  }
+
+  @Test
+  void aDryRunOfAnOfflineRunCountsUnitsAndSendsNothing() throws Exception {
+    RunSpec spec = RunSpec.read(runFile(""));
+    DryRun.Estimate e = new Experiment(spec).estimate();
+    assertThat(e.unitsToDo()).isEqualTo(32);
+    assertThat(e.requests()).isZero();
+    assertThat(e.lines()).extracting(DryRun.Line::model).contains("baseline-explainer", "baseline-minilm-simulator", "all-minilm-l6-v2");
+    assertThat(Files.exists(spec.store().resolve(ExperimentStore.FILE))).isFalse();
+  }
+
+  @Test
+  void missingRecordsAreNamedBeforeAnythingRuns() throws Exception {
+    Path file = runFile("");
+    Files.writeString(file, Files.readString(file).replace("\"2:7\"]", "\"2:7\", \"9:9\"]"));
+    assertThatThrownBy(() -> new Experiment(RunSpec.read(file)).run(Experiment.Progress.NONE)).hasMessageContaining("have no record").hasMessageContaining("9:9");
+  }
+
+  static void sql(RunSpec spec, String statement) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + spec.store().resolve(ExperimentStore.FILE)); Statement s = c.createStatement()) {
+      assertThat(s.executeUpdate(statement)).isEqualTo(1);
+    }
+  }
+
+  static int count(String s, String regex) {
+    return (int) java.util.regex.Pattern.compile(regex).matcher(s).results().count();
+  }
+}
