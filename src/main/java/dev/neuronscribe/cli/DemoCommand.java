@@ -32,6 +32,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "With --llm: stop starting requests before this much is spent.")
   Optional<Double> budget;
 
+  @Option(names = "--dry-run", description = "Plant and record (offline, free), then print what the experiment would send and cost instead of running it.")
+  boolean dryRun;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -55,6 +58,10 @@ final class DemoCommand implements Callable<Integer> {
       err.println("scribe demo: " + line);
       err.flush();
     });
+    if (dryRun) {
+      ExperimentCommand.printEstimate(new Experiment(run).estimate(), outw);
+      return Cli.OK;
+    }
     int code = ExperimentCommand.runAndReport(new Experiment(run), outw, err);
     Path html = run.store().resolve("report.html").toAbsolutePath();
     outw.println();

@@ -125,6 +125,32 @@ class RunSpecTest {
   }
 
   @Test
+  void theShippedExampleRunFilesAreValid() {
+    RunSpec offline = RunSpec.read(Path.of("docs/examples/offline.yaml"));
+    assertThat(offline.usesLlm()).isFalse();
+    assertThat(offline.sets()).hasSize(2);
+    RunSpec paper = RunSpec.read(Path.of("docs/examples/paper-gpt2xl.yaml"));
+    assertThat(paper.explainers()).extracting(Backend::label).containsExactly("openai:gpt-3.5-turbo");
+    assertThat(paper.simulators()).extracting(RunSpec.SimulatorChoice::label).containsExactly("all-at-once:vllm:meta-llama/Llama-3.1-8B");
+    assertThat(paper.embeddings().label()).isEqualTo("openai:text-embedding-ada-002");
+    assertThat(paper.evaluations()).containsExactlyInAnyOrder(RunSpec.Evaluation.values());
+  }
+
+  @Test
+  void theDemoRunFileIsValid() {
+    String text = Demo.runFile("demo", List.of("0:37", "1:18"), List.of("1:37", "0:18"), Optional.empty(), Optional.empty());
+    RunSpec s = RunSpec.parse(text, "demo.yaml", dir, dir.resolve("x"));
+    assertThat(s.store()).isEqualTo(dir.resolve("demo"));
+    assertThat(s.sets()).extracting(RunSpec.NeuronSet::name).containsExactly("planted", "controls", "puzzles");
+    assertThat(((RunSpec.RecordSet) s.sets().get(0)).references()).contains(dir.resolve("model/planted.json"));
+    assertThat(s.usesLlm()).isFalse();
+    RunSpec llm = RunSpec.parse(Demo.runFile("demo-llm", List.of("0:37"), List.of(), Optional.of(Backend.parse("openai:gpt-4o-mini")), Optional.of(2.5)),
+        "demo-llm.yaml", dir, dir);
+    assertThat(llm.simulators()).extracting(RunSpec.SimulatorChoice::label).containsExactly("chat-logprobs:openai:gpt-4o-mini");
+    assertThat(llm.budgetUsd()).hasValue(2.5);
+  }
+
+  @Test
   void overridesKeepEverythingElse() {
     RunSpec s = parse("name: x\nneuron_sets: [{name: p, puzzles: builtin}]\n");
     RunSpec t = s.withStore(dir.resolve("elsewhere")).withBudget(java.util.OptionalDouble.of(3));
