@@ -2,6 +2,8 @@ package dev.neuronscribe.cli;
 
 import dev.neuronscribe.experiment.DryRun;
 import dev.neuronscribe.experiment.Experiment;
+import dev.neuronscribe.experiment.ExperimentResults;
+import dev.neuronscribe.report.ExperimentReport;
 import dev.neuronscribe.experiment.RunSpec;
 import dev.neuronscribe.llm.CostMeter;
 import dev.neuronscribe.report.ReportWriter;
@@ -83,7 +85,7 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ReportWriter.Written w = new Experiment(in.spec()).report();
+      ReportWriter.Written w = ExperimentReport.write(ExperimentResults.read(in.spec()));
       PrintWriter out = spec.commandLine().getOut();
       out.println("report: " + w.markdown());
       out.println("report: " + w.html().toAbsolutePath().toUri());
@@ -112,6 +114,7 @@ final class ExperimentCommand implements Runnable {
   /** Runs with a progress bar, prints the outcome and where the report is; the exit code says whether everything is done. */
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
     Experiment.Outcome o = x.run(new Bar());
+    ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());
     CostMeter.Snapshot m = o.spend();
     if (x.spec().usesLlm()) {
@@ -120,8 +123,8 @@ final class ExperimentCommand implements Runnable {
       o.retries().forEach(r -> out.println("  " + r));
       if (!m.unpricedModels().isEmpty()) out.println("  no price for " + m.unpricedModels() + " (counted as $0)");
     }
-    out.println("report: " + o.report().markdown());
-    out.println("report: " + o.report().html().toAbsolutePath().toUri());
+    out.println("report: " + report.markdown());
+    out.println("report: " + report.html().toAbsolutePath().toUri());
     out.flush();
     if (o.stoppedBecause().isPresent()) {
       err.println("error: " + o.stoppedBecause().get());

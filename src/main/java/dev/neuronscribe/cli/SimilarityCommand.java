@@ -251,12 +251,14 @@ public final class SimilarityCommand implements Callable<Integer> {
       model = new MiniLmEmbeddings();
     } else {
       dev.neuronscribe.experiment.Backend b;
+      String choices = "available: minilm, or PRESET:MODEL for an OpenAI-compatible /embeddings endpoint (PRESET one of "
+          + dev.neuronscribe.llm.Preset.ids() + "), e.g. openai:text-embedding-ada-002";
       try {
         b = dev.neuronscribe.experiment.Backend.parse(embeddings);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--embeddings takes minilm or PRESET:MODEL: " + e.getMessage());
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown embedding model '" + embeddings + "'; " + choices);
       }
-      if (b.baseline()) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--embeddings takes minilm or PRESET:MODEL, not baseline");
+      if (b.baseline()) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown embedding model '" + embeddings + "'; " + choices);
       dev.neuronscribe.llm.Preset p = b.preset().orElseThrow();
       costs = dev.neuronscribe.llm.CostLedger.open(ledger != null ? ledger : LlmOptions.home().resolve("llm-ledger.sqlite"));
       meter = new dev.neuronscribe.llm.CostMeter(dev.neuronscribe.llm.PriceTable.builtIn(), java.util.OptionalDouble.empty(), java.util.Optional.of(costs));

@@ -9,7 +9,6 @@ import dev.neuronscribe.llm.BudgetExceededException;
 import dev.neuronscribe.llm.CostMeter;
 import dev.neuronscribe.llm.OpenAiCompatibleClient;
 import dev.neuronscribe.prompts.PromptFormat;
-import dev.neuronscribe.report.ReportWriter;
 import dev.neuronscribe.simulate.Pipeline;
 import dev.neuronscribe.simulate.Simulator;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * its own virtual thread, at most {@code parallel} at once; within it every (format, explainer) goes
  * explain → simulate and score → similarity. Units already done are skipped; failed ones are retried;
  * new explanations invalidate what was computed from the old ones. When the budget refuses a request,
- * no new unit starts and everything finished is kept. At the end the report is written.
+ * no new unit starts and everything finished is kept; the results are then read with {@link ExperimentResults}.
  */
 public final class Experiment {
   /** Hears about progress: a total, then one step per finished unit with the run's spend so far. */
@@ -61,7 +60,7 @@ public final class Experiment {
 
   /** How a run ended. {@code firstFailures}: up to ten failed units with their reasons. */
   public record Outcome(int units, int alreadyDone, int done, int failed, Optional<String> stoppedBecause, double elapsedSeconds,
-      CostMeter.Snapshot spend, ReportWriter.Written report, List<String> firstFailures, List<String> retries) {
+      CostMeter.Snapshot spend, List<String> firstFailures, List<String> retries) {
     public Outcome {
       firstFailures = List.copyOf(firstFailures);
       retries = List.copyOf(retries);
@@ -82,7 +81,7 @@ public final class Experiment {
     return spec;
   }
 
-  /** Runs what is missing, then writes the report. */
+  /** Runs what is missing. The results are then in the store ({@link ExperimentResults#read}). */
   public Outcome run(Progress progress) {
     Plan plan = new Plan(spec);
     try (ExperimentStore store = ExperimentStore.open(spec.store()); Models models = new Models(spec, false)) {
@@ -109,23 +108,10 @@ public final class Experiment {
       CostMeter.Snapshot spend = models.meter.snapshot();
       store.endSession(session, runner.done.get(), runner.failed.get(), elapsed, spend.requests(), spend.dollars(),
           Optional.ofNullable(runner.stop.get()));
-      ReportWriter.Written written = ExperimentReport.write(spec, plan, store, models.pack);
       List<String> retries = new ArrayList<>();
       for (OpenAiCompatibleClient c : models.clients()) if (!c.retries().isEmpty()) retries.add(c.name() + " retries: " + c.retries());
       return new Outcome(all.size(), alreadyDone, runner.done.get(), runner.failed.get(), Optional.ofNullable(runner.stop.get()), elapsed, spend,
-          written, runner.firstFailures(), retries);
-    }
-  }
-
-  /** Re-renders the report from the store, running nothing. */
-  public ReportWriter.Written report() {
-    if (!java.nio.file.Files.isRegularFile(spec.store().resolve(ExperimentStore.FILE))) {
-      throw new InvalidDataException(spec.store().toString(), "holds no experiment store yet; run 'scribe experiment run " + spec.source() + "' first");
-    }
-    Plan plan = new Plan(spec);
-    try (ExperimentStore store = ExperimentStore.open(spec.store())) {
-      return ExperimentReport.write(spec, plan, store, spec.pack().map(dev.neuronscribe.prompts.PromptPack::load)
-          .orElseGet(dev.neuronscribe.prompts.PromptPack::builtIn));
+          runner.firstFailures(), retries);
     }
   }
 
@@ -154,7 +140,7 @@ public final class Experiment {
         for (ExperimentStore.Unit u : store.units()) existing.put(u.key(), u);
       }
     }
-    return ExperimentReport.status(plan.units(), existing);
+    return ExperimentResults.status(plan.units(), existing);
   }
 
   // ---- the work ------------------------------------------------------------------------------

@@ -76,15 +76,18 @@ class ExperimentTest {
     assertThat(sim.cost().wallSeconds()).isPositive();
     assertThat(Results.number(sim.result(), "score")).isBetween(-1.0, 1.0);
 
-    // The report: every table states n, uncertainty and method (the Report type insists), puzzles and Table 7 are there.
-    String md = Files.readString(first.report().markdown());
-    assertThat(md).contains("## Summary", "recorded: simulate and score", "recorded: similarity to the reference explanations",
-        "puzzles: similarity to the ground truth (Table 4)", "puzzles: closer to the ground truth than to the false explanations",
-        "Ranks across evaluations (Table 6)", "Cost per 1,000 neurons (Table 7)", "## Failures", "does not activate above 0");
-    assertThat(md).contains("All 2 runs of every puzzle gave the same explanation: the offline baseline explainer is deterministic");
-    assertThat(md).contains("wrote the same explanations in every format");
-    assertThat(count(md, "\\*n:\\*")).isEqualTo(count(md, "\\*Uncertainty:\\*")).isEqualTo(count(md, "\\*Method:\\*")).isGreaterThan(10);
-    assertThat(Files.readString(first.report().html())).contains("<svg").doesNotContain("src=\"http", "href=\"http", "<link", "<script", "url(http");
+    // The results read back: per evaluation, items × formats, failures with their reasons.
+    ExperimentResults results = ExperimentResults.read(spec);
+    ExperimentResults.SetInfo recorded = results.sets().getFirst();
+    ExperimentResults.Scores sims = results.scores(recorded, Backend.parse("baseline"), ExperimentResults.Kind.SIMULATE_SCORE,
+        java.util.Optional.of(spec.simulators().getFirst()), "ev");
+    assertThat(sims.table().rows()).hasSize(3);
+    assertThat(sims.table().conditions()).containsExactly("Summary", "Highlight");
+    assertThat(sims.scored() + sims.undefined()).isEqualTo(6);
+    ExperimentResults.Scores similarity = results.scores(recorded, Backend.parse("baseline"), ExperimentResults.Kind.SIMILARITY, java.util.Optional.empty(), "cos");
+    assertThat(similarity.table().rows()).extracting(dev.neuronscribe.evaluate.ScoreTable.Row::item).containsExactly("0:7", "1:7");
+    assertThat(results.failures()).hasSize(4).allMatch(f -> f.target().equals("3:7"));
+    assertThat(results.costs(recorded)).hasSize(16).allMatch(c -> c.promptTokens() == 0 && c.dollars().orElseThrow() == 0);
     // Exports in the paper's and OpenAI's layouts, readable by the rest of NeuronScribe.
     assertThat(Files.readAllLines(spec.store().resolve("results/recorded/baseline/explanations.csv")).getFirst()).isEqualTo("Layer,Neuron,Summary,Highlight");
     assertThat(NeuronSimulationResultsJson.read(spec.store().resolve("results/recorded/baseline/baseline/summary.simulations.jsonl"))).hasSize(3);
@@ -115,14 +118,10 @@ class ExperimentTest {
   }
 
   @Test
-  void theReportIsReRenderedFromTheStoreAlone() throws Exception {
+  void resultsNeedAStore() throws Exception {
     RunSpec spec = RunSpec.read(runFile(""));
-    assertThatThrownBy(() -> new Experiment(spec).report()).hasMessageContaining("run 'scribe experiment run");
-    Experiment.Outcome o = new Experiment(spec).run(Experiment.Progress.NONE);
-    String before = Files.readString(o.report().markdown()).replaceAll("Written [^.]*\\.", "");
-    Files.delete(o.report().markdown());
-    var again = new Experiment(spec).report();
-    assertThat(Files.readString(again.markdown()).replaceAll("Written [^.]*\\.", "")).isEqualTo(before);
+    assertThatThrownBy(() -> ExperimentResults.read(spec)).hasMessageContaining("run 'scribe experiment run");
+    new Experiment(spec).run(Experiment.Progress.NONE);
     assertThat(new Experiment(spec).status()).extracting(Experiment.StepStatus::missing).containsOnly(0);
   }
 
@@ -149,7 +148,4 @@ class ExperimentTest {
     }
   }
 
-  static int count(String s, String regex) {
-    return (int) java.util.regex.Pattern.compile(regex).matcher(s).results().count();
-  }
 }
