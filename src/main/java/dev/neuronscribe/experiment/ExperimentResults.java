@@ -240,7 +240,8 @@ public final class ExperimentResults {
     for (Target t : sp.targets()) planned.addAll(plan.units(sp, t));
     List<UnitCost> out = new ArrayList<>();
     for (ExperimentStore.Key k : planned.stream().sorted(Comparator.comparing((ExperimentStore.Key k) -> order(k.step()))
-        .thenComparing(k -> PromptFormat.parse(k.format()).ordinal()).thenComparing(ExperimentStore.Key::target)).toList()) {
+        .thenComparing(k -> PromptFormat.parse(k.format()).ordinal()).thenComparing(ExperimentStore.Key::explainer)
+        .thenComparing(ExperimentStore.Key::method).thenComparing(ExperimentStore.Key::target)).toList()) {
       ExperimentStore.Unit u = units.get(k);
       if (u == null || u.cost().model().isEmpty()) continue;
       ExperimentStore.Cost c = u.cost();

@@ -30,6 +30,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The models of one run: one client per endpoint (explainer and simulator on the same server share its
@@ -50,10 +55,39 @@ final class Models implements AutoCloseable {
   private CountingEmbeddings counting;
   /**
    * The offline models (MiniLM, for the baseline simulator and for embeddings) are CPU-bound and
-   * already use every core: units take turns at them, which keeps each unit's measured time its own
-   * (Table 7) and avoids oversubscribing the cores. The turn also makes embedding-token counts exact.
+   * already use every core: units take turns at them, on one platform thread with a large stack (ONNX
+   * Runtime's native code can overflow the stack a virtual thread's carrier has, which kills the JVM
+   * without a Java error). Turns keep each unit's measured time its own (Table 7), avoid oversubscribing
+   * the cores, and make the embedding-token counts exact.
    */
-  private final Object turn = new Object();
+  private final ExecutorService turns = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(null, r, "scribe-offline-models", 64L << 20);
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Runs {@code work} in the next turn and counts its time (not the wait) as the unit's. */
+  private <T> T inTurn(UnitMeter m, Callable<T> work) {
+    Future<T> f = turns.submit(() -> {
+      long t0 = System.nanoTime();
+      try {
+        return work.call();
+      } finally {
+        m.addBusy(System.nanoTime() - t0);
+      }
+    });
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      if (e.getCause() instanceof Error err) throw err;
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the offline models", e);
+    }
+  }
 
   Models(RunSpec spec, boolean dryRun) {
     this.spec = spec;
@@ -120,14 +154,7 @@ final class Models implements AutoCloseable {
 
       @Override
       public dev.neuronscribe.simulate.SimulationOutcome simulate(String explanation, List<String> tokens) {
-        synchronized (turn) {
-          long t0 = System.nanoTime();
-          try {
-            return inner.simulate(explanation, tokens);
-          } finally {
-            m.addBusy(System.nanoTime() - t0);
-          }
-        }
+        return inTurn(m, () -> inner.simulate(explanation, tokens));
       }
     };
   }
@@ -138,7 +165,8 @@ final class Models implements AutoCloseable {
   }
 
   synchronized MiniLmEmbeddings minilm() {
-    if (minilm == null) minilm = new MiniLmEmbeddings();
+    // Loaded on the offline models' thread too: ONNX Runtime's native code wants its large stack.
+    if (minilm == null) minilm = inTurn(new UnitMeter(prices), MiniLmEmbeddings::new);
     return minilm;
   }
 
@@ -173,15 +201,13 @@ final class Models implements AutoCloseable {
     public List<float[]> embed(List<String> texts) {
       boolean endpoint = spec.embeddings().endpoint().isPresent();
       boolean local = spec.embeddings().endpoint().flatMap(Backend::preset).map(Preset::local).orElse(true);
-      synchronized (turn) {
-        long t0 = System.nanoTime();
+      return inTurn(m, () -> {
         long before = counting.tokens();
         int callsBefore = counting.calls();
         List<float[]> v = shared.embed(texts);
         if (endpoint && counting.calls() > callsBefore) m.add(embeddingName(), local, new Usage(counting.tokens() - before, 0), false);
-        m.addBusy(System.nanoTime() - t0);
         return v;
-      }
+      });
     }
   }
 
@@ -229,6 +255,7 @@ final class Models implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    turns.shutdownNow();
     if (embeddingCache != null) embeddingCache.close();
     cache.ifPresent(ResponseCache::close);
     ledger.ifPresent(CostLedger::close);
