@@ -16,10 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code scribe demo}: the whole pipeline offline, on a planted model whose answers are known. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-      "The whole pipeline on embedded defaults, offline: plant a small GPT-2 with known neurons, record it on the corpus shipped with",
-      "NeuronScribe, explain its planted neurons, unplanted controls and the built-in puzzles in all five formats, evaluate against the",
-      "known answers (simulate and score, similarity to the ground truth, puzzles) and write the report. Rerunning goes on where it stopped.",
-      "With --llm the same is done by a real model. Details: docs/demo.md."
+      "Runs the whole pipeline offline on a planted model whose answers are known, and writes the report.",
+      "",
+      "Plants a small GPT-2 with known neurons, records it on the corpus shipped with NeuronScribe, explains its planted neurons, "
+          + "unplanted controls and the built-in puzzles in all five formats, evaluates against the known answers (simulate and score, "
+          + "similarity to the ground truth, puzzles) and writes the report. A rerun goes on where it stopped. With --llm a real model "
+          + "explains and simulates. Details: docs/demo.md."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = {"--out", "-o"}, defaultValue = "scribe-demo", paramLabel = "DIR", description = "Where everything goes (default: ${DEFAULT-VALUE}).")
