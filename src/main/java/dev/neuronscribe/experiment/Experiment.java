@@ -327,7 +327,7 @@ public final class Experiment {
         return;
       }
       store.put(k, ExperimentStore.Status.DONE, "", result, detail, cost);
-      existing.put(k, new ExperimentStore.Unit(k, ExperimentStore.Status.DONE, "", result, Optional.empty(), cost, java.time.Instant.now()));
+      existing.put(k, new ExperimentStore.Unit(k, ExperimentStore.Status.DONE, "", result, cost, java.time.Instant.now()));
       done.incrementAndGet();
       progress.step(models.meter.snapshot());
     }
@@ -338,7 +338,7 @@ public final class Experiment {
 
     void fail(ExperimentStore.Key k, String reason, ExperimentStore.Cost cost, String result, Optional<String> detail) {
       store.put(k, ExperimentStore.Status.FAILED, reason, result, detail, cost);
-      existing.put(k, new ExperimentStore.Unit(k, ExperimentStore.Status.FAILED, reason, result, Optional.empty(), cost, java.time.Instant.now()));
+      existing.put(k, new ExperimentStore.Unit(k, ExperimentStore.Status.FAILED, reason, result, cost, java.time.Instant.now()));
       failed.incrementAndGet();
       synchronized (this) {
         if (failures.size() < 10) failures.add(k.step() + " " + k.set() + " " + k.target() + " " + k.format() + " " + k.explainer()

@@ -46,7 +46,7 @@ final class ExperimentStore implements AutoCloseable {
     }
   }
 
-  record Unit(Key key, Status status, String reason, String result, Optional<byte[]> detail, Cost cost, Instant finished) {
+  record Unit(Key key, Status status, String reason, String result, Cost cost, Instant finished) {
     boolean done() {
       return status == Status.DONE;
     }
@@ -124,26 +124,11 @@ final class ExperimentStore implements AutoCloseable {
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT step, neuron_set, target, format, explainer, method, status, reason, result, model, prompt_tokens, "
             + "completion_tokens, dollars, wall_seconds, calls, cached_calls, finished_at FROM units")) {
-      while (r.next()) out.add(unit(r, Optional.empty()));
+      while (r.next()) out.add(unit(r));
     } catch (SQLException e) {
       throw failure(e);
     }
     return out;
-  }
-
-  synchronized Optional<Unit> get(Key k) {
-    try (PreparedStatement s = db.prepareStatement("SELECT step, neuron_set, target, format, explainer, method, status, reason, result, model, "
-        + "prompt_tokens, completion_tokens, dollars, wall_seconds, calls, cached_calls, finished_at, detail FROM units "
-        + "WHERE step = ? AND neuron_set = ? AND target = ? AND format = ? AND explainer = ? AND method = ?")) {
-      bind(s, k, 1);
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) return Optional.empty();
-        byte[] detail = r.getBytes(18);
-        return Optional.of(unit(r, Optional.ofNullable(detail)));
-      }
-    } catch (SQLException e) {
-      throw failure(e);
-    }
   }
 
   /** The unit's detail, uncompressed. */
@@ -253,12 +238,12 @@ final class ExperimentStore implements AutoCloseable {
     s.setString(from + 5, k.method());
   }
 
-  private static Unit unit(ResultSet r, Optional<byte[]> detail) throws SQLException {
+  private static Unit unit(ResultSet r) throws SQLException {
     Key k = new Key(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6));
     double d = r.getDouble(13);
     OptionalDouble dollars = r.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(d);
     Cost c = new Cost(r.getString(10), r.getLong(11), r.getLong(12), dollars, r.getDouble(14), r.getInt(15), r.getInt(16));
-    return new Unit(k, r.getString(7).equals("done") ? Status.DONE : Status.FAILED, r.getString(8), r.getString(9), detail, c,
+    return new Unit(k, r.getString(7).equals("done") ? Status.DONE : Status.FAILED, r.getString(8), r.getString(9), c,
         Instant.parse(r.getString(17)));
   }
 
