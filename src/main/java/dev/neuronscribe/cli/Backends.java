@@ -3,6 +3,7 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.explain.BaselineExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
+import dev.neuronscribe.explain.PromptReaderBaseline;
 import dev.neuronscribe.llm.CostLedger;
 import dev.neuronscribe.llm.CostMeter;
 import dev.neuronscribe.llm.LlmClient;
@@ -34,10 +35,13 @@ final class Backends implements AutoCloseable {
   /** A parsed {@code --llm} value: baseline, or a preset with a model. */
   record Spec(Optional<Preset> preset, String model) {
     static Spec parse(String text) {
-      if (text.equalsIgnoreCase(BASELINE)) return new Spec(Optional.empty(), BASELINE);
+      // "baseline" is the prompt reader; the format-blind activation reader stays selectable by its name.
+      for (String b : List.of(BASELINE, PromptReaderBaseline.NAME, BaselineExplainer.NAME)) {
+        if (text.equalsIgnoreCase(b)) return new Spec(Optional.empty(), b.equals(BASELINE) ? PromptReaderBaseline.NAME : b);
+      }
       int colon = text.indexOf(':');
       if (colon <= 0 || colon == text.length() - 1) {
-        throw new IllegalArgumentException("--llm takes 'baseline' or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
+        throw new IllegalArgumentException("--llm takes 'baseline' (= " + PromptReaderBaseline.NAME + "), " + BaselineExplainer.NAME + " or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
       }
       Preset p = Preset.byId(text.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
           "unknown backend preset '" + text.substring(0, colon) + "'; use one of " + Preset.ids() + ", or baseline"));
@@ -110,7 +114,8 @@ final class Backends implements AutoCloseable {
   }
 
   Explainer explainer(PromptPack pack) {
-    return explainerSpec.baseline() ? new BaselineExplainer() : new LlmExplainer(explainerClient(), pack);
+    if (!explainerSpec.baseline()) return new LlmExplainer(explainerClient(), pack);
+    return explainerSpec.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
   }
 
   Simulator simulator(PromptPack pack) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** How to reach the models: backends, limits, cache, ledger, prices, budget. */
 final class LlmOptions {
   @Option(names = "--llm", defaultValue = "baseline", paramLabel = "BACKEND",
-      description = "Explainer: 'baseline' (offline, default) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct).")
+      description = "Explainer: 'baseline' (offline, default: baseline-prompt-reader, which reads the rendered prompt; baseline-explainer reads the activations and ignores the format) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct).")
   String llm;
 
   @Option(names = "--base-url", paramLabel = "URL", description = "Server base URL for --llm (default: the preset's, e.g. http://localhost:8000/v1 for vllm).")

@@ -3,6 +3,7 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.study.ExplanationTable;
 import dev.neuronscribe.study.NewStudy;
 import dev.neuronscribe.study.StudyInputs;
@@ -50,9 +51,10 @@ final class StudyCommand implements Runnable {
 
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {
-        "Creates a study from a CSV of explanations per format (the paper's layout:",
-        "Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS; an 'explainer' column is allowed) and the",
-        "NeuronRecords in DIR/<layer>/<neuron>.json, whose top excerpts raters see. Prints one link per rater."
+        "Creates a study from explanations per format, either a CSV in the paper's layout",
+        "(Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS; an 'explainer' column is allowed) or the run",
+        "directory of `scribe explain` (OUT/<format>/explanations.jsonl), and the NeuronRecords in DIR/<layer>/<neuron>.json,",
+        "whose top excerpts raters see. Prints one link per rater."
       })
   static final class Create implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of NeuronRecords; the study database is DIR/study.sqlite unless --db.")
@@ -61,17 +63,18 @@ final class StudyCommand implements Runnable {
     @Option(names = "--db", paramLabel = "FILE", description = "The study database, if not DIR/study.sqlite.")
     Path db;
 
-    @Option(names = "--explanations", required = true, paramLabel = "FILE.csv", description = "Explanations per format, one row per neuron.")
+    @Option(names = "--explanations", required = true, paramLabel = "FILE.csv|OUT",
+        description = "Explanations per format: a CSV with one row per neuron, or the --out directory of `scribe explain`/`pipeline`.")
     Path explanations;
 
     @Option(names = "--name", required = true, description = "The study's name, shown to raters.")
     String name;
 
     @Option(names = "--explainer", paramLabel = "MODEL",
-        description = "The model that wrote the explanations (Table 5 is per explainer). Needed unless the CSV's 'explainer' column names one model.")
+        description = "The model that wrote the explanations (Table 5 is per explainer). Needed unless the CSV's 'explainer' column, or the run's files, name one model.")
     Optional<String> explainer;
 
-    @Option(names = "--formats", split = ",", paramLabel = "F", description = "The explanation columns to rate (default: all of them).")
+    @Option(names = "--formats", split = ",", paramLabel = "F", description = "The explanation columns (a run's formats) to rate (default: all of them).")
     List<String> formats = new ArrayList<>();
 
     @Option(names = "--neurons", split = ",", paramLabel = "L:N", description = "The neurons to include (default: every row), e.g. 0:286,10:1838.")
@@ -114,13 +117,18 @@ final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (explanations.toString().endsWith(".jsonl")) {
-        throw new IllegalArgumentException(explanations + ": studies are created from the CSV layout (Layer,Neuron,<one column per format>); "
-            + "reading `scribe explain` JSONL directly is not supported yet");
+      boolean run = Files.isDirectory(explanations);
+      if (!run && explanations.toString().endsWith(".jsonl")) {
+        Path formatDir = explanations.toAbsolutePath().getParent();
+        Path out = formatDir.getParent() != null ? formatDir.getParent() : formatDir;
+        throw new IllegalArgumentException(explanations + " holds one format; a study compares formats: pass the run directory instead, --explanations " + out);
       }
+      ExplanationTable table = run ? ExplanationTable.fromRun(explanations) : ExplanationTable.read(explanations);
+      // A run's columns are format ids; --formats takes the spellings the pipeline commands take (summary, hs, avhs).
+      List<String> columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
       List<NeuronId> ids = neurons.stream().map(NeuronId::parse).toList();
-      NewStudy study = StudyInputs.fromTable(ExplanationTable.read(explanations), new NeuronRecordDirectory(data),
-          new StudyInputs.Options(name, explainer, formats, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
+      NewStudy study = StudyInputs.fromTable(table, new NeuronRecordDirectory(data),
+          new StudyInputs.Options(name, explainer, columns, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
       Path file = db != null ? db : data.resolve("study.sqlite");
       StudyStore.CreatedStudy created;
       try (StudyStore store = StudyStore.open(file)) {

@@ -57,6 +57,8 @@ public final class CachedEmbeddings implements EmbeddingModel, AutoCloseable {
 
   @Override
   public synchronized List<float[]> embed(List<String> texts) {
+    // Checked here, not only by the inner model, so that the index named is the caller's.
+    EmbeddingModel.requireNotBlank(texts);
     Map<String, float[]> found = lookUp(texts);
     List<String> wanted = texts.stream().filter(t -> !found.containsKey(t)).distinct().toList();
     hits += texts.size() - texts.stream().filter(t -> !found.containsKey(t)).count();

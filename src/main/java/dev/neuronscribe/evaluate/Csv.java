@@ -18,18 +18,21 @@ import java.util.Locale;
 /**
  * A CSV file with a header row (RFC 4180: quoted fields may hold commas, quotes and newlines), read
  * whole. Cells keep their spaces: the paper's reference explanations start with one, and we embed
- * texts exactly as they were written.
+ * texts exactly as they were written. The one reader of the paper's CSV layouts (the study app reads
+ * its explanation tables with it too).
  */
-record Csv(String source, List<String> header, List<Line> lines) {
+public record Csv(String source, List<String> header, List<Line> lines) {
 
   /** One data row and the line of the file it starts on (1 = the header). */
-  record Line(int number, List<String> cells) {
-    String cell(int column) {
+  public record Line(int number, List<String> cells) {
+    /** The cell, or "" where the row is shorter than the header. */
+    public String cell(int column) {
       return column < cells.size() ? cells.get(column) : "";
     }
   }
 
-  static Csv read(Path file) {
+  /** Reads the file; a missing, empty or malformed file is an {@link InvalidDataException} naming it. */
+  public static Csv read(Path file) {
     String source = file.toString();
     CsvMapper mapper = new CsvMapper();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.neuronscribe.evaluate;
 
 import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.activations.NeuronId;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public record ExplanationTable(String source, List<String> formats, List<Row> ro
       Map<String, String> explanations = new LinkedHashMap<>();
       columns.forEach((format, c) -> {
         String text = line.cell(c);
-        if (!text.isBlank()) explanations.put(format, text);
+        if (!EmbeddingModel.blank(text)) explanations.put(format, text);
       });
       rows.add(new Row(id, explanations));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.files.AtomicFiles;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
       if (before != null) throw new InvalidDataException(csv.source(), "neuron " + id + " appears twice (lines " + before + " and " + line.number() + ")");
       double s = score < 0 ? Double.NaN : csv.number(line, score, "score");
       String e = explanation < 0 ? "" : line.cell(explanation);
-      entries.add(new Entry(id, Double.isNaN(s) ? OptionalDouble.empty() : OptionalDouble.of(s), e.isBlank() ? Optional.empty() : Optional.of(e)));
+      entries.add(new Entry(id, Double.isNaN(s) ? OptionalDouble.empty() : OptionalDouble.of(s), EmbeddingModel.blank(e) ? Optional.empty() : Optional.of(e)));
     }
     return new NeuronIndex(csv.source(), entries);
   }
@@ -101,7 +102,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
       if (e != null && !e.isNull() && !e.isTextual()) throw new InvalidDataException(source, "line " + lineNo + ": field 'explanation' must be a string or null");
       entries.add(new Entry(id,
           s == null || s.isNull() ? OptionalDouble.empty() : OptionalDouble.of(s.doubleValue()),
-          e == null || e.isNull() || e.textValue().isBlank() ? Optional.empty() : Optional.of(e.textValue())));
+          e == null || e.isNull() || EmbeddingModel.blank(e.textValue()) ? Optional.empty() : Optional.of(e.textValue())));
     }
     return new NeuronIndex(source, entries);
   }

@@ -1,6 +1,7 @@
 package dev.neuronscribe.evaluate;
 
 import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.llm.EmbeddingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public record PuzzleExplanations(String puzzle, Optional<String> groundTruth, Ma
     for (Csv.Line line : csv.lines()) {
       String name = line.cell(id).trim();
       if (name.isEmpty()) throw new InvalidDataException(csv.source(), "line " + line.number() + " has no puzzle id");
-      Optional<String> truth = gt < 0 || line.cell(gt).isBlank() ? Optional.empty() : Optional.of(line.cell(gt));
+      Optional<String> truth = gt < 0 || EmbeddingModel.blank(line.cell(gt)) ? Optional.empty() : Optional.of(line.cell(gt));
       Optional<String> before = truths.putIfAbsent(name, truth);
       if (before != null && !before.equals(truth)) {
         throw new InvalidDataException(csv.source(), "line " + line.number() + ": puzzle '" + name + "' has a different ground truth than on an earlier row");
@@ -50,7 +51,7 @@ public record PuzzleExplanations(String puzzle, Optional<String> groundTruth, Ma
       Map<String, List<String>> byFormat = runs.computeIfAbsent(name, k -> new LinkedHashMap<>());
       columns.forEach((format, c) -> {
         List<String> list = byFormat.computeIfAbsent(format, k -> new ArrayList<>());
-        if (!line.cell(c).isBlank()) list.add(line.cell(c));
+        if (!EmbeddingModel.blank(line.cell(c))) list.add(line.cell(c));
       });
     }
     List<PuzzleExplanations> puzzles = new ArrayList<>();

@@ -4,7 +4,6 @@ import dev.neuronscribe.llm.ChatReply;
 import dev.neuronscribe.llm.ChatRequest;
 import dev.neuronscribe.llm.LlmClient;
 import dev.neuronscribe.llm.LlmException;
-import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.Message;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
@@ -37,10 +36,7 @@ public final class LlmExplainer implements Explainer {
   }
 
   public List<Message> prompt(PromptFormat format, Explainee e) {
-    return switch (e) {
-      case Explainee.Neuron n -> ExplanationPrompts.forNeuron(format, pack, n.record());
-      case Explainee.Puzzle p -> ExplanationPrompts.forPuzzle(format, pack, p.puzzle());
-    };
+    return e.prompt(format, pack);
   }
 
   public ChatRequest request(PromptFormat format, Explainee e, int samples) {

@@ -234,6 +234,8 @@ public final class OpenAiCompatibleClient implements LlmClient {
   @Override
   public List<float[]> embed(List<String> texts) {
     if (texts.isEmpty()) return List.of();
+    // The same texts are refused whichever model embeds them, before anything is paid for.
+    EmbeddingModel.requireNotBlank(texts);
     ObjectNode b = Json.MAPPER.createObjectNode();
     b.put("model", endpoint.model());
     ArrayNode input = b.putArray("input");

@@ -43,11 +43,12 @@ public enum PromptFormat {
 
   /**
    * The format with this id ({@code "highlight-summary"}); case and {@code _} vs {@code -} do not matter,
-   * and the paper's abbreviation {@code "hs"} is accepted for highlight-summary.
+   * and the paper's names for highlight-summary are accepted too: {@code "hs"} and its CSV column
+   * {@code "HighlightSummary"}.
    */
   public static PromptFormat parse(String id) {
     String wanted = id.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    if (wanted.equals("hs")) return HIGHLIGHT_SUMMARY;
+    if (wanted.equals("hs") || wanted.equals("highlightsummary")) return HIGHLIGHT_SUMMARY;
     for (PromptFormat f : values()) {
       if (f.id.equals(wanted)) return f;
     }

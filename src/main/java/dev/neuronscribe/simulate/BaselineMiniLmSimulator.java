@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * An offline baseline, not a language-model simulator: predicts a token's activation from how similar
  * the token is in meaning to the explanation, using the embedded MiniLM sentence model:
  * {@code s = cos(E(token), E(explanation))}, then {@code prediction = 10 · σ((s − 0.35) / 0.07)}. The token is
- * embedded without its surrounding spaces; a token that is only whitespace is embedded as the word for it
- * ("newline", "space", "tab"). Context is deliberately left out: embedding each token with its neighbours
+ * embedded without its surrounding spaces; a token with nothing visible in it (whitespace or control
+ * characters only, such as the puzzles' {@code "\x00"}) is embedded as a word for it ("newline", "tab",
+ * otherwise "space"). Context is deliberately left out: embedding each token with its neighbours
  * smeared the prediction over them and cost twice the time.
  *
  * <p>Why this mapping: MiniLM cosines between a word and an unrelated sentence sit around 0–0.2 and a word
@@ -56,9 +57,9 @@ public final class BaselineMiniLmSimulator implements Simulator {
     return new SimulationOutcome.Simulated(SequenceSimulation.pointEstimates(tokens, predicted));
   }
 
+  /** What is embedded for a token: never a blank text, which the embedding model refuses. */
   static String text(String token) {
-    String s = token.strip();
-    if (!s.isEmpty() && !s.codePoints().allMatch(c -> Character.isISOControl(c) || Character.isSpaceChar(c))) return s;
+    if (!EmbeddingModel.blank(token)) return token.strip();
     if (token.contains("\n")) return "newline";
     if (token.contains("\t")) return "tab";
     return "space";

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Builds a {@link NewStudy} from an explanations table and the NeuronRecords whose excerpts raters see. */
+/** Builds a {@link NewStudy} from an explanations table (a CSV or a run of {@code scribe explain}) and the NeuronRecords whose excerpts raters see. */
 public final class StudyInputs {
   private StudyInputs() {}
 
@@ -75,7 +75,7 @@ public final class StudyInputs {
     for (ExplanationTable.Row row : rows) {
       ExplanationTable.Row before = byNeuron.putIfAbsent(row.neuron(), row);
       if (before != null) {
-        throw new InvalidDataException(source, "rows " + before.line() + " and " + row.line() + " are both neuron " + row.neuron() + " of explainer " + explainer);
+        throw new InvalidDataException(source, before.where() + " and " + row.where() + " are both neuron " + row.neuron() + " of explainer " + explainer);
       }
     }
     List<NeuronId> neurons = options.neurons().isEmpty() ? List.copyOf(byNeuron.keySet()) : options.neurons();
@@ -83,16 +83,19 @@ public final class StudyInputs {
     List<NewStudy.Item> items = new ArrayList<>();
     for (NeuronId id : neurons) {
       ExplanationTable.Row row = byNeuron.get(id);
-      if (row == null) throw new InvalidDataException(source, "has no row for neuron " + id + " (explainer " + explainer + ")");
+      if (row == null) throw new InvalidDataException(source, "has no explanations of neuron " + id + " (explainer " + explainer + ")");
       Map<String, String> explanations = new LinkedHashMap<>();
       for (String f : formats) {
-        String text = row.cells().get(f);
-        if (text.isBlank()) throw new InvalidDataException(source, "row " + row.line() + " (neuron " + id + "): the " + f + " explanation is empty");
+        String text = row.cells().getOrDefault(f, "");
+        if (text.isBlank()) {
+          throw new InvalidDataException(source, neuronAt(row) + ": the " + f + " explanation is "
+              + (row.cells().containsKey(f) ? "empty" : "missing (every sample failed)") + "; leave the neuron out with --neurons");
+        }
         explanations.put(f, text);
       }
       if (!records.contains(id)) {
         throw new InvalidDataException(records.pathOf(id).toString(),
-            "no NeuronRecord for neuron " + id + " (row " + row.line() + " of " + source + "); record it first, or leave it out with --neurons");
+            "no NeuronRecord for " + neuronAt(row) + " of " + source + "; record it first, or leave it out with --neurons");
       }
       NeuronRecord full = records.read(id);
       NeuronRecord shown = NeuronRecord.of(id,
@@ -101,5 +104,9 @@ public final class StudyInputs {
       items.add(new NewStudy.Item(id, shown, explanations));
     }
     return new NewStudy(options.name(), explainer, options.instructions(), items);
+  }
+
+  private static String neuronAt(ExplanationTable.Row row) {
+    return "neuron " + row.neuron() + (row.where().isEmpty() ? "" : " (" + row.where() + ")");
   }
 }

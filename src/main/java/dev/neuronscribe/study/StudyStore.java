@@ -438,9 +438,9 @@ public final class StudyStore implements AutoCloseable {
         ps.setLong(1, studyId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.append(rs.getLong(1)).append(',').append(Csv.field(rs.getString(2))).append(',').append(rs.getLong(3)).append(',')
-                .append(Csv.field(rs.getString(4))).append(',').append(rs.getInt(5)).append(',').append(rs.getInt(6)).append(',')
-                .append(Csv.field(rs.getString(7))).append(',').append(Csv.field(rs.getString(8))).append(',').append(rs.getInt(9)).append(',')
+            out.append(rs.getLong(1)).append(',').append(CsvFields.field(rs.getString(2))).append(',').append(rs.getLong(3)).append(',')
+                .append(CsvFields.field(rs.getString(4))).append(',').append(rs.getInt(5)).append(',').append(rs.getInt(6)).append(',')
+                .append(CsvFields.field(rs.getString(7))).append(',').append(CsvFields.field(rs.getString(8))).append(',').append(rs.getInt(9)).append(',')
                 .append(rs.getInt(10) == 1 ? "1" : "0").append(',').append(rs.getString(11)).append('\n');
           }
         }

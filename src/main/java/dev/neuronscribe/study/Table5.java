@@ -40,7 +40,7 @@ public record Table5(List<Row> rows) {
   public String toCsv() {
     StringBuilder out = new StringBuilder("explainer_model,format,n_ratings,mean_rating,sem,n_answers,n_chosen_best,percent_chosen_best\n");
     for (Row r : rows) {
-      out.append(Csv.field(r.explainerModel())).append(',').append(Csv.field(r.format())).append(',')
+      out.append(CsvFields.field(r.explainerModel())).append(',').append(CsvFields.field(r.format())).append(',')
           .append(r.ratings()).append(',').append(number(r.mean())).append(',').append(number(r.sem())).append(',')
           .append(r.answers()).append(',').append(r.chosenBest()).append(',').append(number(r.percentBest())).append('\n');
     }

@@ -24,12 +24,21 @@ class OfflinePuzzlesPipelineTest {
     for (PromptFormat f : PromptFormat.values()) {
       List<NeuronSimulationResults> rs = Pipeline.results(dir, f);
       assertThat(rs).hasSize(19);
-      assertThat(Files.readString(dir.resolve(f.id()).resolve("explanations.jsonl"))).contains("\"explainer\":\"baseline-explainer\"").doesNotContain("\"error\"");
+      assertThat(Files.readString(dir.resolve(f.id()).resolve("explanations.jsonl"))).contains("\"explainer\":\"baseline-prompt-reader\"").doesNotContain("\"error\"");
       assertThat(Files.readString(dir.resolve(f.id()).resolve("scores.json"))).contains("\"scored\" : 19");
       // A baseline, but a real one: on average it predicts the puzzles better than chance.
       double mean = rs.stream().mapToDouble(r -> r.scoredExplanations().getFirst().scoredSimulation().evCorrelationScore())
           .filter(v -> !Double.isNaN(v)).average().orElseThrow();
       assertThat(mean).isGreaterThan(0.2);
     }
+  }
+
+  @Test
+  void theFormatBlindBaselineStaysSelectableByName() throws Exception {
+    Path puzzles = SharedData.require("reference/openai-puzzles.json");
+    int code = Main.run("explain", "--puzzles", puzzles.toString(), "--out", dir.toString(), "--formats", "summary", "--llm", "baseline-explainer");
+    assertThat(code).isZero();
+    assertThat(Files.readString(dir.resolve("summary").resolve("explanations.jsonl"))).contains("\"explainer\":\"baseline-explainer\"")
+        .doesNotContain("baseline-prompt-reader");
   }
 }

@@ -53,4 +53,26 @@ class StudyCommandTest {
     assertThat(Main.run("study", "export", "--data", tmp.toString())).isEqualTo(1);
     assertThat(Main.run("serve", "--data", tmp.resolve("missing").toString())).isEqualTo(1);
   }
+
+  @Test
+  void createsAStudyFromTheOutputOfScribePipeline() throws Exception {
+    Path records = tmp.resolve("records");
+    SyntheticRecords.write(records, 3);
+    Path out = tmp.resolve("run");
+    assertThat(Main.run("pipeline", "--records", records.toString(), "--out", out.toString())).isZero();
+
+    CliRun r = CliRun.of("study", "create", "--data", records.toString(), "--explanations", out.toString(), "--name", "Offline formats",
+        "--formats", "summary,hs,avhs", "--raters", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("3 neurons, 3 formats, explainer baseline-prompt-reader");
+    CliRun table = CliRun.of("study", "export", "--data", records.toString());
+    assertThat(table.out().lines().skip(1).toList()).containsExactly(
+        "baseline-prompt-reader,summary,0,,,0,0,", "baseline-prompt-reader,highlight-summary,0,,,0,0,", "baseline-prompt-reader,avhs,0,,,0,0,");
+
+    // One format's file is not a study: the message names the directory to pass.
+    CliRun one = CliRun.of("study", "create", "--data", records.toString(), "--explanations", out.resolve("summary/explanations.jsonl").toString(),
+        "--name", "x", "--raters", "1");
+    assertThat(one.exitCode()).isEqualTo(1);
+    assertThat(one.err()).contains("--explanations " + out.toAbsolutePath());
+  }
 }

@@ -1,6 +1,7 @@
 package dev.neuronscribe.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.neuronscribe.activations.NeuronId;
@@ -88,6 +89,28 @@ class SimilarityTest {
       assertThat(again.get(1)).containsExactly(first.get(0));
       assertThat(EmbeddingModel.cosine(again.get(2), first.get(0))).isLessThan(0.99);
     }
+  }
+
+  @Test
+  void theCacheRefusesABlankTextByTheCallersIndexAndStoresNothing() {
+    Counting model = new Counting();
+    try (CachedEmbeddings c = new CachedEmbeddings(model, dir.resolve("emb.sqlite"))) {
+      c.embed(List.of("already cached"));
+      // The inner model would see only the new texts and name the wrong index.
+      assertThatThrownBy(() -> c.embed(List.of("already cached", "fresh text", "\u0000")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text 2 of 3");
+      assertThat(model.texts.get()).isEqualTo(1);
+      assertThat(c.misses()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aControlCharacterExplanationIsMissingNotEmbedded() throws Exception {
+    Path e = Files.writeString(dir.resolve("e.csv"), "Layer,Neuron,Original,Summary\n0,1,words related to colors,\"\u0000\"\n");
+    Path r = Files.writeString(dir.resolve("r.csv"), "layer,neuron,score,explanation\n0,1,0.5,names of colours\n");
+    ExplanationSimilarity.Result res = new ExplanationSimilarity(miniLm).score(ExplanationTable.read(e, List.of()), NeuronIndex.read(r), n -> {});
+    assertThat(res.join().missingExplanations()).containsEntry("Summary", 1);
+    assertThat(res.table().column("Summary")[0]).isNaN();
   }
 
   @Test

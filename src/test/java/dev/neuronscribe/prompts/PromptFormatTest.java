@@ -14,6 +14,7 @@ class PromptFormatTest {
     for (PromptFormat f : PromptFormat.values()) assertThat(PromptFormat.parse(f.id())).isEqualTo(f);
     assertThat(PromptFormat.parse("HIGHLIGHT_SUMMARY")).isEqualTo(PromptFormat.HIGHLIGHT_SUMMARY);
     assertThat(PromptFormat.parse("hs")).isEqualTo(PromptFormat.HIGHLIGHT_SUMMARY);
+    assertThat(PromptFormat.parse("HighlightSummary")).isEqualTo(PromptFormat.HIGHLIGHT_SUMMARY);
     assertThat(PromptFormat.parse(" AVHS ")).isEqualTo(PromptFormat.AVHS);
   }
 

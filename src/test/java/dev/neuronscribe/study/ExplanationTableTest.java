@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.explain.Explanation;
+import dev.neuronscribe.explain.ExplanationsJson;
+import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.prompts.PromptFormat;
+import dev.neuronscribe.simulate.Pipeline;
+import dev.neuronscribe.testing.OfflineRuns;
 import dev.neuronscribe.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +51,15 @@ class ExplanationTableTest {
   }
 
   @Test
-  void badTablesAreRefusedWithTheFileAndRow() {
-    assertThatThrownBy(() -> ExplanationTable.parse("neuron,Original\n1,x\n", "a.csv"))
+  void badTablesAreRefusedWithTheFileAndLine() throws Exception {
+    assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("a.csv"), "neuron,Original\n1,x\n")))
         .isInstanceOf(InvalidDataException.class).hasMessageContaining("a.csv").hasMessageContaining("'layer'");
-    assertThatThrownBy(() -> ExplanationTable.parse("layer,neuron,Original\n1,x,y\n", "b.csv"))
-        .hasMessageContaining("row 2").hasMessageContaining("whole numbers");
-    assertThatThrownBy(() -> ExplanationTable.parse("layer,neuron,Original\n1,2\n", "c.csv"))
-        .hasMessageContaining("row 2 has 2 fields but the header has 3");
+    assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("b.csv"), "layer,neuron,Original\n1,x,y\n")))
+        .hasMessageContaining("line 2").hasMessageContaining("whole numbers");
+    assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("c.csv"), "layer,neuron,Original\n1,2\n")))
+        .hasMessageContaining("line 2 has 2 fields but the header has 3");
+    assertThatThrownBy(() -> ExplanationTable.read(tmp.resolve("missing.csv"))).isInstanceOf(InvalidDataException.class)
+        .hasMessageContaining("missing.csv");
   }
 
   @Test
@@ -89,5 +97,55 @@ class ExplanationTableTest {
     Path plain = Files.writeString(tmp.resolve("p.csv"), "layer,neuron,A,B\n0,1,x,y\n");
     assertThatThrownBy(() -> StudyInputs.fromTable(ExplanationTable.read(plain), dir, new StudyInputs.Options("S", Optional.empty(), List.of(), List.of(), 1, 0, "")))
         .hasMessageContaining("--explainer");
+  }
+
+  @Test
+  void readsTheRunDirectoryOfScribeExplain() throws Exception {
+    List<NeuronId> ids = List.of(new NeuronId(0, 2), new NeuronId(1, 5), new NeuronId(3, 1));
+    NeuronRecordDirectory records = OfflineRuns.records(tmp.resolve("records"), ids);
+    Path run = tmp.resolve("run");
+    OfflineRuns.run(records, run, Pipeline.Stages.EXPLAIN);
+    ExplanationTable t = ExplanationTable.fromRun(run);
+    assertThat(t.textColumns()).containsExactly("original", "summary", "highlight", "highlight-summary", "avhs");
+    assertThat(t.rows()).extracting(ExplanationTable.Row::neuron).containsExactlyElementsOf(ids);
+    for (ExplanationTable.Row row : t.rows()) {
+      assertThat(row.explainer()).contains("baseline-prompt-reader");
+      for (PromptFormat f : PromptFormat.values()) {
+        Explanation written = ExplanationsJson.read(run.resolve(f.id()).resolve("explanations.jsonl")).stream()
+            .filter(e -> e.target().equals(new Target.Neuron(row.neuron()))).findFirst().orElseThrow();
+        assertThat(row.cells().get(f.id())).isEqualTo(written.text().orElseThrow());
+      }
+    }
+    // The explainer comes from the files: no --explainer needed.
+    NewStudy study = StudyInputs.fromTable(t, records, new StudyInputs.Options("S", Optional.empty(), List.of("summary", "avhs"), List.of(), 5, 0, "read"));
+    assertThat(study.explainerModel()).isEqualTo("baseline-prompt-reader");
+    assertThat(study.items()).hasSize(3).allSatisfy(i -> assertThat(i.explanationsByFormat()).containsOnlyKeys("summary", "avhs"));
+  }
+
+  @Test
+  void aRunsFailedSamplesNameTheNeuronAndOtherDirectoriesAreRefused() throws Exception {
+    NeuronId id = new NeuronId(0, 7);
+    NeuronRecordDirectory records = OfflineRuns.records(tmp.resolve("records"), List.of(id));
+    Path run = tmp.resolve("run");
+    // Two samples of summary, the first failed; one failed highlight sample.
+    Target t = new Target.Neuron(id);
+    ExplanationsJson.write(run.resolve("summary").resolve("explanations.jsonl"), List.of(
+        Explanation.failed(t, PromptFormat.SUMMARY, 0, "openai:gpt-4o-mini", "RATE_LIMITED: gave up", 900),
+        Explanation.of(t, PromptFormat.SUMMARY, 1, "openai:gpt-4o-mini", "the second sample", 900, 5)));
+    ExplanationsJson.write(run.resolve("highlight").resolve("explanations.jsonl"), List.of(
+        Explanation.failed(t, PromptFormat.HIGHLIGHT, 0, "openai:gpt-4o-mini", "empty explanation", 850)));
+    ExplanationTable table = ExplanationTable.fromRun(run);
+    assertThat(table.textColumns()).containsExactly("summary", "highlight");
+    assertThat(table.rows()).singleElement().satisfies(r -> assertThat(r.cells()).containsExactly(java.util.Map.entry("summary", "the second sample")));
+    assertThatThrownBy(() -> StudyInputs.fromTable(table, records, new StudyInputs.Options("S", Optional.empty(), List.of(), List.of(), 5, 0, "")))
+        .isInstanceOf(InvalidDataException.class).hasMessageContaining("neuron 0:7").hasMessageContaining("highlight explanation is missing")
+        .hasMessageContaining("--neurons");
+
+    assertThatThrownBy(() -> ExplanationTable.fromRun(records.root())).isInstanceOf(InvalidDataException.class)
+        .hasMessageContaining("not a run directory of `scribe explain`");
+    Path puzzles = tmp.resolve("puzzles");
+    ExplanationsJson.write(puzzles.resolve("avhs").resolve("explanations.jsonl"), List.of(
+        Explanation.of(new Target.Puzzle("animals"), PromptFormat.AVHS, 0, "x", "animals", 1, 1)));
+    assertThatThrownBy(() -> ExplanationTable.fromRun(puzzles)).hasMessageContaining("neuron puzzles only");
   }
 }
