@@ -115,7 +115,7 @@ public final class DryRun {
 
   private void explain(Backend b, PromptFormat f, Explainee e, int samples) {
     if (b.baseline()) {
-      offline(Steps.EXPLAIN, "baseline-explainer");
+      offline(Steps.EXPLAIN, b.model());
       return;
     }
     OpenAiCompatibleClient c = models.client(b, true);

@@ -252,9 +252,18 @@ public final class Experiment {
           UnitMeter m = new UnitMeter(models.prices);
           Explainer x = models.explainer(b, m);
           long t0 = System.nanoTime();
-          explanations = x.explain(f, e, plan.samples(sp));
+          List<String> errors;
+          try {
+            explanations = x.explain(f, e, plan.samples(sp));
+            errors = explanations.stream().filter(z -> !z.ok()).map(z -> "sample " + z.sample() + ": " + z.error().orElseThrow()).toList();
+          } catch (BudgetExceededException ex) {
+            throw ex;
+          } catch (RuntimeException ex) {
+            // Bad input for this target (e.g. a record the format cannot render): its unit fails with the reason, the run goes on.
+            explanations = List.of();
+            errors = List.of(ex.getMessage() != null ? ex.getMessage() : ex.toString());
+          }
           double wall = (System.nanoTime() - t0) / 1e9;
-          List<String> errors = explanations.stream().filter(z -> !z.ok()).map(z -> "sample " + z.sample() + ": " + z.error().orElseThrow()).toList();
           // Dependents first: a crash between the two writes then redoes them, never keeps stale ones.
           store.deleteDependents(sp.set().name(), t.key(), f.id(), b.label());
           for (ExperimentStore.Key k : keys.subList(1, keys.size())) existing.remove(k);

@@ -4,6 +4,7 @@ import dev.neuronscribe.evaluate.CachedEmbeddings;
 import dev.neuronscribe.explain.BaselineExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
+import dev.neuronscribe.explain.PromptReaderBaseline;
 import dev.neuronscribe.llm.CostLedger;
 import dev.neuronscribe.llm.CostMeter;
 import dev.neuronscribe.llm.EmbeddingModel;
@@ -125,7 +126,7 @@ final class Models implements AutoCloseable {
 
   /** The explainer for one unit, its calls counted by {@code meter}. */
   Explainer explainer(Backend b, UnitMeter m) {
-    if (b.baseline()) return new BaselineExplainer();
+    if (b.baseline()) return b.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
     OpenAiCompatibleClient c = client(b, true);
     return new LlmExplainer(m.wrap(c, c.endpoint().preset().local()), pack);
   }

@@ -341,6 +341,9 @@ public record RunSpec(
         return new SimulatorChoice(b, method);
       }
       Backend b = backend(where, n, false);
+      if (b.baseline() && !n.asText().strip().equalsIgnoreCase(Backend.BASELINE)) {
+        throw fail(where, "is an offline explainer; the offline simulator is 'baseline'");
+      }
       return new SimulatorChoice(b, Backend.defaultMethod(b));
     }
 

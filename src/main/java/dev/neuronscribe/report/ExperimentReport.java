@@ -230,7 +230,7 @@ public final class ExperimentReport {
     if (compared > 0) {
       notes.add("Explainer " + b.label() + " wrote the same explanations in every format for all " + plural(compared, set.itemKind())
           + " explained in two or more formats: it did not use the format, so differences between formats below are zero by construction"
-          + (b.baseline() ? " (the offline baseline explainer reads the activations, not the rendered prompt)" : "") + ".");
+          + (b.model().equals(dev.neuronscribe.explain.BaselineExplainer.NAME) ? " (" + b.model() + " reads the activations, not the rendered prompt)" : "") + ".");
     }
     return notes;
   }
@@ -249,7 +249,7 @@ public final class ExperimentReport {
     }
     if (withRuns == 0 || !identical) return Optional.empty();
     return Optional.of("All " + spec.puzzleRuns() + " runs of every puzzle gave the same explanation" + (b.baseline()
-        ? ": the offline baseline explainer is deterministic." : " (replayed from the response cache, or a deterministic server).")
+        ? ": the offline explainer " + b.model() + " is deterministic." : " (replayed from the response cache, or a deterministic server).")
         + " The mean over runs is over identical runs: no run-to-run variation was measured, and none is implied.");
   }
 

@@ -64,7 +64,7 @@ class DemoCommandTest {
     }
 
     // The explainer found what was planted: each planted neuron's explanation names tokens of its concept.
-    List<String> rows = Files.readAllLines(out.resolve("demo/results/planted/baseline/explanations.csv"));
+    List<String> rows = Files.readAllLines(out.resolve("demo/results/planted/baseline-prompt-reader/explanations.csv"));
     assertThat(rows.getFirst()).isEqualTo("Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS");
     assertThat(row(rows, "0,37")).containsPattern("\"\"(red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray)\"\"");
     assertThat(row(rows, "0,141")).containsPattern("\"\"\\d+\"\"");

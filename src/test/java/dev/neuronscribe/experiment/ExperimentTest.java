@@ -52,7 +52,8 @@ class ExperimentTest {
     NeuronRecord alive = SyntheticRecords.neuron(id, 99, true);
     List<ActivationRecord> top = new ArrayList<>();
     for (ActivationRecord r : alive.mostPositiveActivationRecords()) top.add(new ActivationRecord(r.tokens(), new double[r.size()]));
-    return NeuronRecord.of(id, top, alive.randomSample());
+    return new NeuronRecord(id, top, alive.randomSample(), java.util.Optional.empty(), alive.quantileBoundaries(), alive.mean(), alive.variance(),
+        alive.skewness(), alive.kurtosis());
   }
 
   @Test
@@ -63,7 +64,7 @@ class ExperimentTest {
     assertThat(first.units()).isEqualTo(32);
     assertThat(first.failed()).as("the dead neuron's explanations fail, and its simulations with them").isEqualTo(4);
     assertThat(first.done()).isEqualTo(28);
-    assertThat(first.firstFailures()).anyMatch(f -> f.contains("3:7") && f.contains("does not activate above 0"));
+    assertThat(first.firstFailures()).anyMatch(f -> f.contains("3:7") && f.contains("marks no token as activating"));
     assertThat(first.complete()).isFalse();
 
     ExperimentStore store = ExperimentStore.open(spec.store());
@@ -89,8 +90,8 @@ class ExperimentTest {
     assertThat(results.failures()).hasSize(4).allMatch(f -> f.target().equals("3:7"));
     assertThat(results.costs(recorded)).hasSize(16).allMatch(c -> c.promptTokens() == 0 && c.dollars().orElseThrow() == 0);
     // Exports in the paper's and OpenAI's layouts, readable by the rest of NeuronScribe.
-    assertThat(Files.readAllLines(spec.store().resolve("results/recorded/baseline/explanations.csv")).getFirst()).isEqualTo("Layer,Neuron,Summary,Highlight");
-    assertThat(NeuronSimulationResultsJson.read(spec.store().resolve("results/recorded/baseline/baseline/summary.simulations.jsonl"))).hasSize(3);
+    assertThat(Files.readAllLines(spec.store().resolve("results/recorded/baseline-prompt-reader/explanations.csv")).getFirst()).isEqualTo("Layer,Neuron,Summary,Highlight");
+    assertThat(NeuronSimulationResultsJson.read(spec.store().resolve("results/recorded/baseline-prompt-reader/baseline/summary.simulations.jsonl"))).hasSize(3);
 
     // A rerun does only what is missing or failed: the two failed explanations (still failing), nothing else.
     Experiment.Outcome second = new Experiment(spec).run(Experiment.Progress.NONE);
@@ -131,8 +132,21 @@ class ExperimentTest {
     DryRun.Estimate e = new Experiment(spec).estimate();
     assertThat(e.unitsToDo()).isEqualTo(32);
     assertThat(e.requests()).isZero();
-    assertThat(e.lines()).extracting(DryRun.Line::model).contains("baseline-explainer", "baseline-minilm-simulator", "all-minilm-l6-v2");
+    assertThat(e.lines()).extracting(DryRun.Line::model).contains("baseline-prompt-reader", "baseline-minilm-simulator", "all-minilm-l6-v2");
     assertThat(Files.exists(spec.store().resolve(ExperimentStore.FILE))).isFalse();
+  }
+
+  @Test
+  void aTargetTheFormatCannotRenderFailsItsOwnUnitsAndTheRunGoesOn() throws Exception {
+    NeuronRecord full = SyntheticRecords.neuron(new NeuronId(0, 1), 5, true);
+    new NeuronRecordDirectory(dir.resolve("records")).write(NeuronRecord.of(full.id(), full.mostPositiveActivationRecords(), full.randomSample()));
+    Path file = dir.resolve("bare.yaml");
+    Files.writeString(file, "name: bare\nneuron_sets: [{name: n, records: records}]\nformats: [original, summary]\nbootstrap: 200\n");
+    Experiment.Outcome o = new Experiment(RunSpec.read(file)).run(Experiment.Progress.NONE);
+    // Original needs no cutoff; Summary's hot tokens need the record's quantile boundaries, which it lacks.
+    assertThat(o.done()).isEqualTo(2);
+    assertThat(o.failed()).isEqualTo(2);
+    assertThat(o.firstFailures()).anyMatch(f -> f.startsWith("explain n 0:1 summary") && f.contains("quantile_boundaries"));
   }
 
   @Test

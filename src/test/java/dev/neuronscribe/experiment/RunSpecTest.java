@@ -62,7 +62,7 @@ class RunSpecTest {
     assertThat(((RunSpec.PuzzleSet) s.sets().get(1)).file()).isEmpty();
     assertThat(((RunSpec.PuzzleSet) s.sets().get(2)).file()).contains(dir.resolve("puzzles.json"));
     assertThat(s.formats()).containsExactly(PromptFormat.SUMMARY, PromptFormat.HIGHLIGHT_SUMMARY, PromptFormat.AVHS);
-    assertThat(s.explainers()).extracting(Backend::label).containsExactly("baseline", "openai:gpt-4o-mini", "vllm:meta-llama/Llama-3.1-8B");
+    assertThat(s.explainers()).extracting(Backend::label).containsExactly("baseline-prompt-reader", "openai:gpt-4o-mini", "vllm:meta-llama/Llama-3.1-8B");
     assertThat(s.explainers().get(2).baseUrl()).contains(URI.create("http://gpu:8000/v1"));
     assertThat(s.simulators()).extracting(RunSpec.SimulatorChoice::label)
         .containsExactly("baseline", "all-at-once:vllm:meta-llama/Llama-3.1-8B", "chat-logprobs:openai:gpt-4o-mini");
@@ -86,7 +86,7 @@ class RunSpecTest {
     RunSpec s = RunSpec.read(file);
     assertThat(s.store()).isEqualTo(dir.resolve("mini"));
     assertThat(s.formats()).containsExactly(PromptFormat.values());
-    assertThat(s.explainers()).extracting(Backend::label).containsExactly("baseline");
+    assertThat(s.explainers()).extracting(Backend::label).as("baseline is the default offline explainer").containsExactly("baseline-prompt-reader");
     assertThat(s.simulators()).extracting(RunSpec.SimulatorChoice::label).containsExactly("baseline");
     // No evaluations named: what the sets allow.
     assertThat(s.evaluations()).containsExactlyInAnyOrder(RunSpec.Evaluation.SIMULATE_SCORE, RunSpec.Evaluation.PUZZLES);
@@ -111,6 +111,8 @@ class RunSpecTest {
     assertThatThrownBy(() -> parse("name: x\n" + sets + "formats: [summary, bold]\n")).hasMessageContaining("'formats'").hasMessageContaining("bold");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "explainers: [gpt4]\n")).hasMessageContaining("'explainers[0]'").hasMessageContaining("PRESET:MODEL");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "explainers: [acme:model]\n")).hasMessageContaining("unknown backend preset 'acme'");
+    assertThatThrownBy(() -> parse("name: x\n" + sets + "explainers: [baseline, baseline-prompt-reader]\n")).hasMessageContaining("lists a backend twice");
+    assertThatThrownBy(() -> parse("name: x\n" + sets + "simulators: [baseline-explainer]\n")).hasMessageContaining("the offline simulator is 'baseline'");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "simulators: [{method: chat-logprobs}]\n")).hasMessageContaining("needs a model");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "simulators: [{llm: 'vllm:m', method: guess}]\n")).hasMessageContaining("'simulators[0].method'");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "evaluations: [similarity]\n")).hasMessageContaining("no neuron set has 'references'");
@@ -158,6 +160,8 @@ class RunSpecTest {
     assertThat(t.embeddings().cache()).isEqualTo(dir.resolve("elsewhere").resolve("embeddings.sqlite"));
     assertThat(t.budgetUsd()).hasValue(3);
     assertThat(t.sets()).isEqualTo(s.sets());
+    assertThat(Backend.parse("baseline-explainer").label()).isEqualTo("baseline-explainer");
+    assertThat(Backend.parse("Baseline").baseline()).isTrue();
     assertThat(Backend.parse("ollama:llama3.1:8b")).isEqualTo(new Backend(Optional.of(Preset.OLLAMA), "llama3.1:8b", Optional.empty(), Optional.empty()));
     assertThat(List.of(Backend.defaultMethod(Backend.parse("ollama:m")), Backend.defaultMethod(Backend.parse("llamacpp:m"))))
         .containsExactly("logprob-free", "all-at-once");
