@@ -168,11 +168,11 @@ public final class ExperimentReport {
       runNote(set, b).ifPresent(notes::add);
       notes.addAll(missingNotes(set, sim, false));
       out.add(comparisonSection(name + ": similarity to the ground truth (Table 4)" + by(b), sim, notes,
-          new Evaluated(name, explainer, "puzzles: similarity to ground truth", null), evaluated));
+          new Evaluated(name, explainer, "similarity to ground truth", null), evaluated));
       out.add(comparisonSection(name + ": closer to the ground truth than to the false explanations" + by(b), disc, List.of(
           "For each run and each of the puzzle's false explanations: is the generated explanation more similar to the ground truth than to the false one? "
               + "The score is the share of false explanations so beaten, averaged over runs (beyond the paper: it does not depend on where the "
-              + "similarity scale sits)."), new Evaluated(name, explainer, "puzzles: closer to truth than to false", null), evaluated));
+              + "similarity scale sits)."), new Evaluated(name, explainer, "closer to truth than to false", null), evaluated));
       if (sim.scored() > 0) {
         PuzzleScoring.Result r = new PuzzleScoring.Result(sim.table(), disc.table(), results.puzzleRuns(set, b), List.of(), List.of());
         out.add(new Report.Section(name + ": per puzzle" + by(b), List.of(EvaluationSections.puzzleDetail(r))));
