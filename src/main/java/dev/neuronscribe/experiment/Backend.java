@@ -49,7 +49,7 @@ public record Backend(Optional<Preset> preset, String model, Optional<URI> baseU
   }
 
   /** The simulation method a preset supports best: prompt logprobs where the server has them. */
-  static String defaultMethod(Backend b) {
+  public static String defaultMethod(Backend b) {
     if (b.baseline()) return BASELINE;
     return switch (b.preset().orElseThrow()) {
       case VLLM, LLAMACPP -> "all-at-once";
