@@ -17,13 +17,11 @@ import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.JsonFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /** Reading and writing prompt packs (format: {@code docs/prompt-packs.md}). */
 final class PackJson {
