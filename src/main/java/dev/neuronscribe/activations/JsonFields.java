@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
-/** Reading JSON trees field by field, with errors that say which file and which field is wrong. */
-final class JsonFields {
+/**
+ * Reading JSON trees field by field, with errors that say which file and which field is wrong. Shared by
+ * the readers of every JSON input format (records, puzzles, prompt packs).
+ */
+public final class JsonFields {
   // NaN and Infinity are accepted by the parser only so that we can reject them with a message that
   // names the field (Python's json module writes them; a parse error would just say "unexpected token").
   static final ObjectMapper MAPPER =
@@ -24,9 +27,16 @@ final class JsonFields {
           .build();
 
   private final String source;
+  private final String hint;
 
-  JsonFields(String source) {
+  public JsonFields(String source) {
+    this(source, "");
+  }
+
+  /** {@code hint} ends every field error, e.g. where to find a valid example of the file. */
+  public JsonFields(String source, String hint) {
     this.source = source;
+    this.hint = hint;
   }
 
   static JsonNode readTree(Path file) {
@@ -56,47 +66,53 @@ final class JsonFields {
     }
   }
 
-  InvalidDataException error(String path, String problem) {
-    return new InvalidDataException(source, "field '" + path + "' " + problem);
+  public InvalidDataException error(String path, String problem) {
+    return new InvalidDataException(source, "field '" + path + "' " + problem + hint);
   }
 
-  JsonNode required(JsonNode object, String path, String name) {
+  /** The field; absent or JSON null is an error saying it is missing. */
+  public JsonNode required(JsonNode object, String path, String name) {
     String full = join(path, name);
     if (!object.isObject()) throw error(path.isEmpty() ? "(top level)" : path, "must be a JSON object");
     JsonNode v = object.get(name);
-    if (v == null) throw error(full, "is missing");
+    if (v == null || v.isNull()) throw error(full, "is missing");
     return v;
   }
 
+  public JsonNode object(JsonNode node, String path) {
+    if (!node.isObject()) throw error(path, "must be a JSON object, found " + describe(node));
+    return node;
+  }
+
   /** The field, or null when it is absent or JSON null (both mean "not recorded" in OpenAI's files). */
-  JsonNode optional(JsonNode object, String name) {
+  public JsonNode optional(JsonNode object, String name) {
     JsonNode v = object.get(name);
     return v == null || v.isNull() ? null : v;
   }
 
-  JsonNode array(JsonNode node, String path) {
+  public JsonNode array(JsonNode node, String path) {
     if (!node.isArray()) throw error(path, "must be a list, found " + describe(node));
     return node;
   }
 
-  double number(JsonNode node, String path) {
+  public double number(JsonNode node, String path) {
     if (!node.isNumber()) throw error(path, "must be a number, found " + describe(node));
     double v = node.doubleValue();
     if (!Double.isFinite(v)) throw error(path, "is " + v + "; only finite numbers are allowed");
     return v;
   }
 
-  int integer(JsonNode node, String path) {
+  public int integer(JsonNode node, String path) {
     if (!node.isIntegralNumber() || !node.canConvertToInt()) throw error(path, "must be a whole number, found " + describe(node));
     return node.intValue();
   }
 
-  String text(JsonNode node, String path) {
+  public String text(JsonNode node, String path) {
     if (!node.isTextual()) throw error(path, "must be a string, found " + describe(node));
     return node.textValue();
   }
 
-  <T> List<T> list(JsonNode node, String path, BiFunction<JsonNode, String, T> element) {
+  public <T> List<T> list(JsonNode node, String path, BiFunction<JsonNode, String, T> element) {
     array(node, path);
     List<T> out = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) out.add(element.apply(node.get(i), path + "[" + i + "]"));
@@ -114,7 +130,7 @@ final class JsonFields {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  static String describe(JsonNode node) {
+  public static String describe(JsonNode node) {
     if (node.isNull()) return "null";
     if (node.isTextual()) return "a string";
     if (node.isNumber()) return "the number " + node.asText();

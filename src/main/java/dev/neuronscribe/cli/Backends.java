@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.experiment.Backend;
 import dev.neuronscribe.explain.BaselineExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
@@ -30,26 +31,14 @@ import java.util.OptionalDouble;
 
 /** Builds the explainer and simulator a command asked for, with the shared cache, ledger and cost meter. */
 final class Backends implements AutoCloseable {
-  static final String BASELINE = "baseline";
+  static final String BASELINE = Backend.BASELINE;
 
-  /** A parsed {@code --llm} value: baseline, or a preset with a model. */
-  record Spec(Optional<Preset> preset, String model) {
-    static Spec parse(String text) {
-      // "baseline" is the prompt reader; the format-blind activation reader stays selectable by its name.
-      for (String b : List.of(BASELINE, PromptReaderBaseline.NAME, BaselineExplainer.NAME)) {
-        if (text.equalsIgnoreCase(b)) return new Spec(Optional.empty(), b.equals(BASELINE) ? PromptReaderBaseline.NAME : b);
-      }
-      int colon = text.indexOf(':');
-      if (colon <= 0 || colon == text.length() - 1) {
-        throw new IllegalArgumentException("--llm takes 'baseline' (= " + PromptReaderBaseline.NAME + "), " + BaselineExplainer.NAME + " or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
-      }
-      Preset p = Preset.byId(text.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
-          "unknown backend preset '" + text.substring(0, colon) + "'; use one of " + Preset.ids() + ", or baseline"));
-      return new Spec(Optional.of(p), text.substring(colon + 1));
-    }
-
-    boolean baseline() {
-      return preset.isEmpty();
+  /** Parses a {@code --llm}-style value with the run files' parser, so both accept the same spellings. */
+  private static Backend parse(String option, String text) {
+    try {
+      return Backend.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " " + e.getMessage(), e);
     }
   }
 
@@ -59,15 +48,15 @@ final class Backends implements AutoCloseable {
   private final Optional<ResponseCache> cache;
   private final Optional<CostLedger> ledger;
   final List<OpenAiCompatibleClient> clients = new ArrayList<>();
-  final Spec explainerSpec;
-  final Spec simulatorSpec;
+  final Backend explainerSpec;
+  final Backend simulatorSpec;
   final String simulatorMethod;
 
   Backends(LlmOptions o) {
     this.o = o;
-    this.explainerSpec = Spec.parse(o.llm);
-    this.simulatorSpec = Spec.parse(o.simulatorLlm.orElse(o.llm));
-    this.simulatorMethod = o.simulator.orElseGet(() -> defaultMethod(simulatorSpec));
+    this.explainerSpec = parse("--llm", o.llm);
+    this.simulatorSpec = parse(o.simulatorLlm.isPresent() ? "--simulator-llm" : "--llm", o.simulatorLlm.orElse(o.llm));
+    this.simulatorMethod = o.simulator.orElseGet(() -> Backend.defaultMethod(simulatorSpec));
     if (!List.of("all-at-once", "chat-logprobs", "logprob-free", BASELINE).contains(simulatorMethod)) {
       throw new IllegalArgumentException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
     }
@@ -81,16 +70,7 @@ final class Backends implements AutoCloseable {
     this.meter = new CostMeter(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger);
   }
 
-  static String defaultMethod(Spec s) {
-    if (s.baseline()) return BASELINE;
-    return switch (s.preset().orElseThrow()) {
-      case VLLM, LLAMACPP -> "all-at-once";
-      case OPENAI, OPENROUTER -> "chat-logprobs";
-      case OLLAMA -> "logprob-free";
-    };
-  }
-
-  private LlmClient client(Spec s, Optional<URI> baseUrl, Optional<String> keyEnv) {
+  private LlmClient client(Backend s, Optional<URI> baseUrl, Optional<String> keyEnv) {
     Preset p = s.preset().orElseThrow();
     LlmEndpoint e = new LlmEndpoint(p, baseUrl.orElse(p.baseUrl()), s.model(), keyEnv.orElse(p.keyEnv()));
     LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm, o.tpm).withConcurrency(o.concurrency)

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Explains what the neurons of a language model do, in plain words, and measures how good the explanations are.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
       PlantCommand.class,
       RecordCommand.class,
       PromptCommand.class,
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StudyCommand.class,
       BenchCommand.class,
+      ExperimentCommand.class,
     })
 public final class Main implements Runnable {
 

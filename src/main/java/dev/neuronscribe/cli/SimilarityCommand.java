@@ -87,8 +87,18 @@ public final class SimilarityCommand implements Callable<Integer> {
   List<String> formats = new ArrayList<>();
 
   @Option(names = "--embeddings", defaultValue = "minilm", paramLabel = "MODEL",
-      description = "Embedding model: minilm (embedded all-MiniLM-L6-v2, offline). Default: ${DEFAULT-VALUE}.")
+      description = "Embedding model: minilm (embedded all-MiniLM-L6-v2, offline) or PRESET:MODEL for an OpenAI-compatible /embeddings endpoint, "
+          + "e.g. openai:text-embedding-ada-002 (the paper's AdaCS; key from OPENAI_API_KEY). Default: ${DEFAULT-VALUE}.")
   String embeddings;
+
+  @Option(names = "--embeddings-base-url", paramLabel = "URL", description = "Server base URL for --embeddings PRESET:MODEL (default: the preset's).")
+  java.net.URI embeddingsBaseUrl;
+
+  @Option(names = "--embeddings-key-env", paramLabel = "VAR", description = "Environment variable holding the key for --embeddings (default: the preset's).")
+  String embeddingsKeyEnv;
+
+  @Option(names = "--ledger", paramLabel = "FILE", description = "Cost ledger for paid embeddings (default: $NEURONSCRIBE_HOME/llm-ledger.sqlite).")
+  Path ledger;
 
   @Option(names = "--embedding-cache", paramLabel = "FILE", description = "SQLite cache of embeddings. Default: ~/.cache/neuronscribe/embeddings.sqlite.")
   Path cache;
@@ -198,6 +208,10 @@ public final class SimilarityCommand implements Callable<Integer> {
       if (e.cached != null) {
         err.printf(Locale.ROOT, "embeddings: %d from the cache, %d computed (%s)%n", e.cached.hits(), e.cached.misses(), e.cached.file());
       }
+      if (e.meter != null) {
+        var m = e.meter.snapshot();
+        err.printf(Locale.ROOT, "embedding requests: %d paid, %,d tokens, $%.4f%n", m.requests(), m.promptTokens(), m.dollars());
+      }
       if (reportDir != null) {
         ReportWriter.Written w = ReportWriter.write(new Report("Embedding similarity", intro, sections), reportDir, "similarity");
         err.println("report: " + w.html() + " and " + w.markdown());
@@ -208,31 +222,55 @@ public final class SimilarityCommand implements Callable<Integer> {
     }
   }
 
-  /** The embedding model and, unless --no-cache, its cache. */
+  /** The embedding model, its cache unless --no-cache, and for an endpoint the ledger its spending goes to. */
   private static final class Embeddings implements AutoCloseable {
     final EmbeddingModel model;
     final CachedEmbeddings cached;
+    final dev.neuronscribe.llm.CostLedger ledger;
+    final dev.neuronscribe.llm.CostMeter meter;
 
-    Embeddings(EmbeddingModel model, CachedEmbeddings cached) {
+    Embeddings(EmbeddingModel model, CachedEmbeddings cached, dev.neuronscribe.llm.CostLedger ledger, dev.neuronscribe.llm.CostMeter meter) {
       this.model = model;
       this.cached = cached;
+      this.ledger = ledger;
+      this.meter = meter;
     }
 
     @Override
     public void close() {
       if (cached != null) cached.close();
+      if (ledger != null) ledger.close();
     }
   }
 
   private Embeddings openEmbeddings(PrintWriter err) {
-    if (!embeddings.equalsIgnoreCase("minilm")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "unknown embedding model '" + embeddings + "'; available: minilm");
+    EmbeddingModel model;
+    dev.neuronscribe.llm.CostLedger costs = null;
+    dev.neuronscribe.llm.CostMeter meter = null;
+    if (embeddings.equalsIgnoreCase("minilm")) {
+      model = new MiniLmEmbeddings();
+    } else {
+      dev.neuronscribe.experiment.Backend b;
+      String choices = "available: minilm, or PRESET:MODEL for an OpenAI-compatible /embeddings endpoint (PRESET one of "
+          + dev.neuronscribe.llm.Preset.ids() + "), e.g. openai:text-embedding-ada-002";
+      try {
+        b = dev.neuronscribe.experiment.Backend.parse(embeddings);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown embedding model '" + embeddings + "'; " + choices);
+      }
+      if (b.baseline()) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown embedding model '" + embeddings + "'; " + choices);
+      dev.neuronscribe.llm.Preset p = b.preset().orElseThrow();
+      costs = dev.neuronscribe.llm.CostLedger.open(ledger != null ? ledger : LlmOptions.home().resolve("llm-ledger.sqlite"));
+      meter = new dev.neuronscribe.llm.CostMeter(dev.neuronscribe.llm.PriceTable.builtIn(), java.util.OptionalDouble.empty(), java.util.Optional.of(costs));
+      dev.neuronscribe.llm.LlmEndpoint endpoint = new dev.neuronscribe.llm.LlmEndpoint(p, embeddingsBaseUrl != null ? embeddingsBaseUrl : p.baseUrl(), b.model(),
+          embeddingsKeyEnv != null ? embeddingsKeyEnv : p.keyEnv());
+      // No response cache: the embedding cache below keeps every vector already, keyed by text.
+      model = new dev.neuronscribe.llm.LlmEmbeddings(new dev.neuronscribe.llm.OpenAiCompatibleClient(endpoint, dev.neuronscribe.llm.LlmSettings.defaults(),
+          java.util.Optional.empty(), meter));
     }
-    EmbeddingModel model = new MiniLmEmbeddings();
-    if (noCache) return new Embeddings(model, null);
+    if (noCache) return new Embeddings(model, null, costs, meter);
     CachedEmbeddings c = new CachedEmbeddings(model, cache != null ? cache : CachedEmbeddings.defaultFile());
-    return new Embeddings(c, c);
+    return new Embeddings(c, c, costs, meter);
   }
 
   static long countTexts(ExplanationTable e, NeuronIndex refs) {

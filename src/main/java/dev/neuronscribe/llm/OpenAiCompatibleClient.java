@@ -302,6 +302,16 @@ public final class OpenAiCompatibleClient implements LlmClient {
       }
     }
     try {
+      // Between the cache lookup above and claiming the request, another caller may have finished the same
+      // request and cached it (and left 'pending'): look again, or it would be paid twice.
+      if (cache.isPresent()) {
+        Optional<String> late = cache.get().get(key);
+        if (late.isPresent()) {
+          meter.countCached();
+          mine.complete(late.get());
+          return parser.apply(parse(late.get()), true);
+        }
+      }
       CostMeter.Reservation reservation = meter.reserve(endpoint.model(), endpoint.preset().local(), promptTokens, maxCompletion);
       String reply;
       T parsed;

@@ -14,15 +14,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.activations.ActivationRecord;
 import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.activations.JsonFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /** Reading and writing prompt packs (format: {@code docs/prompt-packs.md}). */
 final class PackJson {
@@ -37,9 +36,11 @@ final class PackJson {
   private static final String HINT = " (`scribe pack export` prints a complete pack to start from)";
 
   private final String source;
+  private final JsonFields fields;
 
   private PackJson(String source) {
     this.source = source;
+    this.fields = new JsonFields(source, HINT);
   }
 
   static PromptPack parse(String json, String source) {
@@ -60,15 +61,15 @@ final class PackJson {
   }
 
   private PromptPack pack(JsonNode root) {
-    if (!root.isObject()) throw new InvalidDataException(source, "must hold a prompt pack (a JSON object), found " + describe(root) + HINT);
-    String name = text(required(root, "", "name"), "name");
+    if (!root.isObject()) throw new InvalidDataException(source, "must hold a prompt pack (a JSON object), found " + JsonFields.describe(root) + HINT);
+    String name = fields.text(fields.required(root, "", "name"), "name");
     check(name, "name", PackRules.name(name));
-    String stem = text(required(root, "", "explanation_stem"), "explanation_stem");
+    String stem = fields.text(fields.required(root, "", "explanation_stem"), "explanation_stem");
     check(stem, "explanation_stem", PackRules.stem(stem));
-    String header = text(required(root, "", "zeros_filtered_header"), "zeros_filtered_header");
-    double cutoff = number(required(root, "", "few_shot_cutoff"), "few_shot_cutoff");
+    String header = fields.text(fields.required(root, "", "zeros_filtered_header"), "zeros_filtered_header");
+    double cutoff = fields.number(fields.required(root, "", "few_shot_cutoff"), "few_shot_cutoff");
 
-    JsonNode formats = object(required(root, "", "formats"), "formats");
+    JsonNode formats = fields.object(fields.required(root, "", "formats"), "formats");
     for (Iterator<String> it = formats.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!isFormat(key)) {
@@ -78,13 +79,13 @@ final class PackJson {
     Map<PromptFormat, String> systems = new EnumMap<>(PromptFormat.class);
     for (PromptFormat f : PromptFormat.values()) {
       String path = "formats." + f.id();
-      JsonNode format = object(required(formats, "formats", f.id()), path);
-      systems.put(f, text(required(format, path, "system"), path + ".system"));
+      JsonNode format = fields.object(fields.required(formats, "formats", f.id()), path);
+      systems.put(f, fields.text(fields.required(format, path, "system"), path + ".system"));
     }
 
-    List<FewShotExample> fewShot = list(required(root, "", "few_shot"), "few_shot", this::fewShotExample);
+    List<FewShotExample> fewShot = fields.list(fields.required(root, "", "few_shot"), "few_shot", this::fewShotExample);
     Optional<SimulatorWording> simulator =
-        optional(root, "simulator").map(s -> simulator(object(s, "simulator"), "simulator"));
+        optional(root, "simulator").map(s -> simulator(fields.object(s, "simulator"), "simulator"));
     try {
       return new PromptPack(name, stem, header, cutoff, systems, fewShot, simulator, source, Optional.of((ObjectNode) root));
     } catch (IllegalArgumentException e) {
@@ -94,24 +95,24 @@ final class PackJson {
   }
 
   private FewShotExample fewShotExample(JsonNode node, String path) {
-    object(node, path);
-    String explanation = text(required(node, path, "explanation"), path + ".explanation");
+    fields.object(node, path);
+    String explanation = fields.text(fields.required(node, path, "explanation"), path + ".explanation");
     check(explanation, path + ".explanation", PackRules.explanation(explanation));
     List<ActivationRecord> records = records(node, path);
     return new FewShotExample(explanation, records);
   }
 
   private SimulatorWording simulator(JsonNode node, String path) {
-    String system = text(required(node, path, "system"), path + ".system");
-    String stem = text(required(node, path, "explanation_stem"), path + ".explanation_stem");
+    String system = fields.text(fields.required(node, path, "system"), path + ".system");
+    String stem = fields.text(fields.required(node, path, "explanation_stem"), path + ".explanation_stem");
     check(stem, path + ".explanation_stem", PackRules.stem(stem));
-    List<SimulatorExample> examples = list(required(node, path, "few_shot"), path + ".few_shot", this::simulatorExample);
+    List<SimulatorExample> examples = fields.list(fields.required(node, path, "few_shot"), path + ".few_shot", this::simulatorExample);
     return new SimulatorWording(system, stem, examples);
   }
 
   private SimulatorExample simulatorExample(JsonNode node, String path) {
-    object(node, path);
-    String explanation = text(required(node, path, "explanation"), path + ".explanation");
+    fields.object(node, path);
+    String explanation = fields.text(fields.required(node, path, "explanation"), path + ".explanation");
     check(explanation, path + ".explanation", PackRules.explanation(explanation));
     List<ActivationRecord> records = records(node, path);
     for (int i = 0; i < records.size(); i++) {
@@ -123,7 +124,7 @@ final class PackJson {
     Optional<JsonNode> revealedNode = optional(node, "first_revealed_index");
     if (revealedNode.isEmpty()) return new SimulatorExample(explanation, records);
     String rp = path + ".first_revealed_index";
-    List<Integer> revealed = list(revealedNode.get(), rp, this::integer);
+    List<Integer> revealed = fields.list(revealedNode.get(), rp, fields::integer);
     if (revealed.size() != records.size()) {
       throw error(rp, "has " + revealed.size() + " entries for " + records.size() + " records; give one per record (or leave the field out for 0s)");
     }
@@ -133,15 +134,15 @@ final class PackJson {
 
   private List<ActivationRecord> records(JsonNode example, String path) {
     String rp = path + ".records";
-    List<ActivationRecord> records = list(required(example, path, "records"), rp, this::record);
+    List<ActivationRecord> records = fields.list(fields.required(example, path, "records"), rp, this::record);
     check(records, rp, PackRules.records(records));
     return records;
   }
 
   private ActivationRecord record(JsonNode node, String path) {
-    object(node, path);
-    List<String> tokens = list(required(node, path, "tokens"), path + ".tokens", this::text);
-    List<Double> acts = list(required(node, path, "activations"), path + ".activations", this::number);
+    fields.object(node, path);
+    List<String> tokens = fields.list(fields.required(node, path, "tokens"), path + ".tokens", fields::text);
+    List<Double> acts = fields.list(fields.required(node, path, "activations"), path + ".activations", fields::number);
     if (tokens.size() != acts.size()) {
       throw error(path, "has " + tokens.size() + " tokens but " + acts.size() + " activations; give one activation per token");
     }
@@ -160,7 +161,7 @@ final class PackJson {
   // --- field helpers: every error names the file and the field ---
 
   private InvalidDataException error(String path, String problem) {
-    return new InvalidDataException(source, "field '" + path + "' " + problem + HINT);
+    return fields.error(path, problem);
   }
 
   private <T> T check(T value, String path, Optional<String> problem) {
@@ -168,54 +169,9 @@ final class PackJson {
     return value;
   }
 
-  private JsonNode required(JsonNode object, String path, String name) {
-    JsonNode v = object.get(name);
-    if (v == null || v.isNull()) throw error(path.isEmpty() ? name : path + "." + name, "is missing");
-    return v;
-  }
-
   private static Optional<JsonNode> optional(JsonNode object, String name) {
     JsonNode v = object.get(name);
     return v == null || v.isNull() ? Optional.empty() : Optional.of(v);
-  }
-
-  private JsonNode object(JsonNode node, String path) {
-    if (!node.isObject()) throw error(path, "must be a JSON object, found " + describe(node));
-    return node;
-  }
-
-  private String text(JsonNode node, String path) {
-    if (!node.isTextual()) throw error(path, "must be a string, found " + describe(node));
-    return node.textValue();
-  }
-
-  private double number(JsonNode node, String path) {
-    if (!node.isNumber()) throw error(path, "must be a number, found " + describe(node));
-    double v = node.doubleValue();
-    if (!Double.isFinite(v)) throw error(path, "is " + v + "; only finite numbers are allowed");
-    return v;
-  }
-
-  private int integer(JsonNode node, String path) {
-    if (!node.isIntegralNumber() || !node.canConvertToInt()) throw error(path, "must be a whole number, found " + describe(node));
-    return node.intValue();
-  }
-
-  private <T> List<T> list(JsonNode node, String path, BiFunction<JsonNode, String, T> element) {
-    if (!node.isArray()) throw error(path, "must be a list, found " + describe(node));
-    List<T> out = new ArrayList<>(node.size());
-    for (int i = 0; i < node.size(); i++) out.add(element.apply(node.get(i), path + "[" + i + "]"));
-    return out;
-  }
-
-  private static String describe(JsonNode node) {
-    if (node.isNull()) return "null";
-    if (node.isTextual()) return "a string";
-    if (node.isNumber()) return "the number " + node.asText();
-    if (node.isBoolean()) return node.asText();
-    if (node.isArray()) return "a list";
-    if (node.isObject()) return "an object";
-    return node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 
   // --- writing ---

@@ -155,7 +155,8 @@ public final class ReportWriter {
       p { margin: 10px 0; max-width: 78ch; }
       p.lead { color: #374151; }
       nav { background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 18px; margin: 18px 0; }
-      nav ol { margin: 0; padding-left: 20px; columns: 2; }
+      nav ol { margin: 0; padding-left: 24px; columns: 2; column-gap: 48px; }
+      nav li { break-inside: avoid; }
       nav a { color: #1d4ed8; text-decoration: none; }
       nav a:hover { text-decoration: underline; }
       code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f3f4f6; padding: 1px 4px;

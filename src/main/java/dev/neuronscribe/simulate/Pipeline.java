@@ -130,19 +130,40 @@ public final class Pipeline {
       throw new IllegalStateException("there is no explanation of " + t.key() + " in format " + store.format.id()
           + " under " + runDir + "; run 'scribe explain' first (or 'scribe pipeline')");
     }
-    List<ActivationRecord> scoring = e.scoring();
+    Simulated s = simulateAndScore(simulator.orElseThrow(), t, explanations, e.scoring());
+    store.putSimulation(t, s.results(), s.failures());
+    return allExplained && s.failures().isEmpty();
+  }
+
+  /**
+   * What simulating a target's explanations gave: the scored ones (OpenAI's format) and, for each that
+   * could not be simulated, the reason ({@code sample N ("text"): ...}).
+   */
+  public record Simulated(NeuronSimulationResults results, List<String> failures) {
+    public Simulated {
+      failures = List.copyOf(failures);
+    }
+  }
+
+  /**
+   * Simulates every successful explanation of one target on its scoring excerpts and scores it: the
+   * unit of the simulate stage, for callers that keep their own store (the experiment runner).
+   *
+   * @throws dev.neuronscribe.llm.BudgetExceededException when the budget refuses a request
+   */
+  public static Simulated simulateAndScore(Simulator simulator, Target t, List<Explanation> explanations, List<ActivationRecord> scoring)
+      throws InterruptedException {
     List<ScoredExplanation> scored = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (Explanation x : explanations) {
       if (!x.ok()) continue;
       String text = x.text().orElseThrow();
-      switch (simulateAll(text, scoring)) {
+      switch (simulateAll(simulator, text, scoring)) {
         case Either.Ok(List<SequenceSimulation> sims) -> scored.add(new ScoredExplanation(text, Scoring.score(scoring, sims)));
         case Either.Err(String reason) -> failures.add("sample " + x.sample() + " (\"" + text + "\"): " + reason);
       }
     }
-    store.putSimulation(t, new NeuronSimulationResults(t, scored), failures);
-    return allExplained && failures.isEmpty();
+    return new Simulated(new NeuronSimulationResults(t, scored), failures);
   }
 
   private sealed interface Either {
@@ -152,8 +173,7 @@ public final class Pipeline {
   }
 
   /** All scoring excerpts at once (the client bounds real concurrency); the first failure names its excerpt. */
-  private Either simulateAll(String explanation, List<ActivationRecord> scoring) throws InterruptedException {
-    Simulator sim = simulator.orElseThrow();
+  private static Either simulateAll(Simulator sim, String explanation, List<ActivationRecord> scoring) throws InterruptedException {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<SimulationOutcome>> outcomes = new ArrayList<>();
       for (ActivationRecord r : scoring) outcomes.add(pool.submit(() -> guarded(sim, explanation, r.tokens())));

@@ -1,0 +1,165 @@
+package dev.neuronscribe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * {@code scribe demo} end to end, through the real command: plant, record the shipped corpus, run the
+ * built-in experiment offline, write the report; then the report in headless Chromium. The demo runs
+ * once for the class (about half a minute on two cores).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoCommandTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  static {
+    java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
+  }
+
+  @TempDir static Path dir;
+  static CliRun first;
+
+  @BeforeAll
+  static void runTheDemo() {
+    first = CliRun.of("demo", "--out", dir.resolve("demo").toString());
+  }
+
+  @Test
+  @Order(1)
+  void theDemoRunsOfflineAndSaysWhereTheReportIs() throws Exception {
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    Path out = dir.resolve("demo");
+    Path html = out.resolve("demo/report.html");
+    assertThat(first.out()).contains("310 units: 310 done now, 0 already done, 0 failed")
+        .endsWith("Open the report: " + html.toAbsolutePath().toUri() + System.lineSeparator());
+    assertThat(first.err()).contains("planted model:").contains("records: 8 neurons").contains("run file:");
+    for (String f : List.of("model/planted.json", "model/model.safetensors", "records/0/37.json", "records/1/141.json", "demo.yaml", "demo/report.md")) {
+      assertThat(out.resolve(f)).isRegularFile();
+    }
+
+    // The explainer found what was planted: each planted neuron's explanation names tokens of its concept.
+    List<String> rows = Files.readAllLines(out.resolve("demo/results/planted/baseline-prompt-reader/explanations.csv"));
+    assertThat(rows.getFirst()).isEqualTo("Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS");
+    assertThat(row(rows, "0,37")).containsPattern("\"\"(red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray)\"\"");
+    assertThat(row(rows, "0,141")).containsPattern("\"\"\\d+\"\"");
+    assertThat(row(rows, "1,18")).containsPattern("\"\"[)\\]}]");
+    assertThat(row(rows, "1,203")).containsPattern("(January|February|March|April|May|June|July|August|September|October|November|December)");
+
+    // Simulate and score separates planted neurons from the unplanted controls.
+    String md = Files.readString(out.resolve("demo/report.md"));
+    double planted = mean(md, "planted"), controls = mean(md, "controls");
+    assertThat(planted).isGreaterThan(controls + 0.1);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondRunOnlyReRendersTheReport() {
+    CliRun again = CliRun.of("demo", "--out", dir.resolve("demo").toString());
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("0 done now, 310 already done");
+    assertThat(again.err()).contains("(already there)");
+  }
+
+  @Test
+  @Order(3)
+  void theReportRendersInHeadlessChromium() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "skipped: browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run installs them)");
+    Path html = dir.resolve("demo/demo/report.html");
+    ChromeDriver browser = chromium(dir.resolve("profile"));
+    try {
+      browser.get(html.toUri().toString());
+      List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+      assertThat(problems).as("console messages").isEmpty();
+
+      assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Experiment demo");
+      // Every table states its n, its uncertainty and its method.
+      List<WebElement> tables = browser.findElements(By.cssSelector("figure.table"));
+      assertThat(tables).hasSizeGreaterThan(15);
+      for (WebElement t : tables) {
+        assertThat(t.findElement(By.tagName("figcaption")).getText()).contains("n:").contains("Uncertainty:").contains("Method:");
+      }
+      String summary = browser.findElement(By.cssSelector("#s1 table")).getText();
+      assertThat(summary).contains("planted").contains("controls").contains("puzzles").containsPattern("\\d\\.\\d{3} ± \\d\\.\\d{3}");
+      // Charts render: every SVG has a real size on the page.
+      List<WebElement> svgs = browser.findElements(By.cssSelector("figure.chart svg"));
+      assertThat(svgs).hasSizeGreaterThan(10);
+      for (WebElement svg : svgs) {
+        assertThat(svg.getRect().getWidth()).isGreaterThan(200);
+        assertThat(svg.getRect().getHeight()).isGreaterThan(100);
+      }
+      // The planted neurons are shown with their ground truth.
+      String page = browser.findElement(By.tagName("main")).getText();
+      assertThat(page).contains("0:37").contains("colour words such as red, blue, green and white").contains("1:203")
+          .contains("names of the months of the year").contains("Mean score per format in every evaluation");
+      screenshot(browser, "demo-report.png");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  static ChromeDriver chromium(Path profile) {
+    // Both paths explicit, so Selenium Manager never looks for (or downloads) a driver or a browser.
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1200,1000",
+        "--lang=en");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    return driver;
+  }
+
+  /** The whole page, not just the window. */
+  static void screenshot(ChromeDriver browser, String name) throws IOException {
+    Files.createDirectories(SCREENSHOTS);
+    @SuppressWarnings("unchecked")
+    List<Number> size = (List<Number>) ((JavascriptExecutor) browser).executeScript(
+        "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight];");
+    Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.get(0).intValue(), "height", Math.min(size.get(1).intValue(), 7000), "scale", 1);
+    Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+    Files.write(SCREENSHOTS.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
+  }
+
+  static String row(List<String> rows, String prefix) {
+    return rows.stream().filter(r -> r.startsWith(prefix + ",")).findFirst().orElseThrow(() -> new AssertionError("no row " + prefix + " in " + rows));
+  }
+
+  /** The Summary table's simulate-and-score mean (first format) of a set. */
+  static double mean(String md, String set) {
+    var m = java.util.regex.Pattern.compile("\\| " + set + " \\| simulate and score \\| \\d+ \\| (-?\\d\\.\\d{3}) ± ").matcher(md);
+    assertThat(m.find()).as("summary row for " + set).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+}
