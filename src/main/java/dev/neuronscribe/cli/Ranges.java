@@ -29,6 +29,23 @@ final class Ranges {
     return new ArrayList<>(out);
   }
 
+  /** {@code LAYER:NEURON} items, the neuron part a list of its own: {@code 0:1,5:100-110} (also {@code 0/1}). */
+  static java.util.Map<Integer, List<Integer>> parsePairs(String text) {
+    java.util.Map<Integer, List<Integer>> out = new java.util.TreeMap<>();
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      String[] ln = p.split("[:/]");
+      if (ln.length != 2) {
+        throw new IllegalArgumentException("neurons are written LAYER:NEURON, e.g. 0:1,5:100-110; got '" + p + "' in '" + text + "'");
+      }
+      int layer = parse(ln[0], "layers").stream().mapToInt(i -> i).reduce((a, b) -> {
+        throw new IllegalArgumentException("one layer per LAYER:NEURON item; got '" + p + "'");
+      }).orElseThrow();
+      out.computeIfAbsent(layer, l -> new ArrayList<>()).addAll(parse(ln[1], "neurons"));
+    }
+    return out;
+  }
+
   private static int nonNegative(int v, String what, String text) {
     if (v < 0) throw new IllegalArgumentException(what + " are numbered from 0; got '" + text + "'");
     return v;

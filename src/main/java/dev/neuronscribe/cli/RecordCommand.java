@@ -46,7 +46,9 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--layers", paramLabel = "LIST", description = "Layers to record, e.g. 0-11 or 0,5,9 (default: all).")
   Optional<String> layers;
 
-  @Option(names = "--neurons", paramLabel = "LIST", description = "Neuron indices to record in each layer, e.g. 0-99,512 (default: all).")
+  @Option(names = "--neurons", paramLabel = "LIST", description = {
+      "Neuron indices to record in each selected layer, e.g. 0-99,512 (default: all);",
+      "or LAYER:NEURON pairs, e.g. 0:1,5:100-110, which name the layers too (then leave out --layers)."})
   Optional<String> neurons;
 
   @Option(names = "--excerpt-tokens", defaultValue = "64", description = "Tokens per excerpt (default: ${DEFAULT-VALUE}, as OpenAI's GPT-2 records).")
@@ -94,16 +96,24 @@ final class RecordCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
     try (Gpt2 gpt2 = Gpt2.load(model)) {
-      List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-          .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
-      Optional<List<Integer>> neuronList = neurons.map(n -> Ranges.parse(n, "neurons"));
+      Recorder.Selection selection;
+      if (neurons.isPresent() && neurons.get().contains(":")) {
+        if (layers.isPresent()) {
+          throw new IllegalArgumentException("--neurons with LAYER:NEURON pairs names the layers itself; leave out --layers (or give --neurons as plain indices)");
+        }
+        selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
+      } else {
+        List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
+            .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
+        selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
+      }
       Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       Recorder.Result result;
       try {
-        result = recorder.record(source, new Recorder.Selection(layerList, neuronList), work,
+        result = recorder.record(source, selection, work,
             new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
       } finally {
         try {
@@ -119,7 +129,7 @@ final class RecordCommand implements Callable<Integer> {
           return Cli.FAILURE;
         }
         case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
-            result.neuronsWritten(), layerList, result.excerpts(), result.tokens(), out);
+            result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
     }

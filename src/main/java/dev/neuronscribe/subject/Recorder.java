@@ -11,11 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * Records the MLP neurons of a GPT-2 model over a corpus: the corpus is cut into excerpts, run through the
@@ -47,17 +51,36 @@ public final class Recorder {
     this.options = options;
   }
 
-  /** Which neurons: the given layers, and in each either every neuron or the listed indices. */
-  public record Selection(List<Integer> layers, Optional<List<Integer>> neurons) {
+  /** Which neurons: per layer, either every neuron (an empty Optional) or the listed indices. */
+  public record Selection(Map<Integer, Optional<List<Integer>>> byLayer) {
     public Selection {
-      layers = List.copyOf(layers);
-      neurons = neurons.map(List::copyOf);
-      if (layers.isEmpty()) throw new IllegalArgumentException("select at least one layer");
-      if (neurons.isPresent() && neurons.get().isEmpty()) throw new IllegalArgumentException("select at least one neuron");
+      TreeMap<Integer, Optional<List<Integer>>> copy = new TreeMap<>();
+      byLayer.forEach((layer, neurons) -> copy.put(layer, neurons.map(n -> n.stream().distinct().sorted().toList())));
+      if (copy.isEmpty()) throw new IllegalArgumentException("select at least one layer");
+      copy.forEach((layer, neurons) -> {
+        if (neurons.isPresent() && neurons.get().isEmpty()) throw new IllegalArgumentException("select at least one neuron of layer " + layer);
+      });
+      byLayer = Collections.unmodifiableSortedMap(copy);
+    }
+
+    /** The given layers, and in each of them either every neuron or the same listed indices. */
+    public Selection(List<Integer> layers, Optional<List<Integer>> neurons) {
+      this(layers.stream().collect(Collectors.toMap(l -> l, l -> neurons, (a, b) -> a)));
     }
 
     public static Selection allNeurons(List<Integer> layers) {
       return new Selection(layers, Optional.empty());
+    }
+
+    /** Individual neurons, as layer → neuron indices. */
+    public static Selection neurons(Map<Integer, List<Integer>> byLayer) {
+      Map<Integer, Optional<List<Integer>>> m = new TreeMap<>();
+      byLayer.forEach((layer, neurons) -> m.put(layer, Optional.of(neurons)));
+      return new Selection(m);
+    }
+
+    public List<Integer> layers() {
+      return List.copyOf(byLayer.keySet());
     }
   }
 
@@ -121,7 +144,7 @@ public final class Recorder {
       state = new State();
       for (int layer : selection.layers()) {
         List<Integer> todo = new ArrayList<>();
-        for (int n : neuronsOf(selection, c)) if (!sink.contains(layer, n)) todo.add(n);
+        for (int n : neuronsOf(selection, layer, c)) if (!sink.contains(layer, n)) todo.add(n);
         if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), c.mlpWidth(), options));
       }
       if (state.layers.isEmpty()) return new Result(Status.ALREADY_DONE, 0, 0, 0);
@@ -301,8 +324,8 @@ public final class Recorder {
         throw new IllegalArgumentException("layer " + layer + " does not exist; the model has layers 0-" + (c.layers() - 1));
       }
     }
-    if (s.neurons().isPresent()) {
-      for (int n : s.neurons().get()) {
+    for (Optional<List<Integer>> neurons : s.byLayer().values()) {
+      for (int n : neurons.orElse(List.of())) {
         if (n < 0 || n >= c.mlpWidth()) {
           throw new IllegalArgumentException("neuron " + n + " does not exist; each layer has neurons 0-" + (c.mlpWidth() - 1));
         }
@@ -317,8 +340,9 @@ public final class Recorder {
     }
   }
 
-  private static List<Integer> neuronsOf(Selection s, Gpt2Config c) {
-    if (s.neurons().isPresent()) return s.neurons().get().stream().distinct().sorted().toList();
+  private static List<Integer> neuronsOf(Selection s, int layer, Gpt2Config c) {
+    Optional<List<Integer>> listed = s.byLayer().get(layer);
+    if (listed.isPresent()) return listed.get();
     List<Integer> all = new ArrayList<>(c.mlpWidth());
     for (int i = 0; i < c.mlpWidth(); i++) all.add(i);
     return all;
@@ -343,7 +367,7 @@ public final class Recorder {
     return String.join("|", "model " + model.fingerprint(), "corpus " + corpusDigest,
         "excerpts " + o.excerptTokens() + "/" + o.minExcerptTokens(), "batch " + o.batchSize(),
         "kept " + o.topCount() + "/" + o.randomCount() + "/" + o.perQuantileCount(), "calibration " + o.calibrationExcerpts(),
-        "seed " + o.seed(), "layers " + selection.layers(), "neurons " + selection.neurons().map(Object::toString).orElse("all"));
+        "seed " + o.seed(), "neurons " + selection.byLayer());
   }
 
   private void saveState(Path file, String fingerprint, State state) {

@@ -39,6 +39,29 @@ class RecordCommandTest {
   }
 
   @Test
+  void neuronsCanBeNamedAsLayerNeuronPairs(@TempDir Path tmp) throws Exception {
+    Path model = tmp.resolve("planted"), out = tmp.resolve("records"), corpus = tmp.resolve("c.txt");
+    assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
+    Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(30));
+    String[] common = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
+        "--excerpt-tokens", "16", "--min-excerpt-tokens", "4"};
+    MainTest.Result mixed = MainTest.scribe(concat(common, "--layers", "0", "--neurons", "0:37"));
+    assertThat(mixed.exitCode()).isEqualTo(1);
+    assertThat(mixed.err()).contains("leave out --layers");
+    MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Recorded 4 neurons of layers [0, 1]");
+    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(
+        new NeuronId(0, 37), new NeuronId(1, 18), new NeuronId(1, 203), new NeuronId(1, 204));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void badInputIsOneClearLineAndExitCode1(@TempDir Path tmp) throws Exception {
     Path corpus = tmp.resolve("c.jsonl");
     Files.writeString(corpus, "{\"text\": \"fine\"}\nnot json\n");
@@ -75,5 +98,8 @@ class RecordCommandTest {
     assertThatThrownBy(() -> Ranges.parse("3-1", "layers")).hasMessageContaining("backwards");
     assertThatThrownBy(() -> Ranges.parse("a-b", "neurons")).hasMessageContaining("written like 0-11");
     assertThatThrownBy(() -> Ranges.parse("-1", "layers")).hasMessageContaining("numbered from 0");
+    assertThat(Ranges.parsePairs("0:1, 5:100-102,0/3")).isEqualTo(java.util.Map.of(0, List.of(1, 3), 5, List.of(100, 101, 102)));
+    assertThatThrownBy(() -> Ranges.parsePairs("0:1,7")).hasMessageContaining("LAYER:NEURON");
+    assertThatThrownBy(() -> Ranges.parsePairs("0-2:1")).hasMessageContaining("one layer per");
   }
 }
