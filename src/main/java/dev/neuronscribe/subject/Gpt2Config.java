@@ -106,7 +106,8 @@ public record Gpt2Config(
     o.put("activation_function", "gelu_new");
     o.putArray("architectures").add("GPT2LMHeadModel");
     o.put("attn_pdrop", 0.0).put("bos_token_id", 50256).put("embd_pdrop", 0.0).put("eos_token_id", 50256);
-    o.put("initializer_range", 0.02).put("layer_norm_epsilon", (double) layerNormEpsilon).put("model_type", "gpt2");
+    // The float's shortest decimal (1e-05 as transformers writes it), not its double expansion 9.99999974e-06.
+    o.put("initializer_range", 0.02).put("layer_norm_epsilon", Double.parseDouble(Float.toString(layerNormEpsilon))).put("model_type", "gpt2");
     o.put("n_ctx", contextLength).put("n_embd", width).put("n_head", heads);
     if (mlpWidth == 4 * width) o.putNull("n_inner");
     else o.put("n_inner", mlpWidth);
