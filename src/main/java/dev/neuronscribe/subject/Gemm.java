@@ -22,7 +22,7 @@ final class Gemm {
   static final int NR = 2 * L;
   static final int MR = 6;
   static final int KC = 768;
-  static final int MC = 64;
+  static final int MC = 96;
   /** Column groups per core: enough for the cores to finish together, few enough to keep packs large. */
   private static final int GROUPS_PER_CORE = 4;
 
@@ -42,7 +42,9 @@ final class Gemm {
 
     /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
     float[] pack(int g, int size) {
-      if (packs[g] == null || packs[g].length < size) packs[g] = new float[size];
+      // Room to start the panels on a cache line, wherever the array lands (see HeapAlignment).
+      int padded = size + HeapAlignment.LINE_BYTES / Float.BYTES;
+      if (packs[g] == null || packs[g].length < padded) packs[g] = new float[padded];
       return packs[g];
     }
   }
@@ -62,13 +64,14 @@ final class Gemm {
     Parallel.forEach(groups, g -> {
       int p0 = (int) ((long) g * panels / groups), p1 = (int) ((long) (g + 1) * panels / groups);
       float[] pack = scratch.pack(g, (p1 - p0) * KC * NR);
+      int start = HeapAlignment.floatsToLine(pack);
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
-        for (int p = p0; p < p1; p++) w.pack(k0, kc, p * NR, NR, pack, (p - p0) * KC * NR);
+        w.pack(k0, kc, p0, p1, NR, pack, start, KC * NR);
         for (int i0 = 0; i0 < m; i0 += MC) {
           int i1 = Math.min(m, i0 + MC);
           for (int p = p0; p < p1; p++) {
-            int j0 = p * NR, b = (p - p0) * KC * NR;
+            int j0 = p * NR, b = start + (p - p0) * KC * NR;
             if (j0 + NR <= n) {
               int i = i0;
               for (; i + MR <= i1; i += MR) kernel6(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);

@@ -30,8 +30,13 @@ import java.util.function.LongFunction;
  * run resumed from a checkpoint draws exactly what an uninterrupted run draws.
  */
 final class LayerRecording {
-  /** Neurons per parallel task: one AVX2 vector of floats, so that a task's columns are one vector wide. */
-  private static final int TASK_NEURONS = 8;
+  /**
+   * Neurons per parallel task: 64 side by side are 256 bytes of each activation row, so a task reads the
+   * batch in runs of whole cache lines instead of walking down one narrow column a token at a time.
+   */
+  private static final int TASK_NEURONS = 64;
+  /** From this many copies of one excerpt in one task, transposing the excerpt's block first is cheaper. */
+  private static final int TILE_COPIES = 8;
   private static final int QUANTILES = RecordingOptions.QUANTILES.size();
   private static final int BINS = RecordingOptions.BINS;
 
@@ -138,14 +143,16 @@ final class LayerRecording {
       for (int j = j0; j < j1; j++) sums[j - j0] = na > 0 ? mean[j] : acts[neurons[j]];
       scan(acts, excerpts, lengths, j0, j1, max, sums);
       for (int j = j0; j < j1; j++) merge(j, na, nb, sums, j - j0, w);
+      Copies copies = new Copies(j0, j1);
       for (int k = 0; k < excerpts; k++) {
         int excerpt = first + k;
         for (int j = j0; j < j1; j++) {
           float v = max[k * w + j - j0];
-          offerTop(j, v, excerpt, acts, k);
-          offerRandom(j, excerpt, acts, k);
-          offerBin(j, v, excerpt, acts, k);
+          offerTop(j, v, excerpt, copies);
+          offerRandom(j, excerpt, copies);
+          offerBin(j, v, excerpt, copies);
         }
+        copies.copy(acts, k);
       }
     });
     count += nb;
@@ -160,12 +167,13 @@ final class LayerRecording {
    * and, when {@code sums} is given, the power sums of {@code x - shift} (shift in {@code sums[0..w)}).
    * Summing about a shift near the mean (the running mean) keeps the sums free of cancellation. Eight
    * neurons that sit side by side in the activations go through the Vector API; others one by one.
+   * Both paths add each neuron's terms in token order, so they give the same sums to the last bit.
    */
   private void scan(float[] acts, int excerpts, int[] lengths, int j0, int j1, float[] max, double[] sums) {
     int w = j1 - j0;
     Arrays.fill(max, Float.NEGATIVE_INFINITY);
-    if (w == F.length() && neurons[j1 - 1] - neurons[j0] == w - 1) {
-      scanVector(acts, excerpts, lengths, neurons[j0], max, sums);
+    if (w % F.length() == 0 && neurons[j1 - 1] - neurons[j0] == w - 1) {
+      scanRows(acts, excerpts, lengths, neurons[j0], w, max, sums);
       return;
     }
     for (int k = 0; k < excerpts; k++) {
@@ -190,45 +198,33 @@ final class LayerRecording {
   private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_256;
   private static final jdk.incubator.vector.VectorSpecies<Double> D = jdk.incubator.vector.DoubleVector.SPECIES_256;
 
-  private void scanVector(float[] acts, int excerpts, int[] lengths, int column, float[] max, double[] sums) {
-    int w = F.length(), h = D.length();
-    boolean moments = sums != null;
-    var shiftLo = moments ? jdk.incubator.vector.DoubleVector.fromArray(D, sums, 0) : null;
-    var shiftHi = moments ? jdk.incubator.vector.DoubleVector.fromArray(D, sums, h) : null;
-    var zero = jdk.incubator.vector.DoubleVector.zero(D);
-    var s1a = zero; var s1b = zero; var s2a = zero; var s2b = zero;
-    var s3a = zero; var s3b = zero; var s4a = zero; var s4b = zero;
+  /**
+   * {@link #scan} for {@code w} neurons that sit side by side from {@code column}, a multiple of eight: row
+   * by row, eight neurons per vector, the running maxima and power sums kept in {@code max} and {@code sums}
+   * (which stay in L1) rather than in registers, so that each row's span is read once and in order.
+   */
+  private void scanRows(float[] acts, int excerpts, int[] lengths, int column, int w, float[] max, double[] sums) {
+    int lanes = F.length(), half = D.length();
     for (int k = 0; k < excerpts; k++) {
-      var m = jdk.incubator.vector.FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      int m = k * w;
       for (int t = 0; t < lengths[k]; t++) {
-        var x = jdk.incubator.vector.FloatVector.fromArray(F, acts, (k * tokens + t) * width + column);
-        m = m.max(x);
-        if (moments) {
-          var lo = ((jdk.incubator.vector.DoubleVector) x.convertShape(jdk.incubator.vector.VectorOperators.F2D, D, 0)).sub(shiftLo);
-          var hi = ((jdk.incubator.vector.DoubleVector) x.convertShape(jdk.incubator.vector.VectorOperators.F2D, D, 1)).sub(shiftHi);
-          var lo2 = lo.mul(lo);
-          var hi2 = hi.mul(hi);
-          s1a = s1a.add(lo);
-          s1b = s1b.add(hi);
-          s2a = s2a.add(lo2);
-          s2b = s2b.add(hi2);
-          s3a = lo2.fma(lo, s3a);
-          s3b = hi2.fma(hi, s3b);
-          s4a = lo2.fma(lo2, s4a);
-          s4b = hi2.fma(hi2, s4b);
+        int row = (k * tokens + t) * width + column;
+        for (int i = 0; i < w; i += lanes) {
+          var x = jdk.incubator.vector.FloatVector.fromArray(F, acts, row + i);
+          jdk.incubator.vector.FloatVector.fromArray(F, max, m + i).max(x).intoArray(max, m + i);
+          if (sums == null) continue;
+          for (int part = 0; part < 2; part++) {
+            int n = i + part * half;
+            var d = ((jdk.incubator.vector.DoubleVector) x.convertShape(jdk.incubator.vector.VectorOperators.F2D, D, part))
+                .sub(jdk.incubator.vector.DoubleVector.fromArray(D, sums, n));
+            var d2 = d.mul(d);
+            jdk.incubator.vector.DoubleVector.fromArray(D, sums, w + n).add(d).intoArray(sums, w + n);
+            jdk.incubator.vector.DoubleVector.fromArray(D, sums, 2 * w + n).add(d2).intoArray(sums, 2 * w + n);
+            d2.fma(d, jdk.incubator.vector.DoubleVector.fromArray(D, sums, 3 * w + n)).intoArray(sums, 3 * w + n);
+            d2.fma(d2, jdk.incubator.vector.DoubleVector.fromArray(D, sums, 4 * w + n)).intoArray(sums, 4 * w + n);
+          }
         }
       }
-      m.intoArray(max, k * w);
-    }
-    if (moments) {
-      s1a.intoArray(sums, w);
-      s1b.intoArray(sums, w + h);
-      s2a.intoArray(sums, 2 * w);
-      s2b.intoArray(sums, 2 * w + h);
-      s3a.intoArray(sums, 3 * w);
-      s3b.intoArray(sums, 3 * w + h);
-      s4a.intoArray(sums, 4 * w);
-      s4b.intoArray(sums, 4 * w + h);
     }
   }
 
@@ -265,28 +261,28 @@ final class LayerRecording {
     mean[j] = mean[j] + delta * nb / n;
   }
 
-  private void offerTop(int j, float v, int excerpt, float[] acts, int k) {
+  private void offerTop(int j, float v, int excerpt, Copies copies) {
     int base = j * topK, size = topSize[j];
     int slot;
     if (size < topK) {
       slot = base + size;
       topHeap[base + size] = slot;
       topSize[j] = size + 1;
-      store(slot, v, excerpt, acts, k, j);
+      store(slot, v, excerpt, copies, j);
       siftUp(base, size);
     } else {
       // Ties keep the earlier excerpt: a new excerpt enters only if strictly higher than the lowest kept.
       slot = topHeap[base];
       if (!(v > topValue[slot])) return;
-      store(slot, v, excerpt, acts, k, j);
+      store(slot, v, excerpt, copies, j);
       siftDown(base, topK);
     }
   }
 
-  private void store(int slot, float v, int excerpt, float[] acts, int k, int j) {
+  private void store(int slot, float v, int excerpt, Copies copies, int j) {
     topValue[slot] = v;
     topExcerpt[slot] = excerpt;
-    copy(acts, k, j, topActs, slot);
+    copies.add(j, topActs, slot);
   }
 
   /** Whether heap slot a should sit above b: lower max first; on a tie, the later excerpt (evicted first). */
@@ -321,16 +317,16 @@ final class LayerRecording {
     topHeap[b] = t;
   }
 
-  private void offerRandom(int j, int excerpt, float[] acts, int k) {
+  private void offerRandom(int j, int excerpt, Copies copies) {
     if (randomK == 0) return;
     long slot = excerpt < randomK ? excerpt : draw(j, 0, excerpt, excerpt + 1L);
     if (slot >= randomK) return;
     int s = j * randomK + (int) slot;
     randomExcerpt[s] = excerpt;
-    copy(acts, k, j, randomActs, s);
+    copies.add(j, randomActs, s);
   }
 
-  private void offerBin(int j, float v, int excerpt, float[] acts, int k) {
+  private void offerBin(int j, float v, int excerpt, Copies copies) {
     if (binK == 0) return;
     int bin = 0;
     while (bin < QUANTILES && v >= bounds[j * QUANTILES + bin]) bin++;
@@ -339,12 +335,56 @@ final class LayerRecording {
     if (slot >= binK) return;
     int s = (j * BINS + bin) * binK + (int) slot;
     binExcerpt[s] = excerpt;
-    copy(acts, k, j, binActs, s);
+    copies.add(j, binActs, s);
   }
 
-  private void copy(float[] acts, int k, int j, float[] dst, int slot) {
-    int neuron = neurons[j], d = slot * tokens;
-    for (int t = 0; t < tokens; t++) dst[d + t] = acts[(k * tokens + t) * width + neuron];
+  /**
+   * The excerpt activations one task has to keep from the batch's current excerpt, copied once the task has
+   * decided for all its neurons. One neuron's copy reads a column of the row-major batch, a cache line per
+   * token; when many of the task's neurons keep the same excerpt (early in a stream nearly all of them keep
+   * every excerpt), the excerpt's block is transposed once, reading each row's span in order, and the copies
+   * come from that tile.
+   */
+  private final class Copies {
+    private final int j0, j1;
+    private final int[] neuron = new int[3 * TASK_NEURONS];
+    private final float[][] target = new float[3 * TASK_NEURONS][];
+    private final int[] slot = new int[3 * TASK_NEURONS];
+    private int size;
+    private float[] tile;
+
+    Copies(int j0, int j1) {
+      this.j0 = j0;
+      this.j1 = j1;
+    }
+
+    /** Keeps neuron {@code j}'s activations on the current excerpt in {@code dst}'s slot {@code s}. */
+    void add(int j, float[] dst, int s) {
+      neuron[size] = j;
+      target[size] = dst;
+      slot[size] = s;
+      size++;
+    }
+
+    /** Makes the copies asked for excerpt {@code k} of the batch. */
+    void copy(float[] acts, int k) {
+      if (size >= TILE_COPIES) {
+        int w = j1 - j0;
+        if (tile == null) tile = new float[TASK_NEURONS * tokens];
+        for (int t = 0; t < tokens; t++) {
+          int row = (k * tokens + t) * width;
+          for (int i = 0; i < w; i++) tile[i * tokens + t] = acts[row + neurons[j0 + i]];
+        }
+        for (int c = 0; c < size; c++) System.arraycopy(tile, (neuron[c] - j0) * tokens, target[c], slot[c] * tokens, tokens);
+      } else {
+        for (int c = 0; c < size; c++) {
+          int column = neurons[neuron[c]], d = slot[c] * tokens;
+          float[] dst = target[c];
+          for (int t = 0; t < tokens; t++) dst[d + t] = acts[(k * tokens + t) * width + column];
+        }
+      }
+      size = 0;
+    }
   }
 
   /** A uniform draw from {@code [0, bound)}, fixed by (seed, layer, neuron, stream, index). */

@@ -118,7 +118,8 @@ class LayerRecordingTest {
 
   @Test
   void neuronsSideBySideTakeTheVectorPathToTheSameResults() {
-    // All 40 neurons: five groups of eight adjacent columns, summarised with the Vector API.
+    // All 40 neurons: one task of adjacent columns, summarised row by row with the Vector API and copied
+    // out through the transposed tile (every neuron keeps the first excerpts).
     int[] all = IntStream.range(0, WIDTH).toArray();
     LayerRecording r = new LayerRecording(3, all, WIDTH, options(0, N));
     calibrate(r, IntStream.range(0, N).toArray());
