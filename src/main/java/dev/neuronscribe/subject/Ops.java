@@ -89,10 +89,26 @@ final class Ops {
       for (int t = 0; t < length; t++) {
         int q = (b * length + t) * stride + h * d;
         int n = t + 1, vectors = (n + L - 1) / L;
-        for (int v = 0; v < vectors; v++) {
+        int kv = 0;
+        for (; kv + 4 <= vectors; kv += 4) { // four independent sums hide the FMA's latency
+          FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+          for (int i = 0; i < d; i++) {
+            FloatVector x = FloatVector.broadcast(S, qkv[q + i]);
+            int r = i * padded + kv * L;
+            a0 = FloatVector.fromArray(S, keys, r).fma(x, a0);
+            a1 = FloatVector.fromArray(S, keys, r + L).fma(x, a1);
+            a2 = FloatVector.fromArray(S, keys, r + 2 * L).fma(x, a2);
+            a3 = FloatVector.fromArray(S, keys, r + 3 * L).fma(x, a3);
+          }
+          a0.mul(sc).intoArray(p, kv * L);
+          a1.mul(sc).intoArray(p, (kv + 1) * L);
+          a2.mul(sc).intoArray(p, (kv + 2) * L);
+          a3.mul(sc).intoArray(p, (kv + 3) * L);
+        }
+        for (; kv < vectors; kv++) {
           FloatVector acc = FloatVector.zero(S);
-          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keys, i * padded + v * L).fma(FloatVector.broadcast(S, qkv[q + i]), acc);
-          acc.mul(sc).intoArray(p, v * L);
+          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keys, i * padded + kv * L).fma(FloatVector.broadcast(S, qkv[q + i]), acc);
+          acc.mul(sc).intoArray(p, kv * L);
         }
         float max = Float.NEGATIVE_INFINITY;
         for (int s = 0; s < n; s++) max = Math.max(max, p[s]);
@@ -108,6 +124,21 @@ final class Ops {
         // out[t] = sum over s of p[s] * value[s], a vector of the output at a time so that it stays in a register.
         int o = (b * length + t) * e + h * d, v0 = b * length * stride + 2 * e + h * d;
         int i = 0;
+        for (; i + 4 * L <= d; i += 4 * L) {
+          FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+          for (int s = 0; s < n; s++) {
+            FloatVector x = FloatVector.broadcast(S, p[s]);
+            int r = v0 + s * stride + i;
+            a0 = FloatVector.fromArray(S, qkv, r).fma(x, a0);
+            a1 = FloatVector.fromArray(S, qkv, r + L).fma(x, a1);
+            a2 = FloatVector.fromArray(S, qkv, r + 2 * L).fma(x, a2);
+            a3 = FloatVector.fromArray(S, qkv, r + 3 * L).fma(x, a3);
+          }
+          a0.intoArray(out, o + i);
+          a1.intoArray(out, o + i + L);
+          a2.intoArray(out, o + i + 2 * L);
+          a3.intoArray(out, o + i + 3 * L);
+        }
         for (; i + L <= d; i += L) {
           FloatVector acc = FloatVector.zero(S);
           for (int s = 0; s < n; s++) acc = FloatVector.fromArray(S, qkv, v0 + s * stride + i).fma(FloatVector.broadcast(S, p[s]), acc);

@@ -57,4 +57,41 @@ class OpsTest {
       assertThat((double) a[i]).isCloseTo(0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))), within(1e-6));
     }
   }
+
+  /**
+   * Causal attention against a plain double-precision softmax, at GPT-2 small's head size (64) so that the
+   * four-at-a-time sums over keys and value features both run, on a full and on a ragged sequence length.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {64, 37, 5})
+  void attentionMatchesTheTextbookFormula(int length) {
+    Gpt2Config c = Gpt2Config.gpt2(1, 128, 2);
+    int e = c.width(), d = c.headSize(), sequences = 2, stride = 3 * e;
+    java.util.Random r = new java.util.Random(length);
+    float[] qkv = new float[sequences * length * stride];
+    for (int i = 0; i < qkv.length; i++) qkv[i] = (float) r.nextGaussian();
+    float[] out = new float[sequences * length * e];
+    Ops.attention(qkv, sequences, length, c, 0, out);
+    for (int b = 0; b < sequences; b++) {
+      for (int h = 0; h < c.heads(); h++) {
+        for (int t = 0; t < length; t++) {
+          double[] w = new double[t + 1];
+          double max = Double.NEGATIVE_INFINITY, total = 0;
+          for (int s = 0; s <= t; s++) {
+            double dot = 0;
+            for (int i = 0; i < d; i++) dot += qkv[(b * length + t) * stride + h * d + i] * (double) qkv[(b * length + s) * stride + e + h * d + i];
+            w[s] = dot / Math.sqrt(d);
+            max = Math.max(max, w[s]);
+          }
+          for (int s = 0; s <= t; s++) total += w[s] = Math.exp(w[s] - max);
+          for (int i = 0; i < d; i++) {
+            double y = 0;
+            for (int s = 0; s <= t; s++) y += w[s] / total * qkv[(b * length + s) * stride + 2 * e + h * d + i];
+            assertThat((double) out[(b * length + t) * e + h * d + i]).as("sequence %d head %d token %d feature %d", b, h, t, i)
+                .isCloseTo(y, within(2e-5));
+          }
+        }
+      }
+    }
+  }
 }
