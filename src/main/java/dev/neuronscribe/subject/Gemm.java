@@ -12,7 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * swept by blocks of {@link #MC} rows of A, so that a block of A stays in L2 while every panel passes it
  * and a panel's rows stream from cache. The micro-kernel holds a 6 × 2-vector tile of C in registers (12
  * accumulators, 2 weight vectors and one broadcast: 15 of AVX2's 16 registers) and does 12 FMAs per 8
- * loads. (A 4 × 3 tile needs all 16 registers and spills; packing A as well measured slower.) Each
+ * loads. (A 4 × 3 tile needs all 16 registers and spills; packing A as well, or unrolling the k loop,
+ * measured slower: the JIT then spills accumulators.) Packed panels start on a cache line
+ * ({@link HeapAlignment}); otherwise one weight load in two straddles two lines and the kernel runs at
+ * about half speed. Each
  * element of C is summed by one thread in a fixed order, so results depend neither on the number of
  * threads nor on how many rows the batch has.
  */
@@ -75,6 +78,8 @@ final class Gemm {
             if (j0 + NR <= n) {
               int i = i0;
               for (; i + MR <= i1; i += MR) kernel6(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
+              // Rows left over: one row alone is a chain of dependent FMAs, eight times slower per FLOP.
+              for (; i + 4 <= i1; i += 4) kernel4(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
               for (; i < i1; i++) kernel1(a, i * k + k0, pack, b, kc, c, i * n + j0);
             } else {
               edge(a, i0, i1, k, k0, pack, b, kc, c, n, j0, n - j0);
@@ -128,6 +133,40 @@ final class Gemm {
     s41.intoArray(c, c4 + L);
     s50.intoArray(c, c5);
     s51.intoArray(c, c5 + L);
+  }
+
+  /** Four rows: the tail of a block; the same sums in the same order as {@link #kernel6}. */
+  private static void kernel4(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+    int c0 = cOff, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+    FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+    int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    for (int k = 0; k < kc; k++) {
+      int bo = bOff + k * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      x = FloatVector.broadcast(S, a[a1 + k]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      x = FloatVector.broadcast(S, a[a2 + k]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      x = FloatVector.broadcast(S, a[a3 + k]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+    }
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
   }
 
   /** One row: the same sums in the same order as {@link #kernel6}, so a row's result never depends on the batch. */

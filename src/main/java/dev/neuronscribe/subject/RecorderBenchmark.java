@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Times the recorder on a randomly initialised GPT-2 it writes itself, the way
  * {@code ../shared/bench/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
- * round, one warm-up round, then N rounds; FLOPs counted as that script counts them, 2·tokens·L·12·E²
+ * round, N rounds timed after an untimed warm-up over the same N; FLOPs counted as that script counts them, 2·tokens·L·12·E²
  * (the block matmuls; attention scores excluded).
  */
 public final class RecorderBenchmark {
@@ -83,7 +83,9 @@ public final class RecorderBenchmark {
 
     log.accept("forward pass only (MLP activations of every layer computed, nothing kept):");
     List<Measurement> forward = new ArrayList<>();
-    model.forward(rounds[0], b, t, last, state, (l, a, n) -> {});
+    // Warm-up: one untimed run of every batch, so that the JIT has compiled the hot loops before the clock
+    // starts (numpy's script warms up with one batch; it has no compiler to wait for).
+    for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
     for (int rep = 0; rep < s.repeats(); rep++) {
       long t0 = System.nanoTime();
       for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
