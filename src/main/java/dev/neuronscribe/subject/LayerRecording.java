@@ -371,9 +371,15 @@ final class LayerRecording {
       if (size >= TILE_COPIES) {
         int w = j1 - j0;
         if (tile == null) tile = new float[TASK_NEURONS * tokens];
+        boolean sideBySide = neurons[j1 - 1] - neurons[j0] == w - 1;
         for (int t = 0; t < tokens; t++) {
           int row = (k * tokens + t) * width;
-          for (int i = 0; i < w; i++) tile[i * tokens + t] = acts[row + neurons[j0 + i]];
+          if (sideBySide) {
+            int from = row + neurons[j0];
+            for (int i = 0; i < w; i++) tile[i * tokens + t] = acts[from + i];
+          } else {
+            for (int i = 0; i < w; i++) tile[i * tokens + t] = acts[row + neurons[j0 + i]];
+          }
         }
         for (int c = 0; c < size; c++) System.arraycopy(tile, (neuron[c] - j0) * tokens, target[c], slot[c] * tokens, tokens);
       } else {
