@@ -49,10 +49,14 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--keep-model", paramLabel = "DIR",
+        description = "Write the random checkpoint to DIR and keep it (e.g. to time `scribe record` on it end to end).")
+    java.nio.file.Path keepModel;
+
     @Override
     public Integer call() {
       var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
-      var r = RecorderBenchmark.run(settings, System.out::println);
+      var r = RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), System.out::println);
       System.out.println();
       System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
       line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);

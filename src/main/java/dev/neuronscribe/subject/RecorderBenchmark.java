@@ -49,11 +49,27 @@ public final class RecorderBenchmark {
   private RecorderBenchmark() {}
 
   public static Report run(Settings s, Consumer<String> log) {
+    return run(s, Optional.empty(), log);
+  }
+
+  /**
+   * As {@link #run(Settings, Consumer)}; with {@code keep}, the random checkpoint is written there and kept
+   * (for timing {@code scribe record} end to end on the same model), instead of in a temporary directory.
+   */
+  public static Report run(Settings s, Optional<Path> keep, Consumer<String> log) {
     Path dir;
     try {
-      dir = Files.createTempDirectory("scribe-bench-");
+      if (keep.isPresent()) {
+        dir = keep.get();
+        if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
+          throw new InvalidInputException(dir.toString(), "already holds a checkpoint; give --keep-model a new or empty directory");
+        }
+        Files.createDirectories(dir);
+      } else {
+        dir = Files.createTempDirectory("scribe-bench-");
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create the directory for the benchmark's checkpoint: " + e.getMessage(), e);
     }
     try {
       Gpt2Config config = Gpt2Config.gpt2(s.layers(), s.width(), s.heads());
@@ -65,7 +81,7 @@ public final class RecorderBenchmark {
         return measure(model, s, log);
       }
     } finally {
-      deleteTree(dir);
+      if (keep.isEmpty()) deleteTree(dir);
     }
   }
 

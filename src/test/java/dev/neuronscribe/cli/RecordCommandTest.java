@@ -92,6 +92,19 @@ class RecordCommandTest {
   }
 
   @Test
+  void benchRecordCanKeepItsCheckpointForAnEndToEndRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path kept = tmp.resolve("random-gpt2");
+    String[] bench = {"bench", "record", "--layers", "1", "--width", "64", "--rounds", "1", "--repeats", "1", "--batch", "2", "--keep-model", kept.toString()};
+    MainTest.Result r = MainTest.scribe(bench);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(kept.resolve("config.json")).exists();
+    assertThat(kept.resolve("model.safetensors")).exists();
+    MainTest.Result again = MainTest.scribe(bench);
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.err()).contains(kept.toString()).contains("already holds a checkpoint");
+  }
+
+  @Test
   void rangesAreParsedAsUsersWriteThem() {
     assertThat(Ranges.parse("0-3,7, 5", "layers")).isEqualTo(List.of(0, 1, 2, 3, 5, 7));
     assertThat(Ranges.parse("11", "layers")).isEqualTo(List.of(11));
