@@ -172,7 +172,7 @@ final class LayerRecording {
   private void scan(float[] acts, int excerpts, int[] lengths, int j0, int j1, float[] max, double[] sums) {
     int w = j1 - j0;
     Arrays.fill(max, Float.NEGATIVE_INFINITY);
-    if (w % F.length() == 0 && neurons[j1 - 1] - neurons[j0] == w - 1) {
+    if (w % F.length() == 0 && sideBySide(j0, j1)) {
       scanRows(acts, excerpts, lengths, neurons[j0], w, max, sums);
       return;
     }
@@ -193,6 +193,11 @@ final class LayerRecording {
         }
       }
     }
+  }
+
+  /** Whether neurons {@code [j0, j1)} are adjacent columns of the activations (they are sorted and distinct). */
+  private boolean sideBySide(int j0, int j1) {
+    return neurons[j1 - 1] - neurons[j0] == j1 - j0 - 1;
   }
 
   private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_256;
@@ -347,6 +352,7 @@ final class LayerRecording {
    */
   private final class Copies {
     private final int j0, j1;
+    private final boolean sideBySide;
     private final int[] neuron = new int[3 * TASK_NEURONS];
     private final float[][] target = new float[3 * TASK_NEURONS][];
     private final int[] slot = new int[3 * TASK_NEURONS];
@@ -356,6 +362,7 @@ final class LayerRecording {
     Copies(int j0, int j1) {
       this.j0 = j0;
       this.j1 = j1;
+      this.sideBySide = sideBySide(j0, j1);
     }
 
     /** Keeps neuron {@code j}'s activations on the current excerpt in {@code dst}'s slot {@code s}. */
@@ -371,7 +378,6 @@ final class LayerRecording {
       if (size >= TILE_COPIES) {
         int w = j1 - j0;
         if (tile == null) tile = new float[TASK_NEURONS * tokens];
-        boolean sideBySide = neurons[j1 - 1] - neurons[j0] == w - 1;
         for (int t = 0; t < tokens; t++) {
           int row = (k * tokens + t) * width;
           if (sideBySide) {
