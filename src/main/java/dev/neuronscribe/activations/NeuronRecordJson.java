@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,68 +35,108 @@ public final class NeuronRecordJson {
 
   /** Writes the record atomically (a crash leaves the old file or none, never half a file). */
   public static void write(Path file, NeuronRecord record) {
-    AtomicFiles.writeString(file, toJson(record));
+    write(file, fields(record), NeuronRecordJson::writeRecord);
   }
 
   public static String toJson(NeuronRecord record) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("dataclass_name", "NeuronRecord");
-      g.writeObjectFieldStart("neuron_id");
-      g.writeStringField("dataclass_name", "NeuronId");
-      g.writeNumberField("layer_index", record.id().layer());
-      g.writeNumberField("neuron_index", record.id().neuron());
-      g.writeEndObject();
-      g.writeFieldName("random_sample");
-      writeRecords(g, record.randomSample());
-      g.writeFieldName("random_sample_by_quantile");
-      if (record.randomSampleByQuantile().isPresent()) {
-        g.writeStartArray();
-        for (List<ActivationRecord> bin : record.randomSampleByQuantile().get()) writeRecords(g, bin);
-        g.writeEndArray();
-      } else {
-        g.writeNull();
-      }
-      g.writeFieldName("quantile_boundaries");
-      if (record.quantileBoundaries().isPresent()) {
-        g.writeStartArray();
-        for (OptionalDouble v : record.quantileBoundaries().get().values()) writeOptional(g, v);
-        g.writeEndArray();
-      } else {
-        g.writeNull();
-      }
-      g.writeFieldName("mean");
-      writeOptional(g, record.mean());
-      g.writeFieldName("variance");
-      writeOptional(g, record.variance());
-      g.writeFieldName("skewness");
-      writeOptional(g, record.skewness());
-      g.writeFieldName("kurtosis");
-      writeOptional(g, record.kurtosis());
-      g.writeFieldName("most_positive_activation_records");
-      writeRecords(g, record.mostPositiveActivationRecords());
-      g.writeEndObject();
+      writeNeuron(g, fields(record), NeuronRecordJson::writeRecord);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
   }
 
-  static void writeRecords(JsonGenerator g, List<ActivationRecord> records) throws IOException {
-    g.writeStartArray();
-    for (ActivationRecord r : records) {
-      g.writeStartObject();
-      g.writeStringField("dataclass_name", "ActivationRecord");
-      g.writeArrayFieldStart("tokens");
-      for (String t : r.tokens()) g.writeString(t);
+  /**
+   * A NeuronRecord's fields with the excerpts in any representation: the stored records' doubles, or the
+   * recorder's float32 activations, which {@link RecordingWriter} writes without converting them first.
+   */
+  record Fields<E>(
+      NeuronId id, List<E> randomSample, Optional<List<List<E>>> randomSampleByQuantile, Optional<QuantileBoundaries> quantileBoundaries,
+      OptionalDouble mean, OptionalDouble variance, OptionalDouble skewness, OptionalDouble kurtosis, List<E> mostPositiveActivationRecords) {}
+
+  /** Writes one excerpt as an {@code ActivationRecord} object. */
+  @FunctionalInterface
+  interface ExcerptWriter<E> {
+    void write(JsonGenerator g, E excerpt) throws IOException;
+  }
+
+  private static Fields<ActivationRecord> fields(NeuronRecord r) {
+    return new Fields<>(r.id(), r.randomSample(), r.randomSampleByQuantile(), r.quantileBoundaries(),
+        r.mean(), r.variance(), r.skewness(), r.kurtosis(), r.mostPositiveActivationRecords());
+  }
+
+  /** Streams the JSON (UTF-8) into the file, atomically. */
+  static <E> void write(Path file, Fields<E> fields, ExcerptWriter<E> excerpt) {
+    AtomicFiles.write(file, out -> {
+      try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        writeNeuron(g, fields, excerpt);
+      }
+    });
+  }
+
+  /** The fields in the order OpenAI's files have them. */
+  private static <E> void writeNeuron(JsonGenerator g, Fields<E> f, ExcerptWriter<E> excerpt) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("dataclass_name", "NeuronRecord");
+    g.writeObjectFieldStart("neuron_id");
+    g.writeStringField("dataclass_name", "NeuronId");
+    g.writeNumberField("layer_index", f.id().layer());
+    g.writeNumberField("neuron_index", f.id().neuron());
+    g.writeEndObject();
+    g.writeFieldName("random_sample");
+    writeList(g, f.randomSample(), excerpt);
+    g.writeFieldName("random_sample_by_quantile");
+    if (f.randomSampleByQuantile().isPresent()) {
+      g.writeStartArray();
+      for (List<E> bin : f.randomSampleByQuantile().get()) writeList(g, bin, excerpt);
       g.writeEndArray();
-      g.writeArrayFieldStart("activations");
-      for (int i = 0; i < r.size(); i++) g.writeNumber(r.activation(i));
-      g.writeEndArray();
-      g.writeEndObject();
+    } else {
+      g.writeNull();
     }
+    g.writeFieldName("quantile_boundaries");
+    if (f.quantileBoundaries().isPresent()) {
+      g.writeStartArray();
+      for (OptionalDouble v : f.quantileBoundaries().get().values()) writeOptional(g, v);
+      g.writeEndArray();
+    } else {
+      g.writeNull();
+    }
+    g.writeFieldName("mean");
+    writeOptional(g, f.mean());
+    g.writeFieldName("variance");
+    writeOptional(g, f.variance());
+    g.writeFieldName("skewness");
+    writeOptional(g, f.skewness());
+    g.writeFieldName("kurtosis");
+    writeOptional(g, f.kurtosis());
+    g.writeFieldName("most_positive_activation_records");
+    writeList(g, f.mostPositiveActivationRecords(), excerpt);
+    g.writeEndObject();
+  }
+
+  private static <E> void writeList(JsonGenerator g, List<E> excerpts, ExcerptWriter<E> excerpt) throws IOException {
+    g.writeStartArray();
+    for (E e : excerpts) excerpt.write(g, e);
     g.writeEndArray();
+  }
+
+  /** Opens an {@code ActivationRecord} object and writes its tokens; the caller writes the activations and closes it. */
+  static void startRecord(JsonGenerator g, List<String> tokens) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("dataclass_name", "ActivationRecord");
+    g.writeArrayFieldStart("tokens");
+    for (String t : tokens) g.writeString(t);
+    g.writeEndArray();
+  }
+
+  private static void writeRecord(JsonGenerator g, ActivationRecord r) throws IOException {
+    startRecord(g, r.tokens());
+    g.writeArrayFieldStart("activations");
+    for (int i = 0; i < r.size(); i++) g.writeNumber(r.activation(i));
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   private static void writeOptional(JsonGenerator g, OptionalDouble v) throws IOException {

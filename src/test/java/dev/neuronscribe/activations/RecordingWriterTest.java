@@ -107,4 +107,50 @@ class RecordingWriterTest {
     assertThat(rounded.mean()).hasValue(0.1235);
     assertThat(NeuronRecordJson.toJson(rounded)).doesNotContain("-0.0");
   }
+
+  /**
+   * The writer streams the recorder's floats straight into JSON; the file must be byte for byte what the
+   * general path writes after converting every float to the double of its shortest decimal.
+   */
+  @Test
+  void streamedFilesEqualTheConvertedRecordsByteForByte(@TempDir Path tmp) throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    float[] edges = {0f, -0f, 1e-3f, 9.99e-4f, 1e7f, 9999999f, 1.4e-45f, -3.4028235e38f, 0.1f, 123.456f, -2e-5f};
+    List<RecordedExcerpt> excerpts = new ArrayList<>();
+    for (int e = 0; e < 24; e++) {
+      List<String> tokens = new ArrayList<>();
+      float[] a = new float[16];
+      for (int i = 0; i < a.length; i++) {
+        tokens.add(List.of(" the", "\n", "\"", " caf\u00e9", "\u00e2\u0080", "\t").get(random.nextInt(6)));
+        a[i] = e == 0 && i < edges.length ? edges[i]
+            : random.nextInt(4) == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-6, 4)));
+        if (!Float.isFinite(a[i])) a[i] = 1.5f;
+      }
+      excerpts.add(new RecordedExcerpt(tokens, a));
+    }
+    RecordedNeuron n = new RecordedNeuron(3, 17, excerpts.subList(0, 6), excerpts.subList(6, 12),
+        List.of(excerpts.subList(12, 14), excerpts.subList(14, 16), List.of(), excerpts.subList(16, 20), excerpts.subList(20, 24)),
+        List.of(0.25f + 0.0, 1.1f + 0.0, 2.0, 7.3e-4f + 0.0), 384, -0.0123456789, 1.5e-7, OptionalDouble.of(-2.5), OptionalDouble.of(1e-9));
+
+    for (OptionalInt decimals : List.of(OptionalInt.empty(), OptionalInt.of(4), OptionalInt.of(0))) {
+      NeuronRecordDirectory dir = new NeuronRecordDirectory(tmp.resolve("d" + decimals.orElse(-1)));
+      new RecordingWriter(dir, decimals).accept(n);
+      String streamed = Files.readString(dir.pathOf(new NeuronId(3, 17)));
+      assertThat(streamed).as("decimals %s", decimals).isEqualTo(NeuronRecordJson.toJson(RecordingWriter.toRecord(n, decimals)));
+      assertThat(dir.read(new NeuronId(3, 17))).isEqualTo(RecordingWriter.toRecord(n, decimals));
+    }
+  }
+
+  @Test
+  void aNonFiniteActivationIsAnErrorAndLeavesNoFile(@TempDir Path tmp) throws Exception {
+    RecordedExcerpt bad = new RecordedExcerpt(List.of(" a", " b"), new float[] {0.5f, Float.NaN});
+    RecordedNeuron n = new RecordedNeuron(0, 4, List.of(bad), List.of(), List.of(List.of(), List.of(), List.of(), List.of(), List.of()),
+        List.of(0.1, 0.2, 0.3, 0.4), 2, 0, 0, OptionalDouble.empty(), OptionalDouble.empty());
+    NeuronRecordDirectory dir = new NeuronRecordDirectory(tmp);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RecordingWriter(dir, OptionalInt.empty()).accept(n))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation 1").hasMessageContaining("NaN");
+    try (var files = Files.walk(tmp)) {
+      assertThat(files.filter(Files::isRegularFile).toList()).as("no file, not even a temporary one").isEmpty();
+    }
+  }
 }
