@@ -44,8 +44,8 @@ public final class RecordingWriter implements NeuronSink {
    */
   @Override
   public void accept(RecordedNeuron neuron) {
-    NeuronId id = new NeuronId(neuron.layer(), neuron.neuron());
-    NeuronRecordJson.write(directory.pathOf(id), fields(neuron, decimals), this::writeExcerpt);
+    NeuronRecordJson.Fields<RecordedExcerpt> f = fields(neuron, decimals);
+    NeuronRecordJson.write(directory.pathOf(f.id()), f, this::writeExcerpt);
   }
 
   private static NeuronRecordJson.Fields<RecordedExcerpt> fields(RecordedNeuron n, OptionalInt decimals) {
@@ -72,12 +72,11 @@ public final class RecordingWriter implements NeuronSink {
   }
 
   public static NeuronRecord toRecord(RecordedNeuron n, OptionalInt decimals) {
+    NeuronRecordJson.Fields<RecordedExcerpt> f = fields(n, decimals);
     List<List<ActivationRecord>> bins = new ArrayList<>();
     for (List<RecordedExcerpt> bin : n.byQuantile()) bins.add(records(bin, decimals));
-    return new NeuronRecord(new NeuronId(n.layer(), n.neuron()), records(n.top(), decimals), records(n.random(), decimals),
-        Optional.of(bins), Optional.of(boundaries(n, decimals)),
-        OptionalDouble.of(round(n.mean(), decimals)), OptionalDouble.of(round(n.variance(), decimals)),
-        map(n.skewness(), decimals), map(n.kurtosis(), decimals));
+    return new NeuronRecord(f.id(), records(n.top(), decimals), records(n.random(), decimals), Optional.of(bins),
+        f.quantileBoundaries(), f.mean(), f.variance(), f.skewness(), f.kurtosis());
   }
 
   private static QuantileBoundaries boundaries(RecordedNeuron n, OptionalInt decimals) {

@@ -14,11 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, 2 weight vectors and one broadcast: 15 of AVX2's 16 registers) and does 12 FMAs per 8
  * loads. (A 4 × 3 tile needs all 16 registers and spills; packing A as well, or unrolling the k loop,
  * measured slower: the JIT then spills accumulators. With AVX-512 the vectors are 16 floats and there are
- * 32 registers, but taller tiles, 8 to 14 rows, measured at best a few percent faster than this one.) Packed panels start on a cache line
- * ({@link HeapAlignment}); otherwise one weight load in two straddles two lines and the kernel runs at
- * about half speed. Each
- * element of C is summed by one thread in a fixed order, so results depend neither on the number of
- * threads nor on how many rows the batch has.
+ * 32 registers, but taller tiles, 8 to 14 rows, measured at best a few percent faster than this one.)
+ * Packed panels start on a cache line ({@link HeapAlignment}); otherwise one weight load in two straddles
+ * two lines and the kernel runs at about half speed. Each element of C is summed by one thread in a fixed
+ * order, so results depend neither on the number of threads nor on how many rows the batch has.
  */
 final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -1,6 +1,7 @@
 package dev.neuronscribe.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.subject.Corpus;
 import dev.neuronscribe.subject.Gpt2;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +116,7 @@ class RecordingWriterTest {
    */
   @Test
   void streamedFilesEqualTheConvertedRecordsByteForByte(@TempDir Path tmp) throws Exception {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    SplittableRandom random = new SplittableRandom(7);
     float[] edges = {0f, -0f, 1e-3f, 9.99e-4f, 1e7f, 9999999f, 1.4e-45f, -3.4028235e38f, 0.1f, 123.456f, -2e-5f};
     List<RecordedExcerpt> excerpts = new ArrayList<>();
     for (int e = 0; e < 24; e++) {
@@ -147,7 +149,7 @@ class RecordingWriterTest {
     RecordedNeuron n = new RecordedNeuron(0, 4, List.of(bad), List.of(), List.of(List.of(), List.of(), List.of(), List.of(), List.of()),
         List.of(0.1, 0.2, 0.3, 0.4), 2, 0, 0, OptionalDouble.empty(), OptionalDouble.empty());
     NeuronRecordDirectory dir = new NeuronRecordDirectory(tmp);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RecordingWriter(dir, OptionalInt.empty()).accept(n))
+    assertThatThrownBy(() -> new RecordingWriter(dir, OptionalInt.empty()).accept(n))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation 1").hasMessageContaining("NaN");
     try (var files = Files.walk(tmp)) {
       assertThat(files.filter(Files::isRegularFile).toList()).as("no file, not even a temporary one").isEmpty();
