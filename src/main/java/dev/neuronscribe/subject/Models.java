@@ -34,10 +34,13 @@ public final class Models {
     };
   }
 
-  /** The tokenizer recordings of {@code model} use: GPT-2's BPE for GPT-2 (as OpenAI's records), else the directory's tokenizer.json. */
+  /**
+   * The tokenizer recordings of {@code model} use: GPT-2's BPE for GPT-2 (jtokkit, as OpenAI's records were
+   * made), else the directory's {@code tokenizer.json}.
+   */
   public static Tokenizer tokenizer(Model model) {
     if (model instanceof Gpt2) return new Gpt2Tokenizer();
-    throw new InvalidInputException(model.directory().toString(), "no tokenizer for model_type " + model.shape().architecture());
+    return HfTokenizer.open(model.directory().resolve("tokenizer.json"));
   }
 
   static void checkBatch(int rows, int capacity, int length, int context) {
