@@ -3,10 +3,14 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
+import dev.neuronscribe.files.InvalidInputException;
+import dev.neuronscribe.subject.HookPoint;
+import dev.neuronscribe.subject.LayerUnits;
 import dev.neuronscribe.subject.Model;
 import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,14 +28,15 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a GPT-2 checkpoint over a corpus and writes one OpenAI-format NeuronRecord per MLP neuron to OUT/<layer>/<neuron>.json:",
+      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and writes one",
+      "OpenAI-format NeuronRecord per MLP neuron (or per dimension of another hook point) to OUT/<layer>/<neuron>.json:",
       "top excerpts by max activation, a random sample, random samples per quantile bin, and the moments of all activations.",
       "Interrupted runs resume: rerun the same command."
     })
 final class RecordCommand implements Callable<Integer> {
   static final String WORK_DIR = ".scribe-recording";
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
   Path model;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")
@@ -84,8 +89,25 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
+  @Option(names = "--hook", defaultValue = "mlp_act", paramLabel = "POINT", description = {
+      "Where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
+      "resid_pre, mlp_in, mlp_out or resid_post."})
+  String hook;
+
   @Override
   public Integer call() {
+    try {
+      return record();
+    } catch (InvalidInputException e) {
+      // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
+      System.err.println("error: " + e.getMessage());
+      return Cli.USAGE;
+    }
+  }
+
+  private Integer record() {
+    HookPoint point = HookPoint.parse(hook).orElseThrow(() -> new InvalidInputException("--hook",
+        "'" + hook + "' is not a hook point; supported: " + HookPoint.names()));
     RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
         Duration.ofMillis((long) (checkpointMinutes * 60_000)));
     Path work = out.resolve(WORK_DIR);
@@ -95,7 +117,7 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
-    try (Model subject = Models.load(model)) {
+    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -107,7 +129,7 @@ final class RecordCommand implements Callable<Integer> {
             .orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = new Recorder(subject, Models.tokenizer(subject), options);
+      Recorder recorder = new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
