@@ -66,6 +66,13 @@ record DecoderConfig(
     return f;
   }
 
+  /** 2 FLOPs per weight of the blocks' matmuls (attention scores and embeddings excluded), per token. */
+  double flopsPerToken() {
+    double q = (double) heads * headDim, kv = (double) kvHeads * headDim;
+    boolean gated = !architecture.equals("gpt_neox");
+    return 2.0 * layers * (width * q * 2 + width * kv * 2 + (gated ? 3.0 : 2.0) * width * mlpWidth);
+  }
+
   Model.Shape shape() {
     return new Model.Shape(architecture, layers, width, mlpWidth, contextLength, vocabSize);
   }

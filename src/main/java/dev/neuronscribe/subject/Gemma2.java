@@ -71,6 +71,10 @@ public final class Gemma2 implements Model {
     return config.shape();
   }
 
+  double flopsPerToken() {
+    return config.flopsPerToken();
+  }
+
   @Override
   public Path directory() {
     return directory;

@@ -66,6 +66,10 @@ public final class Llama implements Model {
     return config.shape();
   }
 
+  double flopsPerToken() {
+    return config.flopsPerToken();
+  }
+
   @Override
   public Path directory() {
     return directory;

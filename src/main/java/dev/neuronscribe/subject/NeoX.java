@@ -67,6 +67,10 @@ public final class NeoX implements Model {
     return config.shape();
   }
 
+  double flopsPerToken() {
+    return config.flopsPerToken();
+  }
+
   @Override
   public Path directory() {
     return directory;
