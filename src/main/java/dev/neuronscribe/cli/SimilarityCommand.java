@@ -1,9 +1,9 @@
 package dev.neuronscribe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.evaluate.CachedEmbeddings;
 import dev.neuronscribe.evaluate.ComparisonSettings;
 import dev.neuronscribe.evaluate.ExplanationSimilarity;
