@@ -8,6 +8,7 @@ import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.study.ExplanationTable;
 import dev.neuronscribe.study.NewStudy;
 import dev.neuronscribe.study.StudyInputs;
+import dev.neuronscribe.study.StudyResults;
 import dev.neuronscribe.study.StudyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,9 +189,9 @@ final class StudyCommand implements Runnable {
         }
         if (answers) {
           if (study.isEmpty()) throw new IllegalArgumentException("--answers needs --study ID");
-          csv = store.answersCsv(study.getAsLong());
+          csv = new StudyResults(store).answersCsv(study.getAsLong());
         } else {
-          csv = store.table5(study).toCsv();
+          csv = new StudyResults(store).table5(study).toCsv();
         }
       }
       if (out != null) {
