@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class Recorder {
   private static final int STATE_MAGIC = 0x4e535354; // "NSST"
-  private static final int STATE_VERSION = 1;
+  private static final int STATE_VERSION = 2; // 2: mergeable summaries (bottom-k samples, moment tree)
 
   private final Gpt2 model;
   private final Gpt2Tokenizer tokenizer;
@@ -265,7 +265,7 @@ public final class Recorder {
           int index = j;
           done.submit(() -> {
             if (stopRequested.get() || sink.contains(r.layer, r.neurons[index])) return false;
-            sink.accept(r.result(index, store.count(), e -> text(store.tokens(e))));
+            sink.accept(r.result(index, e -> text(store.tokens(e))));
             written.incrementAndGet();
             return true;
           });
@@ -384,7 +384,7 @@ public final class Recorder {
         out.writeInt(r.neurons.length);
         for (int n : r.neurons) out.writeInt(n);
       }
-      for (LayerRecording r : state.layers) r.write(out);
+      for (LayerRecording r : state.layers) SummaryFormat.write(r, out);
       out.flush();
     });
   }
@@ -409,7 +409,7 @@ public final class Recorder {
         for (int k = 0; k < neurons.length; k++) neurons[k] = in.readInt();
         s.layers.add(new LayerRecording(layer, neurons, model.config().mlpWidth(), options));
       }
-      for (LayerRecording r : s.layers) r.read(in);
+      for (LayerRecording r : s.layers) SummaryFormat.read(in, r);
       return s;
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read (" + e.getMessage() + "); delete " + workDir + " to start over", e);
