@@ -28,6 +28,11 @@ final class Moments {
 
   /** Adds a node: a leaf (level 0) computed from one block, or a node another summary holds. */
   void add(Node node) {
+    long first = node.index() << node.level(), last = first + (1L << node.level()) - 1;
+    var before = nodes.floorEntry(last);
+    if (before != null && before.getKey() + (1L << before.getValue().level()) > first) {
+      throw new IllegalStateException("batch " + Math.max(first, before.getKey()) + " was summarised twice");
+    }
     Node n = node;
     while (true) {
       long sibling = n.index() ^ 1;
@@ -66,6 +71,13 @@ final class Moments {
       mean[j] = a.mean()[j] + delta * nb / n;
     }
     return new Node(a.level() + 1, a.index() >> 1, a.count() + b.count(), mean, m2, m3, m4);
+  }
+
+  /** The number of blocks summarised. */
+  long blocks() {
+    long b = 0;
+    for (Node n : nodes.values()) b += 1L << n.level();
+    return b;
   }
 
   /** The held nodes in block order (for saving). */

@@ -44,11 +44,42 @@ public final class Recorder {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
   private int stopAfterBatches = -1;
+  private final Optional<Shards> shards;
 
   public Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options) {
+    this(model, tokenizer, options, Optional.empty());
+  }
+
+  /**
+   * A recorder whose two passes run as shards elsewhere ({@link ShardWork}); tokenising, merging and writing
+   * stay here. The records are the same as a recorder's on one machine, to the last bit.
+   */
+  public Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options, Shards shards) {
+    this(model, tokenizer, options, Optional.of(shards));
+  }
+
+  private Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options, Optional<Shards> shards) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.options = options;
+    this.shards = shards;
+  }
+
+  /** Runs the shards of a pass somewhere else, e.g. on the executors of a Spark cluster. */
+  public interface Shards {
+    /** How many shards to cut a pass into (e.g. the number of cores of the cluster). */
+    int parallelism();
+
+    /**
+     * Runs {@link ShardWork#run} for each of {@code count} shards of {@code plan} and hands every output to
+     * {@code out}, one call at a time, in any order; each (shard, layer) must arrive exactly once.
+     */
+    void run(byte[] plan, int count, ShardOutput out);
+  }
+
+  /** Receives output {@code layer} (an index into the plan's layers) of shard {@code shard}. */
+  public interface ShardOutput {
+    void accept(int shard, int layer, byte[] bytes);
   }
 
   /** Which neurons: per layer, either every neuron (an empty Optional) or the listed indices. */
@@ -166,14 +197,22 @@ public final class Recorder {
       for (int e = 0; e < total; e++) tokens += store.length(e);
 
       if (state.phase == CALIBRATE) {
-        if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        if (shards.isPresent()) sharded(store, corpusDigest, state, true, calibrationSize, workDir, progress);
+        else if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress)) return interrupted(store, tokens);
         for (LayerRecording r : state.layers) r.finishCalibration(calibrationSize);
         state.phase = MAIN;
         state.next = 0;
         saveState(statePath, fingerprint, state);
       }
       if (state.phase == MAIN) {
-        if (!pass(store, state, false, total, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        if (shards.isPresent()) sharded(store, corpusDigest, state, false, total, workDir, progress);
+        else if (!pass(store, state, false, total, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        long blocks = (total + options.batchSize() - 1) / options.batchSize();
+        for (LayerRecording r : state.layers) {
+          if (r.moments.blocks() != blocks) {
+            throw new IllegalStateException("layer " + r.layer + " summarised " + r.moments.blocks() + " batches of " + blocks + ": a shard's output was lost");
+          }
+        }
         state.phase = WRITE;
         saveState(statePath, fingerprint, state);
       }
@@ -193,14 +232,9 @@ public final class Recorder {
    * spread evenly over the corpus, or the main pass over all of them. False when stopped.
    */
   private boolean pass(ExcerptStore store, State state, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress) {
-    int t = options.excerptTokens(), batch = options.batchSize();
     long total = store.count();
-    int lastLayer = state.layers.stream().mapToInt(r -> r.layer).max().orElseThrow();
     LayerRecording[] byLayer = new LayerRecording[model.config().layers()];
     for (LayerRecording r : state.layers) byLayer[r.layer] = r;
-    Gpt2.State work = model.newState(batch * t);
-    int[] ids = new int[batch * t];
-    int[] lengths = new int[batch];
     long passTokens = 0, doneTokens = 0;
     for (int i = 0; i < size; i++) {
       long len = store.length(excerptAt(i, size, total, calibration));
@@ -208,38 +242,115 @@ public final class Recorder {
       if (i < state.next) doneTokens += len;
     }
     progress.start(calibration ? "calibrating" : "recording", passTokens, doneTokens, "tok");
-    long lastSave = System.nanoTime();
-    int batches = 0;
+    long[] lastSave = {System.nanoTime()};
+    int[] batches = {0};
     try {
-      for (int from = (int) state.next; from < size; from += batch) {
-        int n = Math.min(batch, size - from);
-        long batchTokens = 0;
-        for (int k = 0; k < n; k++) {
-          long e = excerptAt(from + k, size, total, calibration);
-          store.tokens(e, ids, k * t);
-          lengths[k] = store.length(e);
-          batchTokens += lengths[k];
-        }
-        int first = from;
-        model.forward(ids, n, t, lastLayer, work, (layer, acts, rows) -> {
-          LayerRecording r = byLayer[layer];
-          if (r == null) return;
-          if (calibration) r.calibrate(acts, n, lengths, first);
-          else r.observe(acts, n, lengths, first);
-        });
-        state.next = from + n;
+      int stoppedAt = batches(model, store, byLayer, calibration, size, (int) state.next, size, options.batchSize(), (next, batchTokens) -> {
+        state.next = next;
         progress.advance(batchTokens);
-        batches++;
-        boolean stop = stopRequested.get() || batches == stopAfterBatches;
-        if (state.next < size && (stop || System.nanoTime() - lastSave >= options.checkpointEvery().toNanos())) {
+        batches[0]++;
+        boolean stop = stopRequested.get() || batches[0] == stopAfterBatches;
+        if (next < size && (stop || System.nanoTime() - lastSave[0] >= options.checkpointEvery().toNanos())) {
           saveState(statePath, fingerprint, state);
-          lastSave = System.nanoTime();
+          lastSave[0] = System.nanoTime();
         }
-        if (stop && state.next < size) return false;
-      }
-      return true;
+        return stop;
+      });
+      return stoppedAt >= size;
     } finally {
       progress.end();
+    }
+  }
+
+  /** Called after each batch with the next excerpt of the pass and the batch's tokens; true stops the pass. */
+  interface AfterBatch {
+    boolean stop(int next, long batchTokens);
+  }
+
+  /**
+   * Runs excerpts {@code [from, to)} of a pass of {@code size} through the model, batch by batch, into the
+   * summaries of {@code byLayer} (indexed by layer; null for a layer not recorded); the excerpt the pass
+   * stopped before.
+   */
+  static int batches(Gpt2 model, ExcerptStore store, LayerRecording[] byLayer, boolean calibration, int size, int from, int to, int batch, AfterBatch after) {
+    int lastLayer = -1, t = 0;
+    for (LayerRecording r : byLayer) {
+      if (r != null) {
+        lastLayer = r.layer;
+        t = r.tokens;
+      }
+    }
+    long total = store.count();
+    Gpt2.State work = model.newState(batch * t);
+    int[] ids = new int[batch * t];
+    int[] lengths = new int[batch];
+    int next = from;
+    while (next < to) {
+      int n = Math.min(batch, to - next);
+      long batchTokens = 0;
+      for (int k = 0; k < n; k++) {
+        long e = excerptAt(next + k, size, total, calibration);
+        store.tokens(e, ids, k * t);
+        lengths[k] = store.length(e);
+        batchTokens += lengths[k];
+      }
+      int first = next;
+      model.forward(ids, n, t, lastLayer, work, (layer, acts, rows) -> {
+        LayerRecording r = byLayer[layer];
+        if (r == null) return;
+        if (calibration) r.calibrate(acts, n, lengths, first);
+        else r.observe(acts, n, lengths, first);
+      });
+      next += n;
+      if (after.stop(next, batchTokens)) break;
+    }
+    return next;
+  }
+
+  /**
+   * A pass run as shards ({@link #shards}): the plan goes out, each shard's output is merged into the state as
+   * it arrives. Not resumable part way (a failed shard is the scheduler's to retry); the state is saved after.
+   */
+  private void sharded(ExcerptStore store, String corpusDigest, State state, boolean calibration, int size, Path workDir, RecordingProgress progress) {
+    Shards runner = shards.orElseThrow();
+    int batch = options.batchSize();
+    long batchesInPass = (size + batch - 1) / batch;
+    int shardExcerpts = (int) Math.min(size, batch * ((batchesInPass + runner.parallelism() - 1) / Math.max(1, runner.parallelism())));
+    List<Integer> layers = new ArrayList<>();
+    List<int[]> neurons = new ArrayList<>();
+    List<float[]> bounds = new ArrayList<>();
+    for (LayerRecording r : state.layers) {
+      layers.add(r.layer);
+      neurons.add(r.neurons);
+      bounds.add(r.bounds());
+    }
+    ShardWork.Plan plan = new ShardWork.Plan(calibration, model.directory().toAbsolutePath().toString(), model.fingerprint(),
+        workDir.resolve("excerpts.bin").toAbsolutePath().toString(), corpusDigest, options, size, store.count(), shardExcerpts, layers, neurons, bounds);
+    int count = plan.shards();
+    java.util.BitSet seen = new java.util.BitSet();
+    progress.start(calibration ? "calibrating (shards)" : "recording (shards)", (long) count * layers.size(), 0, "parts");
+    try {
+      runner.run(ShardWork.write(plan), count, (shard, layer, bytes) -> {
+        if (shard < 0 || shard >= count || layer < 0 || layer >= layers.size()) throw new IllegalStateException("no shard " + shard + " layer " + layer + " in the plan");
+        int key = shard * layers.size() + layer;
+        if (seen.get(key)) throw new IllegalStateException("shard " + shard + " delivered layer " + layers.get(layer) + " twice");
+        seen.set(key);
+        LayerRecording r = state.layers.get(layer);
+        if (calibration) {
+          int from = shard * shardExcerpts, slots = Math.min(size, from + shardExcerpts) - from;
+          r.putMaxima(SummaryFormat.floats(bytes), from, slots);
+        } else {
+          LayerRecording part = new LayerRecording(r.layer, r.neurons, r.width, options);
+          SummaryFormat.fromBytes(bytes, part);
+          r.merge(part);
+        }
+        progress.advance(1);
+      });
+    } finally {
+      progress.end();
+    }
+    if (seen.cardinality() != count * layers.size()) {
+      throw new IllegalStateException((count * layers.size() - seen.cardinality()) + " shard outputs never arrived; the recording is incomplete");
     }
   }
 
