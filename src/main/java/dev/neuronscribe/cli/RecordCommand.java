@@ -84,6 +84,11 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
+  @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER", description = {
+      "Run the forward passes on Apache Spark's executors (e.g. local[2], spark://host:7077; without MASTER, the one",
+      "spark-submit set). Same records as without it. The model and OUT must be at the same paths on every executor."})
+  Optional<String> spark;
+
   @Override
   public Integer call() {
     RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
@@ -95,6 +100,16 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
+    // Connect first: an unreachable master fails before anything is written.
+    Optional<Recorder.Shards> shards = spark.map(RecordCommand::connect);
+    try {
+      return record(options, work, source, shards);
+    } finally {
+      shards.ifPresent(Recorder.Shards::close);
+    }
+  }
+
+  private int record(RecordingOptions options, Path work, Corpus source, Optional<Recorder.Shards> shards) {
     try (Gpt2 gpt2 = Gpt2.load(model)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
@@ -107,7 +122,8 @@ final class RecordCommand implements Callable<Integer> {
             .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
+      Recorder recorder = shards.map(s -> new Recorder(gpt2, new Gpt2Tokenizer(), options, s))
+          .orElseGet(() -> new Recorder(gpt2, new Gpt2Tokenizer(), options));
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -133,6 +149,13 @@ final class RecordCommand implements Callable<Integer> {
       }
       return Cli.OK;
     }
+  }
+
+  private static Recorder.Shards connect(String master) {
+    Recorder.Cluster cluster = java.util.ServiceLoader.load(Recorder.Cluster.class).findFirst()
+        .orElseThrow(() -> new IllegalStateException("--spark needs NeuronScribe's Spark module on the classpath: use ./scribe (it adds the module "
+            + "when --spark is given) or spark-submit the jar of spark/ (see docs/spark.md)"));
+    return cluster.connect(master);
   }
 
   private static void deleteTree(Path dir) {

@@ -197,9 +197,10 @@ final class LayerRecording {
   /**
    * One pass over the batch for neurons {@code [j0, j1)}: each excerpt's max into {@code max[k * w + j]},
    * and, when {@code sums} is given, the power sums of {@code x - shift} (shift in {@code sums[0..w)}).
-   * Summing about a shift near the mean (the running mean) keeps the sums free of cancellation. Eight
+   * Summing about a shift near the mean (the batch's first activation) keeps the sums free of cancellation. Eight
    * neurons that sit side by side in the activations go through the Vector API; others one by one.
-   * Both paths add each neuron's terms in token order, so they give the same sums to the last bit.
+   * Both paths add each neuron's terms in token order with the same (fused) operations, so they give the
+   * same sums to the last bit.
    */
   private void scan(float[] acts, int excerpts, int[] lengths, int j0, int j1, float[] max, double[] sums) {
     int w = j1 - j0;
@@ -219,8 +220,9 @@ final class LayerRecording {
             double d = x - sums[i], d2 = d * d;
             sums[w + i] += d;
             sums[2 * w + i] += d2;
-            sums[3 * w + i] += d2 * d;
-            sums[4 * w + i] += d2 * d2;
+            // fused, as the vector path's fma: a neuron's record must not depend on which others are recorded
+            sums[3 * w + i] = Math.fma(d2, d, sums[3 * w + i]);
+            sums[4 * w + i] = Math.fma(d2, d2, sums[4 * w + i]);
           }
         }
       }

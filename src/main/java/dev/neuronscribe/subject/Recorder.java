@@ -65,8 +65,8 @@ public final class Recorder {
     this.shards = shards;
   }
 
-  /** Runs the shards of a pass somewhere else, e.g. on the executors of a Spark cluster. */
-  public interface Shards {
+  /** Runs the shards of a pass somewhere else, e.g. on the executors of a Spark cluster; close to disconnect. */
+  public interface Shards extends AutoCloseable {
     /** How many shards to cut a pass into (e.g. the number of cores of the cluster). */
     int parallelism();
 
@@ -75,6 +75,21 @@ public final class Recorder {
      * {@code out}, one call at a time, in any order; each (shard, layer) must arrive exactly once.
      */
     void run(byte[] plan, int count, ShardOutput out);
+
+    @Override
+    default void close() {}
+  }
+
+  /**
+   * Connects to a cluster that runs shards. Implementations are found with {@link java.util.ServiceLoader}
+   * (the Spark module provides one), so that a cluster's libraries stay off the default classpath.
+   */
+  public interface Cluster {
+    /**
+     * Connects to {@code master} (empty: whatever the launcher, e.g. spark-submit, configured); fails with a
+     * one-line message when the master cannot be reached, before anything is written.
+     */
+    Shards connect(String master);
   }
 
   /** Receives output {@code layer} (an index into the plan's layers) of shard {@code shard}. */
