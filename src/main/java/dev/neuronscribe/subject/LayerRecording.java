@@ -90,6 +90,10 @@ final class LayerRecording {
 
   /** Sets each neuron's bin boundaries to the quantiles of its {@code filled} calibration maxima, then frees them. */
   void finishCalibration(int filled) {
+    finishCalibration(filled, true);
+  }
+
+  private void finishCalibration(int filled, boolean free) {
     if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
     float[] sorted = new float[filled];
     for (int j = 0; j < neurons.length; j++) {
@@ -97,7 +101,7 @@ final class LayerRecording {
       Arrays.sort(sorted);
       for (int q = 0; q < QUANTILES; q++) bounds[j * QUANTILES + q] = quantile(sorted, RecordingOptions.QUANTILES.get(q));
     }
-    calibration = null;
+    if (free) calibration = null;
   }
 
   /** Each neuron's maxima in calibration slots {@code [firstSlot, firstSlot + slots)}, neuron by neuron. */
@@ -137,6 +141,20 @@ final class LayerRecording {
    * corpus's excerpt {@code first + k}.
    */
   void observe(float[] acts, int excerpts, int[] lengths, int first) {
+    observe(acts, excerpts, lengths, first, null);
+  }
+
+  /**
+   * {@link #observe} for a single-pass recording, before the bin boundaries are known: the batch's per-excerpt
+   * maxima go to calibration slots {@code first..} (the calibration set is the corpus), its activations to
+   * {@code spill}, and the bins are sampled afterwards ({@link #sampleBins}).
+   */
+  void observeKeeping(float[] acts, int excerpts, int[] lengths, int first, ActivationSpill spill) {
+    if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
+    observe(acts, excerpts, lengths, first, spill);
+  }
+
+  private void observe(float[] acts, int excerpts, int[] lengths, int first, ActivationSpill spill) {
     if (first % block != 0) throw new IllegalArgumentException("a batch must start at a multiple of " + block + ", got excerpt " + first);
     int n = neurons.length;
     double[] mean = new double[n], m2 = new double[n], m3 = new double[n], m4 = new double[n];
@@ -151,6 +169,7 @@ final class LayerRecording {
       for (int j = j0; j < j1; j++) sums[j - j0] = acts[neurons[j]];
       scan(acts, excerpts, lengths, j0, j1, max, sums);
       for (int j = j0; j < j1; j++) leaf(j, nb, sums, j - j0, w, mean, m2, m3, m4);
+      if (spill != null) keep(acts, excerpts, first, j0, j1, max, spill);
       Copies copies = new Copies(j0, j1);
       for (int k = 0; k < excerpts; k++) {
         int excerpt = first + k;
@@ -158,7 +177,7 @@ final class LayerRecording {
           float v = max[k * w + j - j0];
           keep(copies, j, top, top.offer(j, KeptExcerpts.descending(v), excerpt));
           keep(copies, j, random, random.offer(j, hash(seed, layer, neurons[j], RANDOM, excerpt), excerpt));
-          if (bins.capacity > 0) {
+          if (bins.capacity > 0 && spill == null) {
             int bin = bin(j, v);
             keep(copies, j, bins, bins.offer(j * BINS + bin, hash(seed, layer, neurons[j], 1 + bin, excerpt), excerpt));
           }
@@ -167,6 +186,52 @@ final class LayerRecording {
       }
     });
     moments.add(new Moments.Node(0, first / block, nb, mean, m2, m3, m4));
+  }
+
+  /** The single pass's extra work for one task: maxima into the calibration slots, activations to the spill. */
+  private void keep(float[] acts, int excerpts, int first, int j0, int j1, float[] max, ActivationSpill spill) {
+    int w = j1 - j0;
+    for (int k = 0; k < excerpts; k++) {
+      for (int j = j0; j < j1; j++) calibration[j * calibrationK + first + k] = max[k * w + j - j0];
+    }
+    float[] tile = new float[excerpts * tokens * w];
+    for (int k = 0; k < excerpts; k++) {
+      for (int t = 0; t < tokens; t++) {
+        int row = (k * tokens + t) * width, to = (k * tokens + t) * w;
+        for (int i = 0; i < w; i++) tile[to + i] = acts[row + neurons[j0 + i]];
+      }
+    }
+    spill.write(layer, j0, w, first, tile, excerpts);
+  }
+
+  /**
+   * After a single pass: samples every bin from the spilled activations of all {@code excerpts} excerpts, by
+   * the boundaries the pass's maxima set. Offers the excerpts in corpus order with the same keys as the main
+   * pass of a two-pass recording, so the samples are the same.
+   */
+  void sampleBins(ActivationSpill spill, int excerpts) {
+    finishCalibration(excerpts, false);
+    if (bins.capacity > 0) {
+      int chunk = 64;
+      Parallel.forEach(tasks(), task -> {
+        int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
+        float[] tile = new float[chunk * tokens * w];
+        for (int from = 0; from < excerpts; from += chunk) {
+          int n = Math.min(chunk, excerpts - from);
+          spill.read(layer, j0, w, from, tile, n);
+          for (int k = 0; k < n; k++) {
+            int e = from + k;
+            for (int j = j0; j < j1; j++) {
+              int bin = bin(j, calibration[j * calibrationK + e]);
+              int slot = bins.offer(j * BINS + bin, hash(seed, layer, neurons[j], 1 + bin, e), e);
+              if (slot < 0) continue;
+              for (int t = 0; t < tokens; t++) bins.acts[slot * tokens + t] = tile[(k * tokens + t) * w + j - j0];
+            }
+          }
+        }
+      });
+    }
+    calibration = null;
   }
 
   private static void keep(Copies copies, int j, KeptExcerpts into, int slot) {

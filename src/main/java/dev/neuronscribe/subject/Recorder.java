@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  *
  * <p>Three passes over the excerpts, all resumable: tokenising into {@code WORK/excerpts.bin}; a
  * calibration pass over an even subsample of excerpts that fixes each neuron's quantile boundaries; the
- * main pass. The summary is checkpointed to {@code WORK/state.bin} (atomically) at an interval, on
+ * main pass. When the calibration set is the whole corpus, the last two are one: the model runs once, the
+ * recorded neurons' activations are kept in {@code WORK/activations.bin}, and the bins are sampled from
+ * them afterwards (the same records; {@code RecorderTest} compares). The summary is checkpointed to {@code WORK/state.bin} (atomically) at an interval, on
  * {@link #requestStop()} and between passes, so an interrupted run loses at most the batch in flight. A
  * rerun with the same model, corpus, options and selection resumes; neurons the sink already holds are
  * not recorded again.
@@ -154,6 +156,13 @@ public final class Recorder {
     }
   }
 
+  /** Test hook: run the model twice even when the corpus fits the calibration set (as when the disk is full). */
+  void allowSinglePass(boolean allow) {
+    singlePass = allow;
+  }
+
+  private boolean singlePass = true;
+
   /** Test hook: behave as if stopped by the user after this many batches of this run. */
   void stopAfterBatches(int batches) {
     stopAfterBatches = batches;
@@ -168,7 +177,7 @@ public final class Recorder {
   }
 
   // Phases, in the order a run goes through them; the state file names the one to resume.
-  private static final int CALIBRATE = 0, MAIN = 1, WRITE = 2;
+  private static final int CALIBRATE = 0, MAIN = 1, WRITE = 2, SINGLE = 3;
 
   private final class State {
     int phase = CALIBRATE;
@@ -211,9 +220,33 @@ public final class Recorder {
       long tokens = 0;
       for (int e = 0; e < total; e++) tokens += store.length(e);
 
+      Path spillPath = workDir.resolve("activations.bin");
+      if (state.phase == CALIBRATE && state.next == 0 && shards.isEmpty() && calibrationSize == total && singlePass) {
+        // The calibration set is the whole corpus: one pass, keeping the activations for the bins, instead of two.
+        long need = ActivationSpill.bytes(state.layers, total, options.excerptTokens());
+        if (usableSpace(workDir) > need + (1L << 30)) {
+          state.phase = SINGLE;
+        } else {
+          progress.note(String.format("the corpus fits the calibration set, but keeping its activations needs %.1f GB of disk in %s; the model runs twice instead",
+              need / 1e9, workDir));
+        }
+      }
+      if (state.phase == SINGLE) {
+        if (state.next > 0 && !Files.exists(spillPath)) {
+          throw new InvalidInputException(spillPath.toString(), "is missing, so the saved recording cannot go on; delete " + workDir + " to start over");
+        }
+        try (ActivationSpill spill = ActivationSpill.open(spillPath, state.layers, total, options.excerptTokens())) {
+          if (!pass(store, state, false, total, statePath, fingerprint, progress, spill)) return interrupted(store, tokens);
+          for (LayerRecording r : state.layers) r.sampleBins(spill, total);
+        }
+        checkCoverage(state, total);
+        state.phase = WRITE;
+        saveState(statePath, fingerprint, state);
+        ActivationSpill.delete(spillPath);
+      }
       if (state.phase == CALIBRATE) {
         if (shards.isPresent()) sharded(store, corpusDigest, state, true, calibrationSize, workDir, progress);
-        else if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        else if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
         for (LayerRecording r : state.layers) r.finishCalibration(calibrationSize);
         state.phase = MAIN;
         state.next = 0;
@@ -221,13 +254,8 @@ public final class Recorder {
       }
       if (state.phase == MAIN) {
         if (shards.isPresent()) sharded(store, corpusDigest, state, false, total, workDir, progress);
-        else if (!pass(store, state, false, total, statePath, fingerprint, progress)) return interrupted(store, tokens);
-        long blocks = (total + options.batchSize() - 1) / options.batchSize();
-        for (LayerRecording r : state.layers) {
-          if (r.moments.blocks() != blocks) {
-            throw new IllegalStateException("layer " + r.layer + " summarised " + r.moments.blocks() + " batches of " + blocks + ": a shard's output was lost");
-          }
-        }
+        else if (!pass(store, state, false, total, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
+        checkCoverage(state, total);
         state.phase = WRITE;
         saveState(statePath, fingerprint, state);
       }
@@ -235,6 +263,24 @@ public final class Recorder {
       if (written < 0) return new Result(Status.INTERRUPTED, -written - 1, total, tokens);
       deleteWork(workDir);
       return new Result(Status.COMPLETED, written, total, tokens);
+    }
+  }
+
+  /** Every batch of the corpus summarised exactly once (overlaps are refused as they are merged). */
+  private void checkCoverage(State state, int total) {
+    long blocks = (total + options.batchSize() - 1) / options.batchSize();
+    for (LayerRecording r : state.layers) {
+      if (r.moments.blocks() != blocks) {
+        throw new IllegalStateException("layer " + r.layer + " summarised " + r.moments.blocks() + " batches of " + blocks + ": a shard's output was lost");
+      }
+    }
+  }
+
+  private static long usableSpace(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -246,7 +292,8 @@ public final class Recorder {
    * Runs excerpts through the model from {@code state.next}: the calibration pass over {@code size} excerpts
    * spread evenly over the corpus, or the main pass over all of them. False when stopped.
    */
-  private boolean pass(ExcerptStore store, State state, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress) {
+  private boolean pass(ExcerptStore store, State state, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress,
+      ActivationSpill spill) {
     long total = store.count();
     LayerRecording[] byLayer = new LayerRecording[model.config().layers()];
     for (LayerRecording r : state.layers) byLayer[r.layer] = r;
@@ -256,16 +303,17 @@ public final class Recorder {
       passTokens += len;
       if (i < state.next) doneTokens += len;
     }
-    progress.start(calibration ? "calibrating" : "recording", passTokens, doneTokens, "tok");
+    progress.start(calibration ? "calibrating" : spill != null ? "recording (one pass)" : "recording", passTokens, doneTokens, "tok");
     long[] lastSave = {System.nanoTime()};
     int[] batches = {0};
     try {
-      int stoppedAt = batches(model, store, byLayer, calibration, size, (int) state.next, size, options.batchSize(), (next, batchTokens) -> {
+      int stoppedAt = batches(model, store, byLayer, calibration, size, (int) state.next, size, options.batchSize(), spill, (next, batchTokens) -> {
         state.next = next;
         progress.advance(batchTokens);
         batches[0]++;
         boolean stop = stopRequested.get() || batches[0] == stopAfterBatches;
         if (next < size && (stop || System.nanoTime() - lastSave[0] >= options.checkpointEvery().toNanos())) {
+          if (spill != null) spill.force(); // the state counts on the activations kept so far
           saveState(statePath, fingerprint, state);
           lastSave[0] = System.nanoTime();
         }
@@ -284,10 +332,11 @@ public final class Recorder {
 
   /**
    * Runs excerpts {@code [from, to)} of a pass of {@code size} through the model, batch by batch, into the
-   * summaries of {@code byLayer} (indexed by layer; null for a layer not recorded); the excerpt the pass
-   * stopped before.
+   * summaries of {@code byLayer} (indexed by layer; null for a layer not recorded), keeping the activations in
+   * {@code spill} when one is given (a single pass); the excerpt the pass stopped before.
    */
-  static int batches(Gpt2 model, ExcerptStore store, LayerRecording[] byLayer, boolean calibration, int size, int from, int to, int batch, AfterBatch after) {
+  static int batches(Gpt2 model, ExcerptStore store, LayerRecording[] byLayer, boolean calibration, int size, int from, int to, int batch,
+      ActivationSpill spill, AfterBatch after) {
     int lastLayer = -1, t = 0;
     for (LayerRecording r : byLayer) {
       if (r != null) {
@@ -314,6 +363,7 @@ public final class Recorder {
         LayerRecording r = byLayer[layer];
         if (r == null) return;
         if (calibration) r.calibrate(acts, n, lengths, first);
+        else if (spill != null) r.observeKeeping(acts, n, lengths, first, spill);
         else r.observe(acts, n, lengths, first);
       });
       next += n;
@@ -546,6 +596,7 @@ public final class Recorder {
     try {
       Files.deleteIfExists(workDir.resolve("state.bin"));
       Files.deleteIfExists(workDir.resolve("excerpts.bin"));
+      Files.deleteIfExists(workDir.resolve("activations.bin"));
       try (var left = Files.list(workDir)) {
         if (left.findAny().isEmpty()) Files.delete(workDir);
       }

@@ -63,7 +63,7 @@ public final class ShardWork {
           summaries.add(r);
         }
         int from = shard * p.shardExcerpts(), to = Math.min(p.size(), from + p.shardExcerpts());
-        Recorder.batches(model, store, byLayer, p.calibration(), p.size(), from, to, o.batchSize(), (next, tokens) -> false);
+        Recorder.batches(model, store, byLayer, p.calibration(), p.size(), from, to, o.batchSize(), null, (next, tokens) -> false);
         List<byte[]> out = new ArrayList<>();
         for (LayerRecording r : summaries) out.add(p.calibration() ? SummaryFormat.floats(r.maxima(from, to - from)) : SummaryFormat.toBytes(r));
         return out;

@@ -89,6 +89,31 @@ class RecorderTest {
     assertThat(resumed.sorted()).isEqualTo(straight.sorted());
   }
 
+  private static Recorder.Result recordWholeCorpusCalibrated(Path work, MapSink sink, boolean singlePass, int stopAfter) {
+    try (Gpt2 gpt2 = Gpt2.load(model)) {
+      Recorder r = new Recorder(gpt2, TOKENIZER, options().withCalibrationExcerpts(10_000));
+      r.allowSinglePass(singlePass);
+      if (stopAfter > 0) r.stopAfterBatches(stopAfter);
+      return r.record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+    }
+  }
+
+  @Test
+  void aCorpusThatFitsTheCalibrationSetRunsOnceAndRecordsWhatTwoPassesRecord(@TempDir Path tmp) {
+    MapSink twice = new MapSink(), once = new MapSink(), resumed = new MapSink();
+    assertThat(recordWholeCorpusCalibrated(tmp.resolve("a"), twice, false, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(recordWholeCorpusCalibrated(tmp.resolve("b"), once, true, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(once.sorted()).isEqualTo(twice.sorted());
+    assertThat(once.neurons.get("0:37").byQuantile().stream().mapToInt(List::size).sum()).as("the bins were sampled").isGreaterThan(5);
+    // Stopped part way through the single pass, the kept activations and the state resume it.
+    Path work = tmp.resolve("c");
+    assertThat(recordWholeCorpusCalibrated(work, resumed, true, 5).status()).isEqualTo(Recorder.Status.INTERRUPTED);
+    assertThat(work.resolve("activations.bin")).exists();
+    assertThat(recordWholeCorpusCalibrated(work, resumed, true, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(resumed.sorted()).isEqualTo(twice.sorted());
+    assertThat(work).doesNotExist();
+  }
+
   /** Shards run on threads in a scrambled order; optionally one output delivered twice. */
   private record ThreadShards(int parallelism, boolean duplicate) implements Recorder.Shards {
     @Override
