@@ -1,6 +1,7 @@
 package dev.neuronscribe.subject;
 
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,15 +16,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * Records the MLP neurons of a GPT-2 model over a corpus: the corpus is cut into excerpts, run through the
- * model in batches, and each requested neuron's top excerpts, random samples and moments are kept in a
+ * Records the units of a model over a corpus (its MLP neurons, or what a {@link LayerUnits} computes from
+ * a hook point, such as a dictionary's latents): the corpus is cut into excerpts, run through the
+ * model in batches, and each requested unit's top excerpts, random samples and moments are kept in a
  * summary whose size does not depend on the corpus ({@link LayerRecording}). Finished neurons go to a
  * {@link NeuronSink}.
  *
@@ -40,31 +44,45 @@ public final class Recorder {
   private static final int STATE_MAGIC = 0x4e535354; // "NSST"
   private static final int STATE_VERSION = 2; // 2: mergeable summaries (bottom-k samples, moment tree)
 
-  private final Gpt2 model;
-  private final Gpt2Tokenizer tokenizer;
+  private final Model model;
+  private final Tokenizer tokenizer;
+  private final IntFunction<LayerUnits> units;
   private final RecordingOptions options;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
   private int stopAfterBatches = -1;
   private final Optional<Shards> shards;
+  /** The hook point whose values are the units, when they are the model's own (what shards can rebuild). */
+  private final Optional<HookPoint> point;
 
-  public Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options) {
-    this(model, tokenizer, options, Optional.empty());
+  /** Records the model's MLP neurons ({@link HookPoint#MLP_ACT}). */
+  public Recorder(Model model, Tokenizer tokenizer, RecordingOptions options) {
+    this(model, tokenizer, layer -> LayerUnits.neurons(model, HookPoint.MLP_ACT), options);
+  }
+
+  /** Records, in each selected layer, the units {@code units} gives for it (asked once per layer and run). */
+  public Recorder(Model model, Tokenizer tokenizer, IntFunction<LayerUnits> units, RecordingOptions options) {
+    this(model, tokenizer, units, options, Optional.empty(), Optional.empty());
   }
 
   /**
-   * A recorder whose two passes run as shards elsewhere ({@link ShardWork}); tokenising, merging and writing
-   * stay here. The records are the same as a recorder's on one machine, to the last bit.
+   * A recorder of the model's own units at {@code point} (its MLP neurons at {@link HookPoint#MLP_ACT}) whose
+   * two passes run as shards elsewhere ({@link ShardWork}); tokenising, merging and writing stay here. The
+   * records are the same as a recorder's on one machine, to the last bit. (A worker rebuilds the units from
+   * the hook point; a dictionary's latents would need the dictionary shipped too, which is not done yet.)
    */
-  public Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options, Shards shards) {
-    this(model, tokenizer, options, Optional.of(shards));
+  public Recorder(Model model, Tokenizer tokenizer, HookPoint point, RecordingOptions options, Shards shards) {
+    this(model, tokenizer, layer -> LayerUnits.neurons(model, point), options, Optional.of(point), Optional.of(shards));
   }
 
-  private Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options, Optional<Shards> shards) {
+  private Recorder(Model model, Tokenizer tokenizer, IntFunction<LayerUnits> units, RecordingOptions options, Optional<HookPoint> point,
+      Optional<Shards> shards) {
     this.model = model;
     this.tokenizer = tokenizer;
+    this.units = units;
     this.options = options;
     this.shards = shards;
+    this.point = point;
   }
 
   /** Runs the shards of a pass somewhere else, e.g. on the executors of a Spark cluster; close to disconnect. */
@@ -186,21 +204,22 @@ public final class Recorder {
   }
 
   private Result run(Corpus corpus, Selection selection, Path workDir, NeuronSink sink, RecordingProgress progress) {
-    Gpt2Config c = model.config();
-    check(selection, c);
+    Model.Shape c = model.shape();
+    LayerUnits[] byLayer = unitsOf(selection, c);
+    check(selection, c, byLayer);
     String corpusDigest = corpus.digest();
-    String fingerprint = fingerprint(corpusDigest, selection);
+    String fingerprint = fingerprint(corpusDigest, selection, byLayer);
     Path statePath = workDir.resolve("state.bin");
     State state;
     if (Files.exists(statePath)) {
-      state = readState(statePath, fingerprint, workDir);
+      state = readState(statePath, fingerprint, workDir, byLayer);
       progress.note("resuming the recording saved in " + workDir);
     } else {
       state = new State();
       for (int layer : selection.layers()) {
         List<Integer> todo = new ArrayList<>();
-        for (int n : neuronsOf(selection, layer, c)) if (!sink.contains(layer, n)) todo.add(n);
-        if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), c.mlpWidth(), options));
+        for (int n : neuronsOf(selection, layer, byLayer[layer].count())) if (!sink.contains(layer, n)) todo.add(n);
+        if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), byLayer[layer].count(), options));
       }
       if (state.layers.isEmpty()) return new Result(Status.ALREADY_DONE, 0, 0, 0);
       checkMemory(state);
@@ -236,7 +255,7 @@ public final class Recorder {
           throw new InvalidInputException(spillPath.toString(), "is missing, so the saved recording cannot go on; delete " + workDir + " to start over");
         }
         try (ActivationSpill spill = ActivationSpill.open(spillPath, state.layers, total, options.excerptTokens())) {
-          if (!pass(store, state, false, total, statePath, fingerprint, progress, spill)) return interrupted(store, tokens);
+          if (!pass(store, state, byLayer, false, total, statePath, fingerprint, progress, spill)) return interrupted(store, tokens);
           for (LayerRecording r : state.layers) r.sampleBins(spill, total);
         }
         checkCoverage(state, total);
@@ -246,7 +265,7 @@ public final class Recorder {
       }
       if (state.phase == CALIBRATE) {
         if (shards.isPresent()) sharded(store, corpusDigest, state, true, calibrationSize, workDir, progress);
-        else if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
+        else if (!pass(store, state, byLayer, true, calibrationSize, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
         for (LayerRecording r : state.layers) r.finishCalibration(calibrationSize);
         state.phase = MAIN;
         state.next = 0;
@@ -254,7 +273,7 @@ public final class Recorder {
       }
       if (state.phase == MAIN) {
         if (shards.isPresent()) sharded(store, corpusDigest, state, false, total, workDir, progress);
-        else if (!pass(store, state, false, total, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
+        else if (!pass(store, state, byLayer, false, total, statePath, fingerprint, progress, null)) return interrupted(store, tokens);
         checkCoverage(state, total);
         state.phase = WRITE;
         saveState(statePath, fingerprint, state);
@@ -292,10 +311,10 @@ public final class Recorder {
    * Runs excerpts through the model from {@code state.next}: the calibration pass over {@code size} excerpts
    * spread evenly over the corpus, or the main pass over all of them. False when stopped.
    */
-  private boolean pass(ExcerptStore store, State state, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress,
-      ActivationSpill spill) {
+  private boolean pass(ExcerptStore store, State state, LayerUnits[] units, boolean calibration, int size, Path statePath, String fingerprint,
+      RecordingProgress progress, ActivationSpill spill) {
     long total = store.count();
-    LayerRecording[] byLayer = new LayerRecording[model.config().layers()];
+    LayerRecording[] byLayer = new LayerRecording[model.shape().layers()];
     for (LayerRecording r : state.layers) byLayer[r.layer] = r;
     long passTokens = 0, doneTokens = 0;
     for (int i = 0; i < size; i++) {
@@ -307,7 +326,8 @@ public final class Recorder {
     long[] lastSave = {System.nanoTime()};
     int[] batches = {0};
     try {
-      int stoppedAt = batches(model, store, byLayer, calibration, size, (int) state.next, size, options.batchSize(), spill, (next, batchTokens) -> {
+      int stoppedAt = batches(model, tokenizer.bos(), units, store, byLayer, calibration, size, (int) state.next, size, options.batchSize(), spill,
+          (next, batchTokens) -> {
         state.next = next;
         progress.advance(batchTokens);
         batches[0]++;
@@ -335,8 +355,8 @@ public final class Recorder {
    * summaries of {@code byLayer} (indexed by layer; null for a layer not recorded), keeping the activations in
    * {@code spill} when one is given (a single pass); the excerpt the pass stopped before.
    */
-  static int batches(Gpt2 model, ExcerptStore store, LayerRecording[] byLayer, boolean calibration, int size, int from, int to, int batch,
-      ActivationSpill spill, AfterBatch after) {
+  static int batches(Model model, OptionalInt bos, LayerUnits[] units, ExcerptStore store, LayerRecording[] byLayer, boolean calibration, int size,
+      int from, int to, int batch, ActivationSpill spill, AfterBatch after) {
     int lastLayer = -1, t = 0;
     for (LayerRecording r : byLayer) {
       if (r != null) {
@@ -344,28 +364,52 @@ public final class Recorder {
         t = r.tokens;
       }
     }
+    int tokens = t;
+    // With a BOS token every excerpt is fed as BOS + its tokens; the BOS row is dropped before the units see it.
+    int fed = t + (bos.isPresent() ? 1 : 0);
     long total = store.count();
-    Gpt2.State work = model.newState(batch * t);
-    int[] ids = new int[batch * t];
+    Model.Pass work = model.newPass(batch * fed);
+    int[] ids = new int[batch * fed];
     int[] lengths = new int[batch];
+    int[] excerpts = new int[2]; // this batch's excerpt count and its first excerpt's index, read by the hook
+    float[][] kept = new float[1][];
+    Model.Hook hook = new Model.Hook() {
+      @Override
+      public boolean wants(int layer, HookPoint point) {
+        return byLayer[layer] != null && units[layer].point() == point;
+      }
+
+      @Override
+      public void accept(int layer, HookPoint point, float[] values, int rows) {
+        int n = excerpts[0], first = excerpts[1];
+        float[] rowsOfExcerpts = values;
+        if (bos.isPresent()) {
+          int width = model.width(point);
+          if (kept[0] == null || kept[0].length < n * tokens * width) kept[0] = new float[batch * tokens * width];
+          for (int k = 0; k < n; k++) System.arraycopy(values, (k * fed + 1) * width, kept[0], k * tokens * width, tokens * width);
+          rowsOfExcerpts = kept[0];
+        }
+        float[] acts = units[layer].compute(rowsOfExcerpts, n * tokens);
+        LayerRecording r = byLayer[layer];
+        if (calibration) r.calibrate(acts, n, lengths, first);
+        else if (spill != null) r.observeKeeping(acts, n, lengths, first, spill);
+        else r.observe(acts, n, lengths, first);
+      }
+    };
     int next = from;
     while (next < to) {
       int n = Math.min(batch, to - next);
       long batchTokens = 0;
       for (int k = 0; k < n; k++) {
         long e = excerptAt(next + k, size, total, calibration);
-        store.tokens(e, ids, k * t);
+        if (bos.isPresent()) ids[k * fed] = bos.getAsInt();
+        store.tokens(e, ids, k * fed + fed - t);
         lengths[k] = store.length(e);
         batchTokens += lengths[k];
       }
-      int first = next;
-      model.forward(ids, n, t, lastLayer, work, (layer, acts, rows) -> {
-        LayerRecording r = byLayer[layer];
-        if (r == null) return;
-        if (calibration) r.calibrate(acts, n, lengths, first);
-        else if (spill != null) r.observeKeeping(acts, n, lengths, first, spill);
-        else r.observe(acts, n, lengths, first);
-      });
+      excerpts[0] = n;
+      excerpts[1] = next;
+      work.forward(ids, n, fed, lastLayer, hook);
       next += n;
       if (after.stop(next, batchTokens)) break;
     }
@@ -389,7 +433,8 @@ public final class Recorder {
       neurons.add(r.neurons);
       bounds.add(r.bounds());
     }
-    ShardWork.Plan plan = new ShardWork.Plan(calibration, model.directory().toAbsolutePath().toString(), model.fingerprint(),
+    ShardWork.Plan plan = new ShardWork.Plan(calibration, model.directory().toAbsolutePath().toString(), model.fingerprint(), tokenizer.fingerprint(),
+        point.orElseThrow(),
         workDir.resolve("excerpts.bin").toAbsolutePath().toString(), corpusDigest, options, size, store.count(), shardExcerpts, layers, neurons, bounds);
     int count = plan.shards();
     java.util.BitSet seen = new java.util.BitSet();
@@ -494,33 +539,42 @@ public final class Recorder {
     return ExcerptStore.open(file, t, min).orElseThrow(() -> new IllegalStateException("could not reopen " + file));
   }
 
-  private void check(Selection s, Gpt2Config c) {
+  private LayerUnits[] unitsOf(Selection s, Model.Shape c) {
+    LayerUnits[] byLayer = new LayerUnits[c.layers()];
     for (int layer : s.layers()) {
       if (layer < 0 || layer >= c.layers()) {
         throw new IllegalArgumentException("layer " + layer + " does not exist; the model has layers 0-" + (c.layers() - 1));
       }
+      byLayer[layer] = units.apply(layer);
     }
-    for (Optional<List<Integer>> neurons : s.byLayer().values()) {
+    return byLayer;
+  }
+
+  private void check(Selection s, Model.Shape c, LayerUnits[] byLayer) {
+    s.byLayer().forEach((layer, neurons) -> {
+      LayerUnits u = byLayer[layer];
       for (int n : neurons.orElse(List.of())) {
-        if (n < 0 || n >= c.mlpWidth()) {
-          throw new IllegalArgumentException("neuron " + n + " does not exist; each layer has neurons 0-" + (c.mlpWidth() - 1));
+        if (n < 0 || n >= u.count()) {
+          throw new IllegalArgumentException(u.kind() + " " + n + " does not exist; layer " + layer + " has " + u.kind() + "s 0-" + (u.count() - 1));
         }
       }
+    });
+    int fed = options.excerptTokens() + (tokenizer.bos().isPresent() ? 1 : 0);
+    if (fed > c.contextLength()) {
+      throw new IllegalArgumentException("excerpts of " + options.excerptTokens() + " tokens" + (fed > options.excerptTokens() ? " after a BOS token" : "")
+          + " do not fit the model's context of " + c.contextLength());
     }
-    if (options.excerptTokens() > c.contextLength()) {
-      throw new IllegalArgumentException("excerpts of " + options.excerptTokens() + " tokens do not fit the model's context of " + c.contextLength());
-    }
-    if (c.vocabSize() < Gpt2Tokenizer.VOCABULARY_SIZE) {
+    if (c.vocabSize() < tokenizer.vocabularySize()) {
       throw new InvalidInputException(model.directory().toString(), "the model's vocabulary has " + c.vocabSize()
-          + " tokens, fewer than GPT-2's tokenizer (" + Gpt2Tokenizer.VOCABULARY_SIZE + "); the recorder tokenises with GPT-2's BPE");
+          + " tokens, fewer than its tokenizer's (" + tokenizer.vocabularySize() + "); the tokenizer does not belong to this model");
     }
   }
 
-  private static List<Integer> neuronsOf(Selection s, int layer, Gpt2Config c) {
+  private static List<Integer> neuronsOf(Selection s, int layer, int count) {
     Optional<List<Integer>> listed = s.byLayer().get(layer);
     if (listed.isPresent()) return listed.get();
-    List<Integer> all = new ArrayList<>(c.mlpWidth());
-    for (int i = 0; i < c.mlpWidth(); i++) all.add(i);
+    List<Integer> all = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) all.add(i);
     return all;
   }
 
@@ -538,9 +592,11 @@ public final class Recorder {
     }
   }
 
-  private String fingerprint(String corpusDigest, Selection selection) {
+  private String fingerprint(String corpusDigest, Selection selection, LayerUnits[] byLayer) {
     RecordingOptions o = options;
-    return String.join("|", "model " + model.fingerprint(), "corpus " + corpusDigest,
+    StringBuilder unitText = new StringBuilder();
+    for (int layer : selection.layers()) unitText.append(layer).append('=').append(byLayer[layer].fingerprint()).append(';');
+    return String.join("|", "model " + model.fingerprint(), "tokenizer " + tokenizer.fingerprint(), "units " + unitText, "corpus " + corpusDigest,
         "excerpts " + o.excerptTokens() + "/" + o.minExcerptTokens(), "batch " + o.batchSize(),
         "kept " + o.topCount() + "/" + o.randomCount() + "/" + o.perQuantileCount(), "calibration " + o.calibrationExcerpts(),
         "seed " + o.seed(), "neurons " + selection.byLayer());
@@ -565,7 +621,7 @@ public final class Recorder {
     });
   }
 
-  private State readState(Path file, String fingerprint, Path workDir) {
+  private State readState(Path file, String fingerprint, Path workDir, LayerUnits[] byLayer) {
     try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       if (in.readInt() != STATE_MAGIC || in.readInt() != STATE_VERSION) {
         throw new InvalidInputException(file.toString(), "is not a recording state of this version; delete " + workDir + " to start over");
@@ -583,7 +639,7 @@ public final class Recorder {
         int layer = in.readInt();
         int[] neurons = new int[in.readInt()];
         for (int k = 0; k < neurons.length; k++) neurons[k] = in.readInt();
-        s.layers.add(new LayerRecording(layer, neurons, model.config().mlpWidth(), options));
+        s.layers.add(new LayerRecording(layer, neurons, byLayer[layer].count(), options));
       }
       for (LayerRecording r : s.layers) SummaryFormat.read(in, r);
       return s;

@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,7 +27,8 @@ public final class ShardWork {
   private ShardWork() {}
 
   /** What a plan asks of its shards. */
-  record Plan(boolean calibration, String modelDir, String modelFingerprint, String excerpts, String corpusDigest, RecordingOptions options,
+  record Plan(boolean calibration, String modelDir, String modelFingerprint, String tokenizerFingerprint, HookPoint point, String excerpts,
+      String corpusDigest, RecordingOptions options,
       int size, long total, int shardExcerpts, List<Integer> layers, List<int[]> neurons, List<float[]> bounds) {
     int shards() {
       return (size + shardExcerpts - 1) / shardExcerpts;
@@ -46,24 +48,26 @@ public final class ShardWork {
     Plan p = read(planBytes);
     if (shard < 0 || shard >= p.shards()) throw new IllegalArgumentException("shard " + shard + " of " + p.shards());
     RecordingOptions o = p.options();
-    try (Gpt2 model = Gpt2.load(Path.of(p.modelDir()))) {
-      if (!model.fingerprint().equals(p.modelFingerprint())) {
+    try (Model model = Models.load(Path.of(p.modelDir())); Tokenizer tokenizer = Models.tokenizer(model)) {
+      if (!model.fingerprint().equals(p.modelFingerprint()) || !tokenizer.fingerprint().equals(p.tokenizerFingerprint())) {
         throw new InvalidInputException(p.modelDir(), "is not the model the recording was planned with; every worker must see the same checkpoint at this path");
       }
       ExcerptStore store = ExcerptStore.open(Path.of(p.excerpts()), o.excerptTokens(), o.minExcerptTokens())
           .filter(s -> s.corpusDigest().equals(p.corpusDigest()))
           .orElseThrow(() -> new InvalidInputException(p.excerpts(), "is missing or holds another corpus; every worker must see the coordinator's work directory at this path"));
       try (store) {
-        LayerRecording[] byLayer = new LayerRecording[model.config().layers()];
+        LayerRecording[] byLayer = new LayerRecording[model.shape().layers()];
+        LayerUnits[] units = new LayerUnits[model.shape().layers()];
         List<LayerRecording> summaries = new ArrayList<>();
         for (int i = 0; i < p.layers().size(); i++) {
-          LayerRecording r = new LayerRecording(p.layers().get(i), p.neurons().get(i), model.config().mlpWidth(), o);
+          units[p.layers().get(i)] = LayerUnits.neurons(model, p.point());
+          LayerRecording r = new LayerRecording(p.layers().get(i), p.neurons().get(i), units[p.layers().get(i)].count(), o);
           if (!p.calibration()) r.setBounds(p.bounds().get(i));
           byLayer[r.layer] = r;
           summaries.add(r);
         }
         int from = shard * p.shardExcerpts(), to = Math.min(p.size(), from + p.shardExcerpts());
-        Recorder.batches(model, store, byLayer, p.calibration(), p.size(), from, to, o.batchSize(), null, (next, tokens) -> false);
+        Recorder.batches(model, tokenizer.bos(), units, store, byLayer, p.calibration(), p.size(), from, to, o.batchSize(), null, (next, tokens) -> false);
         List<byte[]> out = new ArrayList<>();
         for (LayerRecording r : summaries) out.add(p.calibration() ? SummaryFormat.floats(r.maxima(from, to - from)) : SummaryFormat.toBytes(r));
         return out;
@@ -79,6 +83,8 @@ public final class ShardWork {
       out.writeBoolean(p.calibration());
       out.writeUTF(p.modelDir());
       out.writeUTF(p.modelFingerprint());
+      out.writeUTF(p.tokenizerFingerprint());
+      out.writeUTF(p.point().id());
       out.writeUTF(p.excerpts());
       out.writeUTF(p.corpusDigest());
       RecordingOptions o = p.options();
@@ -107,7 +113,9 @@ public final class ShardWork {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       if (in.readInt() != MAGIC || in.readInt() != VERSION) throw new IllegalArgumentException("not a recording plan of this version of NeuronScribe");
       boolean calibration = in.readBoolean();
-      String modelDir = in.readUTF(), fingerprint = in.readUTF(), excerpts = in.readUTF(), digest = in.readUTF();
+      String modelDir = in.readUTF(), fingerprint = in.readUTF(), tokenizerFingerprint = in.readUTF(), pointId = in.readUTF();
+      HookPoint point = HookPoint.parse(pointId).orElseThrow(() -> new IOException("unknown hook point " + pointId));
+      String excerpts = in.readUTF(), digest = in.readUTF();
       int[] v = new int[7];
       for (int i = 0; i < v.length; i++) v[i] = in.readInt();
       RecordingOptions o = new RecordingOptions(v[0], v[1], v[2], v[3], v[4], v[5], v[6], in.readLong(), Duration.ZERO);
@@ -129,7 +137,7 @@ public final class ShardWork {
           bounds.add(b);
         }
       }
-      return new Plan(calibration, modelDir, fingerprint, excerpts, digest, o, size, total, shardExcerpts, layerList, neurons, bounds);
+      return new Plan(calibration, modelDir, fingerprint, tokenizerFingerprint, point, excerpts, digest, o, size, total, shardExcerpts, layerList, neurons, bounds);
     } catch (IOException e) {
       throw new IllegalArgumentException("a damaged recording plan: " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.neuronscribe.subject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +132,7 @@ class RecorderTest {
 
   private static Recorder.Result recordSharded(Path work, MapSink sink, Recorder.Shards shards) {
     try (Gpt2 gpt2 = Gpt2.load(model)) {
-      return new Recorder(gpt2, TOKENIZER, options(), shards).record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+      return new Recorder(gpt2, TOKENIZER, HookPoint.MLP_ACT, options(), shards).record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
     }
   }
 
