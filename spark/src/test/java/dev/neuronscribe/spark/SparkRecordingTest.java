@@ -80,6 +80,26 @@ class SparkRecordingTest {
   }
 
   @Test
+  void otherArchitecturesAndHookPointsRecordTheSameOnSpark(@TempDir Path tmp) throws IOException {
+    // The main project's Llama fixture (tokenizer.json with a BOS token), read where the repository keeps it.
+    Path llama = Path.of("..", "src", "test", "resources", "fixtures", "arch-llama").toAbsolutePath().normalize();
+    assertThat(llama.resolve("tokenizer.json")).exists();
+    for (String hook : new String[] {"mlp_act", "resid_post"}) {
+      List<String> args = List.of("record", "--model", llama.toString(), "--corpus", corpus.toString(), "--excerpt-tokens", "16",
+          "--min-excerpt-tokens", "4", "--batch", "3", "--top", "4", "--random", "3", "--per-quantile", "2", "--hook", hook);
+      Path one = tmp.resolve(hook + "-one"), spark = tmp.resolve(hook + "-spark");
+      List<String> a = new ArrayList<>(args), b = new ArrayList<>(args);
+      a.addAll(List.of("--out", one.toString()));
+      b.addAll(List.of("--out", spark.toString(), "--spark", "local[2]"));
+      Result r1 = scribe(a.toArray(String[]::new)), r2 = scribe(b.toArray(String[]::new));
+      assertThat(r1.exitCode()).as(r1.err()).isZero();
+      assertThat(r2.exitCode()).as(r2.err()).isZero();
+      assertThat(files(one)).isNotEmpty();
+      assertThat(files(spark)).as(hook).isEqualTo(files(one));
+    }
+  }
+
+  @Test
   void aTaskSparkRetriesNeitherLosesNorDoublesAnExcerpt(@TempDir Path tmp) throws IOException {
     Path marker = tmp.resolve("failed-once"), out = tmp.resolve("out");
     System.setProperty(SparkShards.FAIL_FIRST_ATTEMPT, "1:" + marker);
