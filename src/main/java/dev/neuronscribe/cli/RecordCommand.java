@@ -3,10 +3,14 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
-import dev.neuronscribe.subject.Gpt2;
-import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.files.InvalidInputException;
+import dev.neuronscribe.subject.HookPoint;
+import dev.neuronscribe.subject.LayerUnits;
+import dev.neuronscribe.subject.Model;
+import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a GPT-2 checkpoint over a corpus and writes one OpenAI-format NeuronRecord per MLP neuron to OUT/<layer>/<neuron>.json:",
+      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and writes one",
+      "OpenAI-format NeuronRecord per MLP neuron (or per dimension of another hook point) to OUT/<layer>/<neuron>.json:",
       "top excerpts by max activation, a random sample, random samples per quantile bin, and the moments of all activations.",
       "Interrupted runs resume: rerun the same command."
     })
@@ -33,7 +38,7 @@ final class RecordCommand implements Callable<Integer> {
 
   static final String WORK_DIR = ".scribe-recording";
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
   Path model;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")
@@ -86,8 +91,30 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
+  @Option(names = "--hook", defaultValue = "mlp_act", paramLabel = "POINT", description = {
+      "Where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
+      "resid_pre, mlp_in, mlp_out or resid_post."})
+  String hook;
+
+  @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER", description = {
+      "Run the forward passes on Apache Spark's executors (e.g. local[2], spark://host:7077; without MASTER, the one",
+      "spark-submit set). Same records as without it. The model and OUT must be at the same paths on every executor."})
+  Optional<String> spark;
+
   @Override
   public Integer call() {
+    try {
+      return record();
+    } catch (InvalidInputException e) {
+      // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
+      System.err.println("error: " + e.getMessage());
+      return Cli.USAGE;
+    }
+  }
+
+  private Integer record() {
+    HookPoint point = HookPoint.parse(hook).orElseThrow(() -> new InvalidInputException("--hook",
+        "'" + hook + "' is not a hook point; supported: " + HookPoint.names()));
     RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
         Duration.ofMillis((long) (checkpointMinutes * 60_000)));
     Path work = out.resolve(WORK_DIR);
@@ -97,7 +124,17 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
-    try (Gpt2 gpt2 = Gpt2.load(model)) {
+    // Connect first: an unreachable master fails before anything is written.
+    Optional<Recorder.Shards> shards = spark.map(RecordCommand::connect);
+    try {
+      return record(options, work, source, point, shards);
+    } finally {
+      shards.ifPresent(Recorder.Shards::close);
+    }
+  }
+
+  private int record(RecordingOptions options, Path work, Corpus source, HookPoint point, Optional<Recorder.Shards> shards) {
+    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -106,10 +143,11 @@ final class RecordCommand implements Callable<Integer> {
         selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
       } else {
         List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
+            .orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
+      Recorder recorder = shards.map(s -> new Recorder(subject, tokenizer, point, options, s))
+          .orElseGet(() -> new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options));
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -135,6 +173,13 @@ final class RecordCommand implements Callable<Integer> {
       }
       return Cli.OK;
     }
+  }
+
+  private static Recorder.Shards connect(String master) {
+    Recorder.Cluster cluster = java.util.ServiceLoader.load(Recorder.Cluster.class).findFirst()
+        .orElseThrow(() -> new IllegalStateException("--spark needs NeuronScribe's Spark module on the classpath: use ./scribe (it adds the module "
+            + "when --spark is given) or spark-submit the jar of spark/ (see docs/spark.md)"));
+    return cluster.connect(master);
   }
 
   private static void deleteTree(Path dir) {
