@@ -12,16 +12,23 @@ import java.util.stream.Stream;
  * A directory of NeuronRecords in OpenAI's layout, {@code DIR/<layer>/<neuron>.json} (the layout of
  * their {@code collated-activations} bucket, and what {@code scribe record} writes).
  */
-public record NeuronRecordDirectory(Path root) {
+public record NeuronRecordDirectory(Path root) implements NeuronRecords {
 
   public Path pathOf(NeuronId id) {
     return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
   }
 
+  @Override
+  public java.util.Map<String, String> metadata() {
+    return java.util.Map.of();
+  }
+
+  @Override
   public boolean contains(NeuronId id) {
     return Files.isRegularFile(pathOf(id));
   }
 
+  @Override
   public NeuronRecord read(NeuronId id) {
     NeuronRecord r = NeuronRecordJson.read(pathOf(id));
     if (!r.id().equals(id)) {
@@ -35,6 +42,7 @@ public record NeuronRecordDirectory(Path root) {
   }
 
   /** Every neuron with a record here, in (layer, neuron) order. */
+  @Override
   public List<NeuronId> list() {
     if (!Files.isDirectory(root)) {
       throw new InvalidDataException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");

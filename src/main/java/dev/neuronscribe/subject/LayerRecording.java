@@ -463,7 +463,7 @@ final class LayerRecording {
 
   private RecordedExcerpt excerpt(int id, float[] acts, int slot, LongFunction<List<String>> text) {
     List<String> tokenText = text.apply(id);
-    return new RecordedExcerpt(tokenText, Arrays.copyOfRange(acts, slot * tokens, slot * tokens + tokenText.size()));
+    return new RecordedExcerpt(id, tokenText, Arrays.copyOfRange(acts, slot * tokens, slot * tokens + tokenText.size()));
   }
 
   // ---------------------------------------------------------------- checkpoints
