@@ -34,7 +34,8 @@ public final class ActivationStore implements NeuronRecords {
   private final Map<String, String> metadata;
   private Map<Long, String[]> excerpts;
   private StoreFiles.Reader open;
-  private int openPart = -1;
+  private int openPart = -1, openBatch = -1;
+  private VectorSchemaRoot batch;
 
   private record Unit(int part, int batch, OptionalDouble mean, OptionalDouble variance, OptionalDouble skewness,
       OptionalDouble kurtosis, Optional<QuantileBoundaries> boundaries) {}
@@ -127,8 +128,14 @@ public final class ActivationStore implements NeuronRecords {
       open = null;
       open = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.RECORDS, u.part), StoreFiles.RECORDS);
       openPart = u.part;
+      openBatch = -1;
     }
-    VectorSchemaRoot v = open.batch(u.batch);
+    // Units are read in order: the batch just decoded usually holds the next one too.
+    if (openBatch != u.batch) {
+      batch = open.batch(u.batch);
+      openBatch = u.batch;
+    }
+    VectorSchemaRoot v = batch;
     IntVector layer = (IntVector) v.getVector("layer"), index = (IntVector) v.getVector("index"), rank = (IntVector) v.getVector("rank");
     VarCharVector list = (VarCharVector) v.getVector("list");
     BigIntVector excerpt = (BigIntVector) v.getVector("excerpt");

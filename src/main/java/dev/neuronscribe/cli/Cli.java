@@ -18,7 +18,8 @@ final class Cli {
           // A user sees what went wrong and what to do, not a stack trace; set SCRIBE_DEBUG=1 for one.
           commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());
-          return FAILURE;
+          // A data file that cannot be used (truncated, foreign, from a newer version) is bad input, like a bad option.
+          return e instanceof dev.neuronscribe.activations.InvalidDataException ? USAGE : FAILURE;
         });
     cl.setParameterExceptionHandler(
         (e, args) -> {
