@@ -42,6 +42,7 @@ import org.apache.arrow.vector.complex.ListVector;
 public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
   /** Units per part: a killed run loses at most this many units' writing (their recording is kept by the recorder). */
   static final int UNITS_PER_PART = 512;
+  private final int unitsPerPart;
   /** Units per record batch: reading one unit decodes its batch, so small batches keep single reads fast. */
   static final int UNITS_PER_BATCH = 16;
 
@@ -66,10 +67,18 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
 
   private record Excerpt(long index, Optional<int[]> ids, List<String> tokens) {}
 
-  private ActivationStoreWriter(Path dir, StorePrecision precision, Map<String, String> metadata) {
+  private ActivationStoreWriter(Path dir, StorePrecision precision, Map<String, String> metadata, int unitsPerPart) {
+    this.unitsPerPart = unitsPerPart;
     this.dir = dir;
     this.precision = precision;
     this.metadata = Map.copyOf(metadata);
+  }
+
+  /** Test hook: writes files that claim another format version, as a future (or past) writer would. */
+  static ActivationStoreWriter claimingVersion(Path dir, int version) {
+    ActivationStoreWriter w = new ActivationStoreWriter(dir, StorePrecision.F16, Map.of(StoreFiles.FORMAT_KEY, Integer.toString(version)), UNITS_PER_PART);
+    w.resume();
+    return w;
   }
 
   /**
@@ -77,7 +86,14 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
    * kind, model, corpus, ...); it goes into every file's schema, where pandas and DuckDB users find it too.
    */
   public static ActivationStoreWriter open(Path dir, StorePrecision precision, Map<String, String> metadata) {
-    ActivationStoreWriter w = new ActivationStoreWriter(dir, precision, metadata);
+    return open(dir, precision, metadata, UNITS_PER_PART);
+  }
+
+  static ActivationStoreWriter open(Path dir, StorePrecision precision, Map<String, String> metadata, int unitsPerPart) {
+    // The store's own keys are the writer's to set, whatever a caller passes (an import copies a source's metadata).
+    Map<String, String> m = new HashMap<>(metadata);
+    m.keySet().removeAll(List.of(StoreFiles.FORMAT_KEY, StoreFiles.TABLE_KEY, StoreFiles.PRECISION_KEY));
+    ActivationStoreWriter w = new ActivationStoreWriter(dir, precision, m, unitsPerPart);
     w.resume();
     return w;
   }
@@ -248,7 +264,7 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
       pendingExcerpts.put(e.index, new Excerpt(e.index, ids, e.tokens));
     }
     pending.add(u);
-    if (pending.size() >= UNITS_PER_PART) flush();
+    if (pending.size() >= unitsPerPart) flush();
   }
 
   @Override

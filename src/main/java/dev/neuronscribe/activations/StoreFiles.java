@@ -105,7 +105,7 @@ final class StoreFiles {
 
   private static Map<String, String> withTable(Map<String, String> meta, String table) {
     Map<String, String> m = new HashMap<>(meta);
-    m.put(FORMAT_KEY, Integer.toString(VERSION));
+    m.putIfAbsent(FORMAT_KEY, Integer.toString(VERSION));
     m.put(TABLE_KEY, table);
     return m;
   }
