@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ActivationStore implements NeuronRecords {
 
   public static ActivationStore open(Path dir) {
     if (!StoreFiles.isStore(dir)) {
-      throw new InvalidDataException(dir.toString(), "is not an activation store (no units/ and records/ folders); record one with 'scribe record' or import one with 'scribe import'");
+      throw new InvalidInputException(dir.toString(), "is not an activation store (no units/ and records/ folders); record one with 'scribe record' or import one with 'scribe import'");
     }
     Map<NeuronId, Unit> units = new TreeMap<>();
     Map<String, String> meta = Map.of();
@@ -121,7 +122,7 @@ public final class ActivationStore implements NeuronRecords {
   @Override
   public synchronized NeuronRecord read(NeuronId id) {
     Unit u = units.get(id);
-    if (u == null) throw new InvalidDataException(root.toString(), "holds no unit " + id);
+    if (u == null) throw new InvalidInputException(root.toString(), "holds no unit " + id);
     if (excerpts == null) excerpts = readExcerpts();
     if (openPart != u.part) {
       if (open != null) open.close();
@@ -146,11 +147,11 @@ public final class ActivationStore implements NeuronRecords {
       String name = new String(list.get(i), StandardCharsets.UTF_8);
       String[] tokens = excerpts.get(excerpt.get(i));
       if (tokens == null) {
-        throw new InvalidDataException(open.file.toString(), "unit " + id + " refers to excerpt " + excerpt.get(i) + ", which the store's excerpts/ lack");
+        throw new InvalidInputException(open.file.toString(), "unit " + id + " refers to excerpt " + excerpt.get(i) + ", which the store's excerpts/ lack");
       }
       double[] a = activations(acts, i);
       if (a.length != tokens.length) {
-        throw new InvalidDataException(open.file.toString(), "unit " + id + " has " + a.length + " activations on excerpt " + excerpt.get(i)
+        throw new InvalidInputException(open.file.toString(), "unit " + id + " has " + a.length + " activations on excerpt " + excerpt.get(i)
             + " of " + tokens.length + " tokens");
       }
       List<ActivationRecord> l = lists.computeIfAbsent(name, k -> new ArrayList<>());
@@ -159,7 +160,7 @@ public final class ActivationStore implements NeuronRecords {
       l.set(r, new ActivationRecord(List.of(tokens), a));
     }
     for (var e : lists.entrySet()) {
-      if (e.getValue().contains(null)) throw new InvalidDataException(open.file.toString(), "unit " + id + "'s list '" + e.getKey() + "' has gaps in its ranks");
+      if (e.getValue().contains(null)) throw new InvalidInputException(open.file.toString(), "unit " + id + "'s list '" + e.getKey() + "' has gaps in its ranks");
     }
     Optional<List<List<ActivationRecord>>> bins = Optional.empty();
     if (lists.keySet().stream().anyMatch(k -> k.startsWith("quantile_")) || u.boundaries.isPresent()) {

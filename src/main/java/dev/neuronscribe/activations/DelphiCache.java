@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronscribe.subject.TensorArrays;
 import java.io.IOException;
@@ -39,14 +40,14 @@ public final class DelphiCache {
 
   /** The hook point folder's split files, by latent start. */
   public static List<Path> splits(Path module) {
-    if (!Files.isDirectory(module)) throw new InvalidDataException(module.toString(), "is not a folder of delphi cache splits (<start>_<end>.safetensors)");
+    if (!Files.isDirectory(module)) throw new InvalidInputException(module.toString(), "is not a folder of delphi cache splits (<start>_<end>.safetensors)");
     try (Stream<Path> files = Files.list(module)) {
       List<Path> out = new ArrayList<>(files.filter(f -> SPLIT.matcher(f.getFileName().toString()).matches()).toList());
       out.sort((a, b) -> Long.compare(start(a), start(b)));
-      if (out.isEmpty()) throw new InvalidDataException(module.toString(), "holds no delphi cache split (<start>_<end>.safetensors); give the hook point's folder, e.g. latents/layers.6.mlp");
+      if (out.isEmpty()) throw new InvalidInputException(module.toString(), "holds no delphi cache split (<start>_<end>.safetensors); give the hook point's folder, e.g. latents/layers.6.mlp");
       return out;
     } catch (IOException e) {
-      throw new InvalidDataException(module.toString(), "cannot be listed: " + e.getMessage(), e);
+      throw new InvalidInputException(module.toString(), "cannot be listed: " + e.getMessage(), e);
     }
   }
 
@@ -83,10 +84,10 @@ public final class DelphiCache {
       try (TensorArrays t = TensorArrays.open(split)) {
         if (tokens == null) {
           if (!t.has("tokens")) {
-            throw new InvalidDataException(split.toString(), "has no 'tokens' tensor; save the cache with save_tokens=True so the excerpts' text is known");
+            throw new InvalidInputException(split.toString(), "has no 'tokens' tensor; save the cache with save_tokens=True so the excerpts' text is known");
           }
           long[] shape = t.shape("tokens");
-          if (shape.length != 2) throw new InvalidDataException(split.toString(), "field 'tokens' has shape " + Arrays.toString(shape) + "; (rows, context) was expected");
+          if (shape.length != 2) throw new InvalidInputException(split.toString(), "field 'tokens' has shape " + Arrays.toString(shape) + "; (rows, context) was expected");
           rows = (int) shape[0];
           context = (int) shape[1];
           tokens = t.longs("tokens");
@@ -95,7 +96,7 @@ public final class DelphiCache {
         long[] locShape = t.shape("locations");
         float[] acts = t.floats("activations");
         if (locShape.length != 2 || locShape[1] != 3 || locShape[0] != acts.length) {
-          throw new InvalidDataException(split.toString(), "field 'locations' has shape " + Arrays.toString(locShape) + " for " + acts.length
+          throw new InvalidInputException(split.toString(), "field 'locations' has shape " + Arrays.toString(locShape) + " for " + acts.length
               + " activations; (n, 3) = (row, position, latent) was expected");
         }
         written += importSplit(split, start(split), loc, acts, tokens, rows, context, layer, o, decode, out);
@@ -122,13 +123,13 @@ public final class DelphiCache {
     for (int i = 0; i < acts.length; i++) {
       long row = loc[3 * i], pos = loc[3 * i + 1];
       if (row < 0 || row >= rows || pos < 0 || pos >= context) {
-        throw new InvalidDataException(split.toString(), "location " + i + " is (" + row + ", " + pos + "), outside the tokens' " + rows + " x " + context);
+        throw new InvalidInputException(split.toString(), "location " + i + " is (" + row + ", " + pos + "), outside the tokens' " + rows + " x " + context);
       }
       byLatent.computeIfAbsent(start + loc[3 * i + 2], k -> new ArrayList<>()).add(i);
     }
     int written = 0;
     for (long latent : byLatent.keySet().stream().sorted().toList()) {
-      if (latent > Integer.MAX_VALUE) throw new InvalidDataException(split.toString(), "latent " + latent + " is beyond the largest index a unit can have");
+      if (latent > Integer.MAX_VALUE) throw new InvalidInputException(split.toString(), "latent " + latent + " is beyond the largest index a unit can have");
       if (out.contains(layer, (int) latent)) continue;
       List<Integer> nz = byLatent.get(latent);
       // Per excerpt: the latent's non-zero entries, and the excerpt's max.

@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ public sealed interface NeuronRecords permits NeuronRecordDirectory, ActivationS
   static NeuronRecords open(Path path) {
     if (StoreFiles.isStore(path)) return ActivationStore.open(path);
     if (Files.isRegularFile(path)) {
-      throw new InvalidDataException(path.toString(), "is a file; give the folder of NeuronRecords (DIR/<layer>/<neuron>.json) or of a store (scribe record's output)");
+      throw new InvalidInputException(path.toString(), "is a file; give the folder of NeuronRecords (DIR/<layer>/<neuron>.json) or of a store (scribe record's output)");
     }
     return new NeuronRecordDirectory(path);
   }

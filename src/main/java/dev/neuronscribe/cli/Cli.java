@@ -19,7 +19,7 @@ final class Cli {
           commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());
           // A data file that cannot be used (truncated, foreign, from a newer version) is bad input, like a bad option.
-          return e instanceof dev.neuronscribe.activations.InvalidDataException ? USAGE : FAILURE;
+          return e instanceof dev.neuronscribe.files.InvalidInputException ? USAGE : FAILURE;
         });
     cl.setParameterExceptionHandler(
         (e, args) -> {

@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
       err.flush();
     });
     if (dryRun) {
-      ExperimentCommand.printEstimate(new Experiment(run).estimate(), outw);
+      Estimates.print(new Experiment(run).estimate(), outw);
       return Cli.OK;
     }
     int code = ExperimentCommand.runAndReport(new Experiment(run), outw, err);

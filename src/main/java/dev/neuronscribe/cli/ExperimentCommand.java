@@ -1,6 +1,5 @@
 package dev.neuronscribe.cli;
 
-import dev.neuronscribe.experiment.DryRun;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
 import dev.neuronscribe.report.ExperimentReport;
@@ -71,7 +70,7 @@ final class ExperimentCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       Experiment x = new Experiment(s);
       if (dryRun) {
-        printEstimate(x.estimate(), out);
+        Estimates.print(x.estimate(), out);
         return Cli.OK;
       }
       return runAndReport(x, out, err);
@@ -138,18 +137,6 @@ final class ExperimentCommand implements Runnable {
       return Cli.FAILURE;
     }
     return Cli.OK;
-  }
-
-  static void printEstimate(DryRun.Estimate e, PrintWriter out) {
-    out.printf(Locale.ROOT, "dry run: %d units to do (%d already done)%n", e.unitsToDo(), e.unitsDone());
-    out.printf(Locale.ROOT, "  %-20s %-44s %7s %9s %8s %14s %14s %12s%n", "step", "model", "units", "requests", "cached", "prompt tok", "max compl tok", "at most $");
-    for (DryRun.Line l : e.lines()) {
-      boolean offline = l.requests() == 0;
-      out.printf(Locale.ROOT, "  %-20s %-44s %7d %9s %8s %,14d %,14d %12s%n", l.step(), l.model(), l.units(), offline ? "offline" : Long.toString(l.requests()),
-          offline ? "" : Long.toString(l.cached()), l.promptTokens(), l.maxCompletionTokens(), l.priced() ? String.format(Locale.ROOT, "%.4f", l.dollars()) : "unpriced");
-    }
-    out.printf(Locale.ROOT, "in all: %d requests, at most $%.4f at the prices of %s. Nothing was sent.%n", e.requests(), e.dollars(), e.pricesAsOf());
-    out.flush();
   }
 
   /** A progress bar on stderr: units, units/s, ETA, and the run's tokens and dollars so far. */

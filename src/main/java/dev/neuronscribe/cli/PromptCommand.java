@@ -3,11 +3,11 @@ package dev.neuronscribe.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordJson;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.Message;
 import dev.neuronscribe.prompts.PromptFormat;
@@ -129,8 +129,8 @@ final class PromptCommand implements Callable<Integer> {
       return cutoff == null
           ? ExplanationPrompts.forNeuron(format, active, unit)
           : ExplanationPrompts.forNeuron(format, active, unit, cutoff);
-    } catch (InvalidDataException e) {
-      throw new InvalidDataException(source, e.getMessage(), e);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(source, e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +76,7 @@ class ActivationStoreTest {
     try (ActivationStoreWriter w = ActivationStoreWriter.claimingVersion(newer, 9)) {
       w.add(unit(0, 0, TEXTS));
     }
-    assertThatThrownBy(() -> ActivationStore.open(newer)).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> ActivationStore.open(newer)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("part-00000.arrow").hasMessageContaining("newer NeuronScribe").hasMessageContaining("format 9");
   }
 
