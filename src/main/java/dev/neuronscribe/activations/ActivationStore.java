@@ -115,6 +115,11 @@ public final class ActivationStore implements NeuronRecords {
   }
 
   @Override
+  public String where(NeuronId id) {
+    return root + " (unit " + id + ")";
+  }
+
+  @Override
   public boolean contains(NeuronId id) {
     return units.containsKey(id);
   }

@@ -20,6 +20,11 @@ public record NeuronRecordDirectory(Path root) implements NeuronRecords {
   }
 
   @Override
+  public String where(NeuronId id) {
+    return pathOf(id).toString();
+  }
+
+  @Override
   public java.util.Map<String, String> metadata() {
     return java.util.Map.of();
   }

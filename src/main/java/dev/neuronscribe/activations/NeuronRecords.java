@@ -29,6 +29,9 @@ public sealed interface NeuronRecords permits NeuronRecordDirectory, ActivationS
 
   boolean contains(NeuronId id);
 
+  /** Where a unit's record is, or would be (a JSON file, or the store), for messages. */
+  String where(NeuronId id);
+
   NeuronRecord read(NeuronId id);
 
   /** How the records were made (unit kind, model, precision, ...); empty for a JSON folder, which does not say. */

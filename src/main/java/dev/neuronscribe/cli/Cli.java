@@ -18,8 +18,7 @@ final class Cli {
           // A user sees what went wrong and what to do, not a stack trace; set SCRIBE_DEBUG=1 for one.
           commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());
-          // A data file that cannot be used (truncated, foreign, from a newer version) is bad input, like a bad option.
-          return e instanceof dev.neuronscribe.files.InvalidInputException ? USAGE : FAILURE;
+          return FAILURE;
         });
     cl.setParameterExceptionHandler(
         (e, args) -> {

@@ -66,7 +66,7 @@ final class InputOptions {
     if (ids.isEmpty()) throw new InvalidInputException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
     List<Explainee> out = new ArrayList<>();
     for (NeuronId id : ids) {
-      if (!dir.contains(id)) throw new InvalidInputException(records.get().toString(), "holds no record of neuron " + id + ", which was asked for");
+      if (!dir.contains(id)) throw new InvalidInputException(dir.where(id), "no such NeuronRecord (neuron " + id + " was asked for)");
       out.add(new Explainee.Neuron(dir.read(id)));
     }
     return out;

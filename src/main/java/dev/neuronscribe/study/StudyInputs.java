@@ -94,7 +94,7 @@ public final class StudyInputs {
         explanations.put(f, text);
       }
       if (!records.contains(id)) {
-        throw new InvalidInputException(records.root().toString(),
+        throw new InvalidInputException(records.where(id),
             "no NeuronRecord for " + neuronAt(row) + " of " + source + "; record it first, or leave it out with --neurons");
       }
       NeuronRecord full = records.read(id);
