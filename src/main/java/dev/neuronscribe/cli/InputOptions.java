@@ -64,11 +64,20 @@ final class InputOptions {
     NeuronRecords dir = NeuronRecords.open(records.get());
     List<NeuronId> ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
     if (ids.isEmpty()) throw new InvalidInputException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
-    List<Explainee> out = new ArrayList<>();
     for (NeuronId id : ids) {
       if (!dir.contains(id)) throw new InvalidInputException(dir.where(id), "no such NeuronRecord (neuron " + id + " was asked for)");
-      out.add(new Explainee.Neuron(dir.read(id)));
     }
-    return out;
+    // Read each record when the run reaches it, and keep none: memory follows the units in flight, not the store's size.
+    return new java.util.AbstractList<>() {
+      @Override
+      public Explainee get(int i) {
+        return new Explainee.Neuron(dir.read(ids.get(i)));
+      }
+
+      @Override
+      public int size() {
+        return ids.size();
+      }
+    };
   }
 }

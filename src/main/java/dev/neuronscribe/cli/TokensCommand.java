@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.activations.NeuronRecordJson;
 import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.ExplanationPrompts;
@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  scribe tokens --record neurons/1/1.json",
-      "  scribe tokens --record neurons/ --json     # all neurons of a record directory"
+      "  scribe tokens --record neurons/ --json     # all neurons of a record directory or store"
     })
 final class TokensCommand implements Callable<Integer> {
   /** Below this many neurons the count is over before a progress bar would be read. */
@@ -65,17 +65,20 @@ final class TokensCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
-  private record Neuron(Path file, NeuronId id, Map<PromptFormat, Integer> tokens) {}
+  private record Neuron(String file, NeuronId id, Map<PromptFormat, Integer> tokens) {}
+
+  /** One record to count: a JSON file, or a unit of a store (read when counted). */
+  private record Source(String name, java.util.function.Supplier<NeuronRecord> read) {}
 
   @Override
   public Integer call() throws Exception {
     TokenCounter counter = PromptCommand.tokenCounter(encoding);
     PromptPack active = Packs.active(pack);
-    List<Path> files = expand(records);
+    List<Source> files = expand(records);
 
     List<Neuron> neurons = new ArrayList<>(files.size());
     try (ProgressBar bar = files.size() >= PROGRESS_FROM ? progress(files.size()) : null) {
-      for (Path file : files) {
+      for (Source file : files) {
         neurons.add(count(file, active, counter));
         if (bar != null) bar.step();
       }
@@ -91,29 +94,29 @@ final class TokensCommand implements Callable<Integer> {
     return Cli.OK;
   }
 
-  private static Neuron count(Path file, PromptPack pack, TokenCounter counter) {
-    NeuronRecord record = NeuronRecordJson.read(file);
+  private static Neuron count(Source file, PromptPack pack, TokenCounter counter) {
+    NeuronRecord record = file.read().get();
     Map<PromptFormat, Integer> tokens = new EnumMap<>(PromptFormat.class);
     for (PromptFormat f : PromptFormat.values()) {
       try {
         tokens.put(f, counter.countChat(ExplanationPrompts.forNeuron(f, pack, record)));
       } catch (InvalidInputException e) {
-        throw new InvalidInputException(file.toString(), e.getMessage(), e);
+        throw new InvalidInputException(file.name(), e.getMessage(), e);
       }
     }
-    return new Neuron(file, record.id(), tokens);
+    return new Neuron(file.name(), record.id(), tokens);
   }
 
-  private static List<Path> expand(List<Path> given) {
-    List<Path> files = new ArrayList<>();
+  private static List<Source> expand(List<Path> given) {
+    List<Source> files = new ArrayList<>();
     for (Path p : given) {
       if (Files.isDirectory(p)) {
-        NeuronRecordDirectory dir = new NeuronRecordDirectory(p);
+        NeuronRecords dir = NeuronRecords.open(p);
         List<NeuronId> ids = dir.list();
-        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
-        ids.forEach(id -> files.add(dir.pathOf(id)));
+        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json, or a store)");
+        ids.forEach(id -> files.add(new Source(dir.where(id), () -> dir.read(id))));
       } else {
-        files.add(p);
+        files.add(new Source(p.toString(), () -> NeuronRecordJson.read(p)));
       }
     }
     return files;
@@ -145,7 +148,7 @@ final class TokensCommand implements Callable<Integer> {
     root.put("pack", pack.name());
     root.put("counting", "prompt tokens as the chat API bills them: sum over messages of (3 + tokens of the content) + 3");
     ArrayNode ns = root.putArray("neurons");
-    for (Neuron n : neurons) ns.addObject().put("file", n.file().toString()).put("neuron", n.id().toString());
+    for (Neuron n : neurons) ns.addObject().put("file", n.file()).put("neuron", n.id().toString());
     ArrayNode formats = root.putArray("formats");
     for (PromptFormat f : PromptFormat.values()) {
       double m = mean.get(f);

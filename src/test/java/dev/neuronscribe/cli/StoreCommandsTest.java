@@ -118,6 +118,11 @@ class StoreCommandsTest {
         "--out", tmp.resolve("j").toString());
     assertThat(explainStore.exitCode()).as(explainStore.err()).isZero();
     assertThat(explainJson.exitCode()).as(explainJson.err()).isZero();
+    MainTest.Result tokensStore = MainTest.scribe("tokens", "--record", f32.toString());
+    MainTest.Result tokensJson = MainTest.scribe("tokens", "--record", json.toString());
+    assertThat(tokensStore.exitCode()).as(tokensStore.err()).isZero();
+    assertThat(tokensStore.out()).isEqualTo(tokensJson.out()).contains("18");
+
     Path s = tmp.resolve("s/original/explanations.jsonl"), j = tmp.resolve("j/original/explanations.jsonl");
     assertThat(Files.readAllLines(s).stream().sorted().toList()).isEqualTo(Files.readAllLines(j).stream().sorted().toList()).hasSize(2);
   }
