@@ -37,6 +37,7 @@ public final class ActivationStore implements NeuronRecords {
   private StoreFiles.Reader open;
   private int openPart = -1, openBatch = -1;
   private VectorSchemaRoot batch;
+  private double[] halves;
 
   private record Unit(int part, int batch, OptionalDouble mean, OptionalDouble variance, OptionalDouble skewness,
       OptionalDouble kurtosis, Optional<QuantileBoundaries> boundaries) {}
@@ -180,12 +181,26 @@ public final class ActivationStore implements NeuronRecords {
         u.mean, u.variance, u.skewness, u.kurtosis);
   }
 
+  /**
+   * A half float as the double of its shortest float decimal, remembered per bit pattern (NaN: not yet):
+   * there are only 65,536, and the decimal round trip costs more than the rest of reading a record.
+   */
+  private double half(short bits) {
+    if (halves == null) {
+      halves = new double[1 << 16];
+      java.util.Arrays.fill(halves, Double.NaN);
+    }
+    int i = bits & 0xffff;
+    if (Double.isNaN(halves[i])) halves[i] = Double.parseDouble(Float.toString(Float.float16ToFloat(bits)));
+    return halves[i];
+  }
+
   /** The activations as the doubles that print as each stored float's shortest decimal (what JSON would hold). */
-  private static double[] activations(ListVector acts, int row) {
+  private double[] activations(ListVector acts, int row) {
     int start = acts.getElementStartIndex(row), end = acts.getElementEndIndex(row);
     double[] a = new double[end - start];
     if (acts.getDataVector() instanceof Float2Vector h) {
-      for (int k = start; k < end; k++) a[k - start] = Double.parseDouble(Float.toString(Float.float16ToFloat(h.get(k))));
+      for (int k = start; k < end; k++) a[k - start] = half(h.get(k));
     } else {
       Float4Vector f = (Float4Vector) acts.getDataVector();
       for (int k = start; k < end; k++) a[k - start] = Double.parseDouble(Float.toString(f.get(k)));

@@ -145,6 +145,23 @@ class StoreCommandsTest {
     assertThat(foreign.err()).contains("part-00000.arrow");
   }
 
+  @Test
+  void aDelphiCacheImportsAsLatentsThatExportToOpenAiJson(@TempDir Path tmp) throws Exception {
+    Path module = Path.of("src/test/resources/fixtures/delphi-cache/layers.1.mlp"), store = tmp.resolve("store");
+    MainTest.Result r = MainTest.scribe("import", "--from", "delphi", "--in", module.toString(), "--out", store.toString(), "--excerpt-tokens", "16");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Imported 39 units");
+    assertThat(NeuronRecords.open(store).metadata()).containsEntry("neuronscribe.unit_kind", "latent").containsEntry("neuronscribe.model", "gpt2");
+    MainTest.Result e = MainTest.scribe("export", "--records", store.toString(), "--out", tmp.resolve("json").toString(), "--neurons", "1:0,1:38");
+    assertThat(e.exitCode()).as(e.err()).isZero();
+    NeuronRecord latent = new NeuronRecordDirectory(tmp.resolve("json")).read(new NeuronId(1, 38));
+    assertThat(latent.mostPositiveActivationRecords()).isNotEmpty();
+    assertThat(latent.mostPositiveActivationRecords().get(0).size()).isEqualTo(16);
+    MainTest.Result noLayer = MainTest.scribe("import", "--from", "delphi", "--in", module.getParent().toString(), "--out", tmp.resolve("x").toString());
+    assertThat(noLayer.exitCode()).isEqualTo(2);
+    assertThat(noLayer.err()).contains("--layer");
+  }
+
   static long size(Path dir) throws Exception {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
