@@ -13,9 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -112,7 +110,7 @@ final class ExperimentCommand implements Runnable {
 
   /** Runs with a progress bar, prints the outcome and where the report is; the exit code says whether everything is done. */
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
-    Experiment.Outcome o = x.run(new Bar());
+    Experiment.Outcome o = x.run(new Bar(err));
     ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());
     CostMeter.Snapshot m = o.spend();
@@ -141,12 +139,16 @@ final class ExperimentCommand implements Runnable {
 
   /** A progress bar on stderr: units, units/s, ETA, and the run's tokens and dollars so far. */
   static final class Bar implements Experiment.Progress {
+    private final PrintWriter err;
     private ProgressBar bar;
+
+    Bar(PrintWriter err) {
+      this.err = err;
+    }
 
     @Override
     public void start(String task, long total, long alreadyDone) {
-      bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).startsFrom(alreadyDone, java.time.Duration.ZERO)
-          .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).setUnit(" units", 1)
+      bar = ProgressBars.builder(task, total, "units").startsFrom(alreadyDone, java.time.Duration.ZERO)
           .showSpeed(new DecimalFormat("0.0")).build();
     }
 
@@ -163,7 +165,8 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void note(String message) {
-      System.err.println(message);
+      err.println(message);
+      err.flush();
     }
   }
 }

@@ -14,9 +14,7 @@ import java.text.DecimalFormat;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /** What explain, simulate and pipeline share: build the backends, run the stages with a progress bar, report. */
 final class PipelineRunner {
@@ -40,12 +38,8 @@ final class PipelineRunner {
       err.flush();
       Pipeline.Summary s;
       long t0 = System.nanoTime();
-      try (ProgressBar bar = new ProgressBarBuilder()
-          .setTaskName(stages == Pipeline.Stages.BOTH ? "explain+simulate" : stages.name().toLowerCase())
-          .setInitialMax((long) explainees.size() * formats.size())
-          .setConsumer(new ConsoleProgressBarConsumer(System.err))
-          .setUpdateIntervalMillis(500)
-          .setUnit(" neurons", 1)
+      try (ProgressBar bar = ProgressBars.builder(stages == Pipeline.Stages.BOTH ? "explain+simulate" : stages.name().toLowerCase(),
+              (long) explainees.size() * formats.size(), "neurons")
           .showSpeed(new DecimalFormat("0.0"))
           .setSpeedUnit(ChronoUnit.MINUTES)
           .build()) {

@@ -149,7 +149,7 @@ final class RecordCommand implements Callable<Integer> {
               "neuronscribe.excerpt_tokens", Integer.toString(excerptTokens),
               "neuronscribe.seed", Long.toString(seed)));
       try {
-        result = recorder.record(source, selection, work, sink, new RecordingProgressBar(System.err));
+        result = recorder.record(source, selection, work, sink, new RecordingProgressBar(spec.commandLine().getErr()));
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -158,12 +158,12 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected neuron.");
+        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected neuron.");
         case INTERRUPTED -> {
-          System.out.println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
+          spec.commandLine().getOut().println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
           return Cli.FAILURE;
         }
-        case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
+        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
