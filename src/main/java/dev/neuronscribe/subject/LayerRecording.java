@@ -486,6 +486,6 @@ final class LayerRecording {
 
   private RecordedExcerpt excerpt(KeptExcerpts kept, int slot, LongFunction<List<String>> text) {
     List<String> tokenText = text.apply(kept.excerpt[slot]);
-    return new RecordedExcerpt(tokenText, Arrays.copyOfRange(kept.acts, slot * tokens, slot * tokens + tokenText.size()));
+    return new RecordedExcerpt(kept.excerpt[slot], tokenText, Arrays.copyOfRange(kept.acts, slot * tokens, slot * tokens + tokenText.size()));
   }
 }

@@ -478,6 +478,8 @@ public final class Recorder {
     progress.start("writing", neurons, 0, "neurons");
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(WRITERS);
     java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    sink.begin(store::tokens);
+    boolean failed = true;
     try {
       java.util.concurrent.ExecutorCompletionService<Boolean> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
       int tasks = 0;
@@ -502,6 +504,7 @@ public final class Recorder {
           throw new IllegalStateException("writing a neuron failed: " + e.getCause(), e.getCause());
         }
       }
+      failed = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopRequested.set(true);
@@ -509,6 +512,8 @@ public final class Recorder {
       pool.shutdown();
       progress.end();
     }
+    // Every task has ended (a failure leaves tasks running: then what the sink buffers is dropped and rewritten on a rerun).
+    if (!failed) sink.finish();
     return stopRequested.get() ? -written.get() - 1 : written.get();
   }
 

@@ -99,6 +99,14 @@ class RecorderTest {
     }
   }
 
+  private static Recorder.Result recordInto(Path work, NeuronSink sink, int stopAfter) {
+    try (Gpt2 gpt2 = Gpt2.load(model)) {
+      Recorder r = new Recorder(gpt2, TOKENIZER, options());
+      if (stopAfter > 0) r.stopAfterBatches(stopAfter);
+      return r.record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+    }
+  }
+
   @Test
   void aCorpusThatFitsTheCalibrationSetRunsOnceAndRecordsWhatTwoPassesRecord(@TempDir Path tmp) {
     MapSink twice = new MapSink(), once = new MapSink(), resumed = new MapSink();
@@ -161,6 +169,32 @@ class RecorderTest {
   void aShardOutputDeliveredTwiceIsRefusedNotCountedTwice(@TempDir Path tmp) {
     assertThatThrownBy(() -> recordSharded(tmp.resolve("w"), new MapSink(), new ThreadShards(3, true)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
+  }
+
+  @Test
+  void aStoreRecordedWithInterruptionsAndAKilledPartHoldsWhatAStraightRecordingHolds(@TempDir Path tmp) throws Exception {
+    var meta = java.util.Map.of("neuronscribe.unit_kind", "neuron");
+    Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
+    try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(straight, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+      assertThat(recordInto(straight.resolve("work"), w, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    }
+    for (int stop : new int[] {3, 15, 0}) {
+      try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(resumed, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+        recordInto(resumed.resolve("work"), w, stop);
+      }
+    }
+    var a = dev.neuronscribe.activations.ActivationStore.open(straight);
+    var b = dev.neuronscribe.activations.ActivationStore.open(resumed);
+    assertThat(b.list()).hasSize(10).isEqualTo(a.list());
+    for (var id : a.list()) assertThat(b.read(id)).isEqualTo(a.read(id));
+    // A kill after a part's records but before its units file: the rerun records those units again, once.
+    Files.delete(resumed.resolve("units/part-00000.arrow"));
+    try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(resumed, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+      assertThat(recordInto(resumed.resolve("work"), w, 0).neuronsWritten()).isEqualTo(10);
+    }
+    var c = dev.neuronscribe.activations.ActivationStore.open(resumed);
+    assertThat(c.list()).isEqualTo(a.list());
+    for (var id : a.list()) assertThat(c.read(id)).isEqualTo(a.read(id));
   }
 
   @Test
