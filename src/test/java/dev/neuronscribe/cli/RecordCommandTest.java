@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.ActivationStore;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +25,7 @@ class RecordCommandTest {
 
     Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
     String[] record = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
-        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4"};
+        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4", "--output", "json"};
     MainTest.Result r = MainTest.scribe(record);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 5 neurons of layers [1]");
@@ -52,7 +54,8 @@ class RecordCommandTest {
     MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 4 neurons of layers [0, 1]");
-    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(
+    assertThat(ActivationStore.isStore(out)).as("a store is the default output").isTrue();
+    assertThat(NeuronRecords.open(out).list()).containsExactly(
         new NeuronId(0, 37), new NeuronId(1, 18), new NeuronId(1, 203), new NeuronId(1, 204));
   }
 
