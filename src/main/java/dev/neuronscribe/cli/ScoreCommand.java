@@ -48,7 +48,9 @@ final class ScoreCommand implements Callable<Integer> {
     if (results.isPresent()) {
       List<NeuronSimulationResults> rs = rescore(NeuronSimulationResultsJson.read(results.get()));
       header(pw);
-      row(pw, results.get().getFileName().toString(), ScoreSummary.of(rs, 0));
+      ScoreSummary summary = ScoreSummary.of(rs, 0);
+      row(pw, results.get().getFileName().toString(), summary);
+      if (summary.negativeScaleScores()) pw.println(ScoreSummary.NEGATIVE_R_SQUARED);
       pw.flush();
       return Cli.OK;
     }
@@ -61,6 +63,7 @@ final class ScoreCommand implements Callable<Integer> {
   static int scoreRun(Path runDir, List<PromptFormat> formats, PrintWriter pw) {
     header(pw);
     int found = 0;
+    boolean negativeRSquared = false;
     for (PromptFormat f : formats) {
       if (!Files.exists(Pipeline.simulationsFile(runDir, f))) continue;
       found++;
@@ -68,8 +71,10 @@ final class ScoreCommand implements Callable<Integer> {
       int failed = Pipeline.failures(runDir, f).size();
       ScoreSummary s = ScoreSummary.of(rs, failed);
       row(pw, f.id(), s);
+      negativeRSquared |= s.negativeScaleScores();
       write(runDir.resolve(f.id()).resolve("scores.json"), f, s, rs);
     }
+    if (negativeRSquared) pw.println(ScoreSummary.NEGATIVE_R_SQUARED);
     pw.flush();
     if (found == 0) throw new IllegalArgumentException("no simulations under " + runDir + " (expected <format>/simulations.jsonl); run 'scribe simulate' first");
     return Cli.OK;
