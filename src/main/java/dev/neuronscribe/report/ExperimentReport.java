@@ -284,7 +284,7 @@ public final class ExperimentReport {
     List<String> beaten = mine.stream().filter(e -> e.evaluation().equals("closer to truth than to false"))
         .map(e -> percentSpread(e.comparison()) + " (*" + e.set() + "*)").toList();
     if (!truth.isEmpty()) {
-      sentences.add("Their cosine similarity to the " + (mine.stream().anyMatch(e -> e.evaluation().equals("similarity to reference"))
+      sentences.add("The explanations' cosine similarity to the " + (mine.stream().anyMatch(e -> e.evaluation().equals("similarity to reference"))
           ? "reference explanations" : "ground truth") + " is " + FormatGroups.and(truth)
           + (beaten.isEmpty() ? "" : ", and an explanation is closer to its ground truth than to a false explanation in " + FormatGroups.and(beaten)
               + " of comparisons") + ".");
