@@ -25,7 +25,7 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Times the recorder on a random GPT-2 it writes to a temporary directory (GPT-2 small's shape by default),",
-        "comparable with: python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4"
+        "the shape the peers in bench/peers/ time; tools/bench-record-vs-peers.sh runs ours, PyTorch and numpy side by side."
       })
   static final class Record implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

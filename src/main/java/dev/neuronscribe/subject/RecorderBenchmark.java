@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Times the recorder on a randomly initialised GPT-2 it writes itself, the way
- * {@code ../shared/bench/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
+ * {@code bench/peers/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
  * round, N rounds timed after an untimed warm-up over the same N; FLOPs counted as that script counts them, 2·tokens·L·12·E²
  * (the block matmuls; attention scores excluded).
  */
