@@ -18,6 +18,8 @@
 #   python3 -m venv /tmp/venv && /tmp/venv/bin/pip install torch transformers numpy
 #   TORCH_PYTHON=/tmp/venv/bin/python tools/bench-record-vs-peers.sh 5
 # NUMPY_PYTHON names the python for numpy's peer (default: python3).
+# PEERS=torch leaves numpy out: on a heavily oversubscribed machine OpenBLAS's waiting threads can make one
+# numpy run take many minutes (the numpy columns then read "-").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-5}"
@@ -28,7 +30,10 @@ if ! "$torch_py" -c 'import torch, transformers' 2>/dev/null; then
   echo "bench-record-vs-peers: $torch_py cannot import torch and transformers; set TORCH_PYTHON (see the top of this script)" >&2
   exit 2
 fi
-if ! "$numpy_py" -c 'import numpy' 2>/dev/null; then
+peers_wanted="${PEERS:-torch numpy}"
+with_numpy=0
+[[ " $peers_wanted " == *" numpy "* ]] && with_numpy=1
+if ((with_numpy)) && ! "$numpy_py" -c 'import numpy' 2>/dev/null; then
   echo "bench-record-vs-peers: $numpy_py cannot import numpy; set NUMPY_PYTHON" >&2
   exit 2
 fi
@@ -47,20 +52,28 @@ for ((r = 1; r <= rounds; r++)); do
   fwd="$(awk '/forward pass  median/ {print $4}' <<<"$out")"
   rec="$(awk '/recording     median/ {print $3}' <<<"$out")"
   tch="$("$torch_py" "$peers/bench_torch_gpt2.py" 12 768 64 16 4 2 | tokens_per_s)"
-  npn="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$numpy_py" "$peers/gpt2_numpy.py" bench 12 768 64 16 4 | tokens_per_s)"
-  nph="$(OPENBLAS_CORETYPE="$haswell" "$numpy_py" "$peers/gpt2_numpy.py" bench 12 768 64 16 4 | tokens_per_s)"
+  npn=nan nph=nan
+  if ((with_numpy)); then
+    npn="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$numpy_py" "$peers/gpt2_numpy.py" bench 12 768 64 16 4 | tokens_per_s)"
+    nph="$(OPENBLAS_CORETYPE="$haswell" "$numpy_py" "$peers/gpt2_numpy.py" bench 12 768 64 16 4 | tokens_per_s)"
+  fi
   echo "$fwd $rec $tch $npn $nph" >>"$table"
-  awk -v r="$r" -v f="$fwd" -v c="$rec" -v t="$tch" -v n="$npn" -v h="$nph" \
-    'BEGIN {printf "%-5s %10.1f %10.1f %10.1f %10.1f %10.1f | %7.2fx %7.2fx %7.2fx\n", r, f, c, t, n, h, c / t, c / n, c / h}'
+  python3 -c 'import sys
+r, f, c, t, n, h = sys.argv[1], *map(float, sys.argv[2:])
+col = lambda v: f"{v:10.1f}" if v == v else f"{chr(45):>10}"
+ratio = lambda p: f"{c / p:7.2f}x" if p == p else f"{chr(45):>8}"
+print(f"{r:<5} {col(f)} {col(c)} {col(t)} {col(n)} {col(h)} | {ratio(t)} {ratio(n)} {ratio(h)}")' "$r" "$fwd" "$rec" "$tch" "$npn" "$nph"
 done
 python3 - "$table" <<'PY'
 import statistics, sys
 rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
 fwd, rec, tch, npn, nph = zip(*rows)
 med = statistics.median
-print(f"median tokens/s ({len(rows)} rounds): scribe forward {med(fwd):.0f}, scribe recording {med(rec):.0f}, "
-      f"PyTorch {med(tch):.0f}, numpy native kernels {med(npn):.0f}, numpy Haswell kernels {med(nph):.0f}")
+print(f"median tokens/s ({len(rows)} rounds): scribe forward {med(fwd):.0f}, scribe recording {med(rec):.0f}, PyTorch {med(tch):.0f}"
+      + ("" if npn[0] != npn[0] else f", numpy native kernels {med(npn):.0f}, numpy Haswell kernels {med(nph):.0f}"))
 for name, peer in (("PyTorch", tch), ("numpy native kernels", npn), ("numpy Haswell kernels", nph)):
+    if peer[0] != peer[0]:
+        continue
     fr = [f / p for f, p in zip(fwd, peer)]
     rr = [c / p for c, p in zip(rec, peer)]
     print(f"median of per-round ratios vs {name}: forward {med(fr):.2f}x (range {min(fr):.2f}-{max(fr):.2f}), "
