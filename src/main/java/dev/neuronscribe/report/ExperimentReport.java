@@ -353,7 +353,7 @@ public final class ExperimentReport {
   }
 
   /** What a per-token lookup predicts of a neuron set's activations ({@link TokenLookup}), once per set. */
-  private record Lookup(String set, int neurons, double min, double median, double max, Optional<String> problem) {
+  private record Lookup(int neurons, double min, double median, double max, Optional<String> problem) {
     Optional<String> note() {
       if (problem.isPresent()) return Optional.of("The per-token lookup of these neurons was not computed: " + problem.get() + ".");
       if (neurons == 0) return Optional.empty();
@@ -374,7 +374,7 @@ public final class ExperimentReport {
 
   private Lookup tokenLookup(SetInfo set) {
     return lookups.computeIfAbsent(set.name(), k -> {
-      if (set.puzzles() || set.source().isEmpty()) return new Lookup(k, 0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+      if (set.puzzles() || set.source().isEmpty()) return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
       NeuronRecordDirectory dir = new NeuronRecordDirectory(set.source().get());
       List<Double> r = new ArrayList<>();
       try {
@@ -385,12 +385,12 @@ public final class ExperimentReport {
           }
         }
       } catch (RuntimeException e) {
-        return new Lookup(k, 0, Double.NaN, Double.NaN, Double.NaN, Optional.of("cannot read the records in " + set.source().get() + " (" + e.getMessage() + ")"));
+        return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.of("cannot read the records in " + set.source().get() + " (" + e.getMessage() + ")"));
       }
       double[] v = r.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      if (v.length == 0) return new Lookup(k, 0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+      if (v.length == 0) return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
       double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-      return new Lookup(k, v.length, v[0], median, v[v.length - 1], Optional.empty());
+      return new Lookup(v.length, v[0], median, v[v.length - 1], Optional.empty());
     });
   }
 
