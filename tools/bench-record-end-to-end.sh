@@ -10,7 +10,7 @@
 # figures from the same round compare; the summary is the median of the per-round ratios.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-numpy="${NUMPY_BENCH:-$here/../bench/peers/gpt2_numpy.py}"
+numpy="${NUMPY_BENCH:-$here/bench/peers/gpt2_numpy.py}"
 base="${SCRIBE_BASE:?set SCRIBE_BASE to the checkout to compare with}"
 model="${1:?MODEL}"; corpus="${2:?CORPUS}"; rounds="${3:-2}"
 shift $(( $# < 3 ? $# : 3 ))
