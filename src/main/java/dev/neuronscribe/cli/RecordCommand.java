@@ -3,8 +3,8 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
-import dev.neuronscribe.subject.Gpt2;
-import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.subject.Model;
+import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
 import java.io.IOException;
@@ -95,7 +95,7 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
-    try (Gpt2 gpt2 = Gpt2.load(model)) {
+    try (Model subject = Models.load(model)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -104,10 +104,10 @@ final class RecordCommand implements Callable<Integer> {
         selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
       } else {
         List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
+            .orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
+      Recorder recorder = new Recorder(subject, Models.tokenizer(subject), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

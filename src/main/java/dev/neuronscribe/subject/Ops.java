@@ -164,6 +164,15 @@ final class Ops {
     return s;
   }
 
+  /** {@code dst[i] += src[i]} over {@code [0, n)}: a block's output joining the residual stream. */
+  static void add(float[] src, float[] dst, int n) {
+    Parallel.forEach((n + ACT_CHUNK - 1) / ACT_CHUNK, task -> {
+      int i = task * ACT_CHUNK, to = Math.min(n, (task + 1) * ACT_CHUNK);
+      for (; i + L <= to; i += L) FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
+      for (; i < to; i++) dst[i] += src[i];
+    });
+  }
+
   private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
   private static final int ACT_CHUNK = 1 << 14;
 

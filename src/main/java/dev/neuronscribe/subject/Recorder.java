@@ -15,15 +15,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * Records the MLP neurons of a GPT-2 model over a corpus: the corpus is cut into excerpts, run through the
- * model in batches, and each requested neuron's top excerpts, random samples and moments are kept in a
+ * Records the units of a model over a corpus (its MLP neurons, or what a {@link LayerUnits} computes from
+ * a hook point, such as a dictionary's latents): the corpus is cut into excerpts, run through the
+ * model in batches, and each requested unit's top excerpts, random samples and moments are kept in a
  * summary whose size does not depend on the corpus ({@link LayerRecording}). Finished neurons go to a
  * {@link NeuronSink}.
  *
@@ -38,16 +41,24 @@ public final class Recorder {
   private static final int STATE_MAGIC = 0x4e535354; // "NSST"
   private static final int STATE_VERSION = 1;
 
-  private final Gpt2 model;
-  private final Gpt2Tokenizer tokenizer;
+  private final Model model;
+  private final Tokenizer tokenizer;
+  private final IntFunction<LayerUnits> units;
   private final RecordingOptions options;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
   private int stopAfterBatches = -1;
 
-  public Recorder(Gpt2 model, Gpt2Tokenizer tokenizer, RecordingOptions options) {
+  /** Records the model's MLP neurons ({@link HookPoint#MLP_ACT}). */
+  public Recorder(Model model, Tokenizer tokenizer, RecordingOptions options) {
+    this(model, tokenizer, layer -> LayerUnits.neurons(model, HookPoint.MLP_ACT), options);
+  }
+
+  /** Records, in each selected layer, the units {@code units} gives for it (asked once per layer and run). */
+  public Recorder(Model model, Tokenizer tokenizer, IntFunction<LayerUnits> units, RecordingOptions options) {
     this.model = model;
     this.tokenizer = tokenizer;
+    this.units = units;
     this.options = options;
   }
 
@@ -131,21 +142,22 @@ public final class Recorder {
   }
 
   private Result run(Corpus corpus, Selection selection, Path workDir, NeuronSink sink, RecordingProgress progress) {
-    Gpt2Config c = model.config();
-    check(selection, c);
+    Model.Shape c = model.shape();
+    LayerUnits[] byLayer = unitsOf(selection, c);
+    check(selection, c, byLayer);
     String corpusDigest = corpus.digest();
-    String fingerprint = fingerprint(corpusDigest, selection);
+    String fingerprint = fingerprint(corpusDigest, selection, byLayer);
     Path statePath = workDir.resolve("state.bin");
     State state;
     if (Files.exists(statePath)) {
-      state = readState(statePath, fingerprint, workDir);
+      state = readState(statePath, fingerprint, workDir, byLayer);
       progress.note("resuming the recording saved in " + workDir);
     } else {
       state = new State();
       for (int layer : selection.layers()) {
         List<Integer> todo = new ArrayList<>();
-        for (int n : neuronsOf(selection, layer, c)) if (!sink.contains(layer, n)) todo.add(n);
-        if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), c.mlpWidth(), options));
+        for (int n : neuronsOf(selection, layer, byLayer[layer].count())) if (!sink.contains(layer, n)) todo.add(n);
+        if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), byLayer[layer].count(), options));
       }
       if (state.layers.isEmpty()) return new Result(Status.ALREADY_DONE, 0, 0, 0);
       checkMemory(state);
@@ -166,14 +178,14 @@ public final class Recorder {
       for (int e = 0; e < total; e++) tokens += store.length(e);
 
       if (state.phase == CALIBRATE) {
-        if (!pass(store, state, true, calibrationSize, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        if (!pass(store, state, byLayer, true, calibrationSize, statePath, fingerprint, progress)) return interrupted(store, tokens);
         for (LayerRecording r : state.layers) r.finishCalibration(calibrationSize);
         state.phase = MAIN;
         state.next = 0;
         saveState(statePath, fingerprint, state);
       }
       if (state.phase == MAIN) {
-        if (!pass(store, state, false, total, statePath, fingerprint, progress)) return interrupted(store, tokens);
+        if (!pass(store, state, byLayer, false, total, statePath, fingerprint, progress)) return interrupted(store, tokens);
         state.phase = WRITE;
         saveState(statePath, fingerprint, state);
       }
@@ -192,15 +204,42 @@ public final class Recorder {
    * Runs excerpts through the model from {@code state.next}: the calibration pass over {@code size} excerpts
    * spread evenly over the corpus, or the main pass over all of them. False when stopped.
    */
-  private boolean pass(ExcerptStore store, State state, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress) {
+  private boolean pass(ExcerptStore store, State state, LayerUnits[] units, boolean calibration, int size, Path statePath, String fingerprint, RecordingProgress progress) {
     int t = options.excerptTokens(), batch = options.batchSize();
+    // With a BOS token every excerpt is fed as BOS + its tokens; the BOS row is dropped before the units see it.
+    OptionalInt bos = tokenizer.bos();
+    int fed = t + (bos.isPresent() ? 1 : 0);
     long total = store.count();
     int lastLayer = state.layers.stream().mapToInt(r -> r.layer).max().orElseThrow();
-    LayerRecording[] byLayer = new LayerRecording[model.config().layers()];
+    LayerRecording[] byLayer = new LayerRecording[model.shape().layers()];
     for (LayerRecording r : state.layers) byLayer[r.layer] = r;
-    Gpt2.State work = model.newState(batch * t);
-    int[] ids = new int[batch * t];
+    Model.Pass work = model.newPass(batch * fed);
+    int[] ids = new int[batch * fed];
     int[] lengths = new int[batch];
+    int[] excerpts = new int[2]; // this batch's excerpt count and its first excerpt's slot, read by the hook
+    float[][] kept = new float[1][];
+    Model.Hook hook = new Model.Hook() {
+      @Override
+      public boolean wants(int layer, HookPoint point) {
+        return byLayer[layer] != null && units[layer].point() == point;
+      }
+
+      @Override
+      public void accept(int layer, HookPoint point, float[] values, int rows) {
+        int n = excerpts[0];
+        float[] rowsOfExcerpts = values;
+        if (bos.isPresent()) {
+          int width = model.width(point);
+          if (kept[0] == null || kept[0].length < n * t * width) kept[0] = new float[batch * t * width];
+          for (int k = 0; k < n; k++) System.arraycopy(values, (k * fed + 1) * width, kept[0], k * t * width, t * width);
+          rowsOfExcerpts = kept[0];
+        }
+        float[] acts = units[layer].compute(rowsOfExcerpts, n * t);
+        LayerRecording r = byLayer[layer];
+        if (calibration) r.calibrate(acts, n, lengths, excerpts[1]);
+        else r.observe(acts, n, lengths, excerpts[1]);
+      }
+    };
     long passTokens = 0, doneTokens = 0;
     for (int i = 0; i < size; i++) {
       long len = store.length(excerptAt(i, size, total, calibration));
@@ -216,17 +255,14 @@ public final class Recorder {
         long batchTokens = 0;
         for (int k = 0; k < n; k++) {
           long e = excerptAt(from + k, size, total, calibration);
-          store.tokens(e, ids, k * t);
+          if (bos.isPresent()) ids[k * fed] = bos.getAsInt();
+          store.tokens(e, ids, k * fed + fed - t);
           lengths[k] = store.length(e);
           batchTokens += lengths[k];
         }
-        int first = from;
-        model.forward(ids, n, t, lastLayer, work, (layer, acts, rows) -> {
-          LayerRecording r = byLayer[layer];
-          if (r == null) return;
-          if (calibration) r.calibrate(acts, n, lengths, first);
-          else r.observe(acts, n, lengths, first);
-        });
+        excerpts[0] = n;
+        excerpts[1] = from;
+        work.forward(ids, n, fed, lastLayer, hook);
         state.next = from + n;
         progress.advance(batchTokens);
         batches++;
@@ -318,33 +354,42 @@ public final class Recorder {
     return ExcerptStore.open(file, t, min).orElseThrow(() -> new IllegalStateException("could not reopen " + file));
   }
 
-  private void check(Selection s, Gpt2Config c) {
+  private LayerUnits[] unitsOf(Selection s, Model.Shape c) {
+    LayerUnits[] byLayer = new LayerUnits[c.layers()];
     for (int layer : s.layers()) {
       if (layer < 0 || layer >= c.layers()) {
         throw new IllegalArgumentException("layer " + layer + " does not exist; the model has layers 0-" + (c.layers() - 1));
       }
+      byLayer[layer] = units.apply(layer);
     }
-    for (Optional<List<Integer>> neurons : s.byLayer().values()) {
+    return byLayer;
+  }
+
+  private void check(Selection s, Model.Shape c, LayerUnits[] byLayer) {
+    s.byLayer().forEach((layer, neurons) -> {
+      LayerUnits u = byLayer[layer];
       for (int n : neurons.orElse(List.of())) {
-        if (n < 0 || n >= c.mlpWidth()) {
-          throw new IllegalArgumentException("neuron " + n + " does not exist; each layer has neurons 0-" + (c.mlpWidth() - 1));
+        if (n < 0 || n >= u.count()) {
+          throw new IllegalArgumentException(u.kind() + " " + n + " does not exist; layer " + layer + " has " + u.kind() + "s 0-" + (u.count() - 1));
         }
       }
+    });
+    int fed = options.excerptTokens() + (tokenizer.bos().isPresent() ? 1 : 0);
+    if (fed > c.contextLength()) {
+      throw new IllegalArgumentException("excerpts of " + options.excerptTokens() + " tokens" + (fed > options.excerptTokens() ? " after a BOS token" : "")
+          + " do not fit the model's context of " + c.contextLength());
     }
-    if (options.excerptTokens() > c.contextLength()) {
-      throw new IllegalArgumentException("excerpts of " + options.excerptTokens() + " tokens do not fit the model's context of " + c.contextLength());
-    }
-    if (c.vocabSize() < Gpt2Tokenizer.VOCABULARY_SIZE) {
+    if (c.vocabSize() < tokenizer.vocabularySize()) {
       throw new InvalidInputException(model.directory().toString(), "the model's vocabulary has " + c.vocabSize()
-          + " tokens, fewer than GPT-2's tokenizer (" + Gpt2Tokenizer.VOCABULARY_SIZE + "); the recorder tokenises with GPT-2's BPE");
+          + " tokens, fewer than its tokenizer's (" + tokenizer.vocabularySize() + "); the tokenizer does not belong to this model");
     }
   }
 
-  private static List<Integer> neuronsOf(Selection s, int layer, Gpt2Config c) {
+  private static List<Integer> neuronsOf(Selection s, int layer, int count) {
     Optional<List<Integer>> listed = s.byLayer().get(layer);
     if (listed.isPresent()) return listed.get();
-    List<Integer> all = new ArrayList<>(c.mlpWidth());
-    for (int i = 0; i < c.mlpWidth(); i++) all.add(i);
+    List<Integer> all = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) all.add(i);
     return all;
   }
 
@@ -362,9 +407,11 @@ public final class Recorder {
     }
   }
 
-  private String fingerprint(String corpusDigest, Selection selection) {
+  private String fingerprint(String corpusDigest, Selection selection, LayerUnits[] byLayer) {
     RecordingOptions o = options;
-    return String.join("|", "model " + model.fingerprint(), "corpus " + corpusDigest,
+    StringBuilder unitText = new StringBuilder();
+    for (int layer : selection.layers()) unitText.append(layer).append('=').append(byLayer[layer].fingerprint()).append(';');
+    return String.join("|", "model " + model.fingerprint(), "tokenizer " + tokenizer.fingerprint(), "units " + unitText, "corpus " + corpusDigest,
         "excerpts " + o.excerptTokens() + "/" + o.minExcerptTokens(), "batch " + o.batchSize(),
         "kept " + o.topCount() + "/" + o.randomCount() + "/" + o.perQuantileCount(), "calibration " + o.calibrationExcerpts(),
         "seed " + o.seed(), "neurons " + selection.byLayer());
@@ -389,7 +436,7 @@ public final class Recorder {
     });
   }
 
-  private State readState(Path file, String fingerprint, Path workDir) {
+  private State readState(Path file, String fingerprint, Path workDir, LayerUnits[] byLayer) {
     try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       if (in.readInt() != STATE_MAGIC || in.readInt() != STATE_VERSION) {
         throw new InvalidInputException(file.toString(), "is not a recording state of this version; delete " + workDir + " to start over");
@@ -407,7 +454,7 @@ public final class Recorder {
         int layer = in.readInt();
         int[] neurons = new int[in.readInt()];
         for (int k = 0; k < neurons.length; k++) neurons[k] = in.readInt();
-        s.layers.add(new LayerRecording(layer, neurons, model.config().mlpWidth(), options));
+        s.layers.add(new LayerRecording(layer, neurons, byLayer[layer].count(), options));
       }
       for (LayerRecording r : s.layers) r.read(in);
       return s;

@@ -93,7 +93,7 @@ public final class RecorderBenchmark {
     for (int r = 0; r < rounds.length; r++) rounds[r] = random.ints(b * t, 0, c.vocabSize()).toArray();
     int[] lengths = new int[b];
     Arrays.fill(lengths, t);
-    Gpt2.State state = model.newState(b * t);
+    Model.Pass state = model.newPass(b * t);
     int last = c.layers() - 1;
     double flopsPerToken = 2.0 * s.layers() * 12.0 * s.width() * s.width();
 
@@ -101,10 +101,10 @@ public final class RecorderBenchmark {
     List<Measurement> forward = new ArrayList<>();
     // Warm-up: one untimed run of every batch, so that the JIT has compiled the hot loops before the clock
     // starts (numpy's script warms up with one batch; it has no compiler to wait for).
-    for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
+    for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
     for (int rep = 0; rep < s.repeats(); rep++) {
       long t0 = System.nanoTime();
-      for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
+      for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
       forward.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
     }
 
@@ -125,19 +125,19 @@ public final class RecorderBenchmark {
         o.topCount(), o.randomCount(), RecordingOptions.BINS, o.perQuantileCount(), c.layers() * c.mlpWidth()));
     int[] next = {0};
     long[] summaryNanos = {0};
-    Gpt2.MlpHook hook = (l, acts, rows) -> {
+    Model.Hook hook = Model.Hook.at(HookPoint.MLP_ACT, (l, acts, rows) -> {
       long t0 = System.nanoTime();
       layers[l].observe(acts, b, lengths, next[0]);
       summaryNanos[0] += System.nanoTime() - t0;
-    };
-    model.forward(rounds[0], b, t, last, state, hook);
+    });
+    state.forward(rounds[0], b, t, last, hook);
     next[0] += b;
     List<Measurement> recording = new ArrayList<>();
     for (int rep = 0; rep < s.repeats(); rep++) {
       summaryNanos[0] = 0;
       long t0 = System.nanoTime();
       for (int[] ids : rounds) {
-        model.forward(ids, b, t, last, state, hook);
+        state.forward(ids, b, t, last, hook);
         next[0] += b;
       }
       long nanos = System.nanoTime() - t0;
