@@ -47,14 +47,16 @@ public final class Dictionary implements AutoCloseable {
   private static final Pattern GEMMA_SCOPE_LAYER = Pattern.compile("layer_(\\d{1,6})");
 
   private final Info info;
+  private final String fingerprint;
   private final Arena arena;
   private final Matrix encoder;
   /** {@code b_enc − b_dec·W_enc} when the input bias applies: subtracting it from every input costs a copy of the input. */
   private final float[] bias;
   private final float[] threshold;
 
-  private Dictionary(Info info, Arena arena, Matrix encoder, float[] bias, float[] threshold) {
+  private Dictionary(Info info, String digest, Arena arena, Matrix encoder, float[] bias, float[] threshold) {
     this.info = info;
+    this.fingerprint = info.format + "|" + info.hook.name() + "|" + info.activation + "/" + info.k + "|" + digest;
     this.arena = arena;
     this.encoder = encoder;
     this.bias = bias;
@@ -77,6 +79,59 @@ public final class Dictionary implements AutoCloseable {
   @Override
   public void close() {
     arena.close();
+  }
+
+  /**
+   * Checks that this dictionary reads a hook point {@code model} has, of the width it expects: a dictionary
+   * trained on another model (or another layer's width) is refused before anything runs.
+   */
+  public void checkFits(Model model) {
+    String where = info.format == Format.GEMMA_SCOPE ? info.path.toString() : info.path.resolve("cfg.json").toString();
+    Model.Shape s = model.shape();
+    if (info.hook.layer() >= s.layers()) {
+      throw new InvalidInputException(where, "reads " + info.hook + ", but the " + s.architecture() + " model in " + model.directory()
+          + " has layers 0-" + (s.layers() - 1) + "; give the dictionary of this model");
+    }
+    int width = model.width(info.hook.point());
+    if (width != info.dIn) {
+      throw new InvalidInputException(where, "field 'd_in' is " + info.dIn + ", but " + info.hook + " of the " + s.architecture()
+          + " model in " + model.directory() + " has width " + width + "; the dictionary was trained on another model or hook point");
+    }
+  }
+
+  /** This dictionary as the recorder's units of its layer; each call gives units with their own buffers (one per recording). */
+  public LayerUnits units() {
+    Scratch scratch = new Scratch();
+    float[][] buffer = new float[1][];
+    return new LayerUnits() {
+      @Override
+      public HookPoint point() {
+        return info.hook.point();
+      }
+
+      @Override
+      public int count() {
+        return info.dSae;
+      }
+
+      @Override
+      public String kind() {
+        return "latent";
+      }
+
+      @Override
+      public String fingerprint() {
+        return fingerprint;
+      }
+
+      @Override
+      public float[] compute(float[] values, int rows) {
+        int need = Math.multiplyExact(rows, info.dSae);
+        if (buffer[0] == null || buffer[0].length < need) buffer[0] = new float[need];
+        encode(values, rows, buffer[0], scratch);
+        return buffer[0];
+      }
+    };
   }
 
   /**
@@ -189,7 +244,7 @@ public final class Dictionary implements AutoCloseable {
       }
       float[] bias = subtract ? fold(bEnc, t.vector("b_dec", dIn), encoder) : bEnc;
       Info info = new Info(Format.SAELENS, dir, hook, transcoder, activation, k, dIn, dSae, subtract);
-      return new Dictionary(info, arena, encoder, bias, threshold);
+      return new Dictionary(info, st.digest(), arena, encoder, bias, threshold);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -231,7 +286,7 @@ public final class Dictionary implements AutoCloseable {
       // sparsify subtracts b_dec from an autoencoder's input, never from a transcoder's.
       float[] bias = transcoder ? bEnc : fold(bEnc, t.vector("b_dec", dIn), encoder);
       Info info = new Info(Format.SPARSIFY, dir, hook, transcoder, activation, k, dIn, latents, !transcoder);
-      return new Dictionary(info, arena, encoder, bias, null);
+      return new Dictionary(info, st.digest(), arena, encoder, bias, null);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -258,7 +313,7 @@ public final class Dictionary implements AutoCloseable {
       float[] bEnc = t.vector("b_enc", dSae);
       float[] threshold = t.vector("threshold", dSae);
       Info info = new Info(Format.GEMMA_SCOPE, file, hook, transcoder, Activation.JUMP_RELU, 0, dIn, dSae, false);
-      return new Dictionary(info, arena, encoder, bEnc, threshold);
+      return new Dictionary(info, npz.digest(), arena, encoder, bEnc, threshold);
     } catch (RuntimeException e) {
       arena.close();
       throw e;

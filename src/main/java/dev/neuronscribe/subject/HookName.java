@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A hook point as users of SAELens / TransformerLens and of EleutherAI's sparsify name it, mapped to where it
- * is in our forward pass: a layer and one of {@link #POINTS}.
+ * is in our forward pass: a layer and a {@link HookPoint}.
  *
  * <p>TransformerLens names: {@code blocks.L.hook_resid_pre}, {@code blocks.L.hook_resid_post},
  * {@code blocks.L.hook_mlp_out}, {@code blocks.L.ln2.hook_normalized} (the MLP's input) and
@@ -17,20 +17,14 @@ import java.util.regex.Pattern;
  * the module's input and predicts its output.
  *
  * @param layer the block
- * @param point one of {@link #POINTS}
+ * @param point where in the block
  * @param name the name as the user or the dictionary gave it
  */
-public record HookName(int layer, String point, String name) {
-  /** The residual stream entering the block, the MLP's input (after its norm), the MLP's neurons, its output, the residual stream leaving the block. */
-  public static final java.util.List<String> POINTS = java.util.List.of("resid_pre", "mlp_in", "mlp_act", "mlp_out", "resid_post");
+public record HookName(int layer, HookPoint point, String name) {
 
   private static final Pattern TRANSFORMER_LENS = Pattern.compile("blocks\\.(\\d{1,6})\\.(hook_resid_pre|hook_resid_post|hook_mlp_out|ln2\\.hook_normalized|mlp\\.hook_post)");
   private static final Pattern SPARSIFY = Pattern.compile("(?:(?:model|transformer|gpt_neox|base_model)\\.)*(?:layers|h)\\.(\\d{1,6})(\\.mlp)?");
   private static final Pattern OURS = Pattern.compile("(resid_pre|mlp_in|mlp_act|mlp_out|resid_post)\\.(\\d{1,6})");
-
-  public HookName {
-    if (!POINTS.contains(point)) throw new IllegalArgumentException("unknown hook point " + point);
-  }
 
   /**
    * Reads a hook name. {@code transcoder} decides what sparsify's {@code layers.L.mlp} means (a transcoder reads
@@ -40,22 +34,22 @@ public record HookName(int layer, String point, String name) {
     String n = name.strip();
     Matcher m = TRANSFORMER_LENS.matcher(n);
     if (m.matches()) {
-      String point = switch (m.group(2)) {
-        case "hook_resid_pre" -> "resid_pre";
-        case "hook_resid_post" -> "resid_post";
-        case "hook_mlp_out" -> "mlp_out";
-        case "ln2.hook_normalized" -> "mlp_in";
-        default -> "mlp_act";
+      HookPoint point = switch (m.group(2)) {
+        case "hook_resid_pre" -> HookPoint.RESID_PRE;
+        case "hook_resid_post" -> HookPoint.RESID_POST;
+        case "hook_mlp_out" -> HookPoint.MLP_OUT;
+        case "ln2.hook_normalized" -> HookPoint.MLP_IN;
+        default -> HookPoint.MLP_ACT;
       };
       return Optional.of(new HookName(Integer.parseInt(m.group(1)), point, n));
     }
     m = SPARSIFY.matcher(n);
     if (m.matches()) {
-      String point = m.group(2) == null ? "resid_post" : transcoder ? "mlp_in" : "mlp_out";
+      HookPoint point = m.group(2) == null ? HookPoint.RESID_POST : transcoder ? HookPoint.MLP_IN : HookPoint.MLP_OUT;
       return Optional.of(new HookName(Integer.parseInt(m.group(1)), point, n));
     }
     m = OURS.matcher(n.toLowerCase(Locale.ROOT));
-    if (m.matches()) return Optional.of(new HookName(Integer.parseInt(m.group(2)), m.group(1), n));
+    if (m.matches()) return Optional.of(new HookName(Integer.parseInt(m.group(2)), HookPoint.parse(m.group(1)).orElseThrow(), n));
     return Optional.empty();
   }
 
@@ -66,6 +60,6 @@ public record HookName(int layer, String point, String name) {
 
   @Override
   public String toString() {
-    return name + " (" + point + " of layer " + layer + ")";
+    return name + " (" + point.id() + " of layer " + layer + ")";
   }
 }

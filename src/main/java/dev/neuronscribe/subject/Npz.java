@@ -37,10 +37,17 @@ final class Npz {
 
   private final Path file;
   private final Map<String, Safetensors.Tensor> arrays;
+  private final String digest;
 
-  private Npz(Path file, Map<String, Safetensors.Tensor> arrays) {
+  private Npz(Path file, Map<String, Safetensors.Tensor> arrays, String digest) {
     this.file = file;
     this.arrays = arrays;
+    this.digest = digest;
+  }
+
+  /** A hash of the zip directory (names, sizes, CRCs) and the file size: names this file in a resumable recording's state. */
+  String digest() {
+    return digest;
   }
 
   /** Maps {@code file} into {@code arena} and reads every array's header (the data stays in the file when stored). */
@@ -55,12 +62,26 @@ final class Npz {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
     Map<String, Safetensors.Tensor> arrays = new LinkedHashMap<>();
-    for (Entry e : directory(all, source)) {
+    java.util.List<Entry> entries = directory(all, source);
+    for (Entry e : entries) {
       if (!e.name.endsWith(".npy")) continue;
       String name = e.name.substring(0, e.name.length() - 4);
       arrays.put(name, array(name, e.bytes(all, source), source, arena));
     }
-    return new Npz(file, arrays);
+    return new Npz(file, arrays, digest(all, entries));
+  }
+
+  private static String digest(MemorySegment all, java.util.List<Entry> entries) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (Entry e : entries) sha.update((e + "|").getBytes(StandardCharsets.UTF_8));
+      // The CRC of each entry sits in its local header; reading them covers the contents without hashing gigabytes.
+      for (Entry e : entries) sha.update(all.asSlice(e.localHeader + 14, 4).toArray(ValueLayout.JAVA_BYTE));
+      sha.update(Long.toString(all.byteSize()).getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
   }
 
   Path file() {

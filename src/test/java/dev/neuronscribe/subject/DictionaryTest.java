@@ -57,7 +57,7 @@ class DictionaryTest {
       List<Dictionary> opened = Dictionary.open(location(e.getKey()), Optional.empty());
       assertThat(opened).hasSize(1);
       try (Dictionary d = opened.getFirst()) {
-        assertThat(d.hook().point()).as(e.getKey()).isEqualTo(r.get("point").asText());
+        assertThat(d.hook().point().id()).as(e.getKey()).isEqualTo(r.get("point").asText());
         assertThat(d.hook().layer()).as(e.getKey()).isEqualTo(r.get("layer").asInt());
         assertThat(d.info().dIn()).isEqualTo(r.get("d_in").asInt());
         assertThat(d.width()).isEqualTo(r.get("d_sae").asInt());
@@ -97,7 +97,7 @@ class DictionaryTest {
     try (Dictionary d = Dictionary.open(location("sparsify-transcoder/layers.1.mlp"), Optional.empty()).getFirst()) {
       assertThat(d.info().format()).isEqualTo(Dictionary.Format.SPARSIFY);
       assertThat(d.info().transcoder()).isTrue();
-      assertThat(d.hook().point()).as("a transcoder at layers.1.mlp reads the MLP's input").isEqualTo("mlp_in");
+      assertThat(d.hook().point()).as("a transcoder at layers.1.mlp reads the MLP's input").isEqualTo(HookPoint.MLP_IN);
     }
     try (Dictionary d = Dictionary.open(location("gemma-scope-tiny-res/layer_1/width_64/average_l0_9"), Optional.empty()).getFirst()) {
       assertThat(d.info().format()).isEqualTo(Dictionary.Format.GEMMA_SCOPE);
@@ -110,7 +110,7 @@ class DictionaryTest {
     List<Dictionary> all = Dictionary.open(fixtures().resolve("sparsify-run"), Optional.empty());
     try {
       assertThat(all).extracting(d -> d.hook().name()).containsExactly("layers.0.mlp", "layers.1");
-      assertThat(all).extracting(d -> d.hook().point()).containsExactly("mlp_out", "resid_post");
+      assertThat(all).extracting(d -> d.hook().point().id()).containsExactly("mlp_out", "resid_post");
     } finally {
       all.forEach(Dictionary::close);
     }
@@ -120,16 +120,16 @@ class DictionaryTest {
 
   @Test
   void hookNamesAsUsersWriteThem() {
-    assertThat(HookName.parse("blocks.6.hook_resid_pre", false)).get().extracting(HookName::layer, HookName::point).containsExactly(6, "resid_pre");
-    assertThat(HookName.parse("blocks.6.hook_resid_post", false).orElseThrow().point()).isEqualTo("resid_post");
-    assertThat(HookName.parse("blocks.6.hook_mlp_out", false).orElseThrow().point()).isEqualTo("mlp_out");
-    assertThat(HookName.parse("blocks.6.ln2.hook_normalized", true).orElseThrow().point()).isEqualTo("mlp_in");
-    assertThat(HookName.parse("blocks.6.mlp.hook_post", false).orElseThrow().point()).isEqualTo("mlp_act");
-    assertThat(HookName.parse("layers.6", false).orElseThrow().point()).isEqualTo("resid_post");
-    assertThat(HookName.parse("h.6", false).orElseThrow().point()).isEqualTo("resid_post");
-    assertThat(HookName.parse("model.layers.6.mlp", false).orElseThrow().point()).isEqualTo("mlp_out");
-    assertThat(HookName.parse("layers.6.mlp", true).orElseThrow().point()).isEqualTo("mlp_in");
-    assertThat(HookName.parse("mlp_act.3", false).orElseThrow()).extracting(HookName::layer, HookName::point).containsExactly(3, "mlp_act");
+    assertThat(HookName.parse("blocks.6.hook_resid_pre", false)).get().extracting(HookName::layer, HookName::point).containsExactly(6, HookPoint.RESID_PRE);
+    assertThat(HookName.parse("blocks.6.hook_resid_post", false).orElseThrow().point().id()).isEqualTo("resid_post");
+    assertThat(HookName.parse("blocks.6.hook_mlp_out", false).orElseThrow().point().id()).isEqualTo("mlp_out");
+    assertThat(HookName.parse("blocks.6.ln2.hook_normalized", true).orElseThrow().point()).isEqualTo(HookPoint.MLP_IN);
+    assertThat(HookName.parse("blocks.6.mlp.hook_post", false).orElseThrow().point().id()).isEqualTo("mlp_act");
+    assertThat(HookName.parse("layers.6", false).orElseThrow().point().id()).isEqualTo("resid_post");
+    assertThat(HookName.parse("h.6", false).orElseThrow().point().id()).isEqualTo("resid_post");
+    assertThat(HookName.parse("model.layers.6.mlp", false).orElseThrow().point().id()).isEqualTo("mlp_out");
+    assertThat(HookName.parse("layers.6.mlp", true).orElseThrow().point()).isEqualTo(HookPoint.MLP_IN);
+    assertThat(HookName.parse("mlp_act.3", false).orElseThrow()).extracting(HookName::layer, HookName::point).containsExactly(3, HookPoint.MLP_ACT);
     assertThat(HookName.parse("blocks.6.hook_resid_mid", false)).isEmpty();
     assertThat(HookName.parse("blocks.6.attn.hook_z", false)).isEmpty();
   }
@@ -199,7 +199,7 @@ class DictionaryTest {
     assertThatThrownBy(() -> Dictionary.open(file, Optional.empty())).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("--hook");
     try (Dictionary d = Dictionary.open(file, Optional.of("blocks.1.hook_resid_post")).getFirst()) {
-      assertThat(d.hook().point()).isEqualTo("resid_post");
+      assertThat(d.hook().point().id()).isEqualTo("resid_post");
     }
     Files.write(tmp.resolve("bad.npz"), new byte[] {1, 2, 3});
     assertThatThrownBy(() -> Dictionary.open(tmp.resolve("bad.npz"), Optional.of("layers.1"))).isInstanceOf(InvalidInputException.class)
