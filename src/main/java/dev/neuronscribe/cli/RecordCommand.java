@@ -1,8 +1,11 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.RecordingInfo;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
+import dev.neuronscribe.subject.Dictionaries;
+import dev.neuronscribe.subject.InvalidInputException;
 import dev.neuronscribe.subject.Model;
 import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
@@ -26,13 +29,26 @@ import picocli.CommandLine.Option;
     description = {
       "Runs a GPT-2 checkpoint over a corpus and writes one OpenAI-format NeuronRecord per MLP neuron to OUT/<layer>/<neuron>.json:",
       "top excerpts by max activation, a random sample, random samples per quantile bin, and the moments of all activations.",
-      "Interrupted runs resume: rerun the same command."
+      "Interrupted runs resume: rerun the same command.",
+      "With --dictionary, records a sparse autoencoder's or transcoder's latents instead (SAELens, sparsify, Gemma Scope):",
+      "each latent is a unit with its own record, OUT/<layer>/<latent>.json, and OUT/recording.json names the dictionaries."
     })
 final class RecordCommand implements Callable<Integer> {
   static final String WORK_DIR = ".scribe-recording";
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
   Path model;
+
+  @Option(names = "--dictionary", paramLabel = "DIR", description = {
+      "Record this dictionary's latents at its hook point instead of the MLP neurons: a SAELens folder (cfg.json + sae_weights.safetensors),",
+      "a sparsify folder (layers.N with cfg.json + sae.safetensors, or the run's folder holding several), or a Gemma Scope params.npz.",
+      "Repeat for several layers (one dictionary per layer)."})
+  List<Path> dictionaries = List.of();
+
+  @Option(names = "--hook", paramLabel = "NAME", description = {
+      "Where the dictionary reads the model, when its files do not say (Gemma Scope outside its folders) or to override them:",
+      "blocks.L.hook_resid_pre|hook_resid_post|hook_mlp_out|ln2.hook_normalized|mlp.hook_post, layers.L, layers.L.mlp."})
+  Optional<String> hookName;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")
   Path corpus;
@@ -95,7 +111,10 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
-    try (Model subject = Models.load(model)) {
+    if (hookName.isPresent() && dictionaries.isEmpty()) throw new IllegalArgumentException("--hook names a dictionary's hook point; give --dictionary too");
+    try (Model subject = Models.load(model); Dictionaries dicts = openDictionaries(subject)) {
+      if (dicts == null) return Cli.USAGE;
+      boolean latents = !dictionaries.isEmpty();
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -104,10 +123,34 @@ final class RecordCommand implements Callable<Integer> {
         selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
       } else {
         List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList());
+            .orElseGet(() -> latents ? dicts.layers() : IntStream.range(0, subject.shape().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = new Recorder(subject, Models.tokenizer(subject), options);
+      RecordingInfo info = latents
+          ? RecordingInfo.latents(model.toString(), subject.shape().architecture(), dicts.infos())
+          : RecordingInfo.neurons(model.toString(), subject.shape().architecture());
+      if (latents) {
+        for (int layer : selection.layers()) {
+          if (dicts.at(layer).isEmpty()) {
+            throw new IllegalArgumentException("layer " + layer + " has no dictionary; the dictionaries read layers " + dicts.layers());
+          }
+        }
+      }
+      Optional<RecordingInfo> existing = RecordingInfo.read(out);
+      boolean oldNeurons = existing.isEmpty() && Files.isDirectory(out) && hasRecords(out);
+      Optional<RecordingInfo> merged = existing.isPresent() ? existing.get().mergedWith(info) : oldNeurons && latents ? Optional.empty() : Optional.of(info);
+      if (merged.isEmpty()) {
+        RecordingInfo held = existing.orElse(RecordingInfo.neurons("", ""));
+        System.err.println("error: " + out + ": this folder holds " + held.unitName(true) + (held.latents() ? " of other dictionaries at the same layers" : "")
+            + "; record the " + info.unitName(true) + " into another folder (--out)");
+        return Cli.USAGE;
+      }
+      info = merged.get();
+      info.write(createdDirectory(out));
+      RecordingInfo described = info;
+      Recorder recorder = latents
+          ? new Recorder(subject, Models.tokenizer(subject), dicts::units, options)
+          : new Recorder(subject, Models.tokenizer(subject), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -123,15 +166,42 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected neuron.");
+        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected " + described.unitName(false) + ".");
         case INTERRUPTED -> {
           System.out.println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
           return Cli.FAILURE;
         }
-        case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
-            result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
+        case COMPLETED -> System.out.printf("Recorded %,d %s of layers %s over %,d excerpts (%,d tokens) into %s%n",
+            result.neuronsWritten(), described.unitName(true), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
+    }
+  }
+
+  /** The dictionaries, checked against the model; null (after printing why) when one is unusable; empty without --dictionary. */
+  private Dictionaries openDictionaries(Model subject) {
+    try {
+      return Dictionaries.open(dictionaries, hookName, subject);
+    } catch (InvalidInputException e) {
+      // A dictionary that cannot serve this model is bad input: say which file and field, write nothing.
+      System.err.println("error: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static boolean hasRecords(Path dir) {
+    try {
+      return !new NeuronRecordDirectory(dir).list().isEmpty();
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+  }
+
+  private static Path createdDirectory(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
   }
 
