@@ -18,6 +18,11 @@ public record NeuronRecordDirectory(Path root) {
     return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
   }
 
+  /** What the records here are: {@code "neuron"}, or {@code "latent"} when {@code recording.json} says so. */
+  public String unitKind() {
+    return RecordingInfo.unitOf(root);
+  }
+
   public boolean contains(NeuronId id) {
     return Files.isRegularFile(pathOf(id));
   }

@@ -100,7 +100,7 @@ class KnownExplanationsTest {
     }
     // The neuron page shows the format, the explanation and its score.
     NeuronId first = ids.getFirst();
-    String page = ViewerPages.neuron(records.read(first), k.of(first), java.util.Optional.empty(), java.util.Optional.empty()).toString();
+    String page = ViewerPages.neuron(records.read(first), k.of(first), java.util.Optional.empty(), java.util.Optional.empty(), "neuron").toString();
     assertThat(page).contains("<td>highlight-summary</td>").contains("baseline-prompt-reader");
     KnownExplanations.Known avhs = k.of(first).stream().filter(e -> e.method().equals("avhs")).findFirst().orElseThrow();
     assertThat(page).contains(String.format(java.util.Locale.ROOT, "%.3f", avhs.scores().get("ev_correlation_score")));
