@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,10 @@ import java.util.Optional;
  * @param unit {@link #NEURON} or {@link #LATENT}
  * @param model the model directory recorded, as given
  * @param architecture the model's {@code model_type}
+ * @param point for neurons, the hook point whose values they are ({@code mlp_act}: the MLP's neurons); empty for latents
  * @param dictionaries one per recorded layer when the units are latents; empty for neurons
  */
-public record RecordingInfo(String unit, String model, String architecture, List<DictionaryInfo> dictionaries) {
+public record RecordingInfo(String unit, String model, String architecture, String point, List<DictionaryInfo> dictionaries) {
   public static final String NEURON = "neuron";
   public static final String LATENT = "latent";
   public static final String FILE = "recording.json";
@@ -46,8 +48,8 @@ public record RecordingInfo(String unit, String model, String architecture, List
     dictionaries = List.copyOf(dictionaries);
   }
 
-  public static RecordingInfo neurons(String model, String architecture) {
-    return new RecordingInfo(NEURON, model, architecture, List.of());
+  public static RecordingInfo neurons(String model, String architecture, String point) {
+    return new RecordingInfo(NEURON, model, architecture, point, List.of());
   }
 
   /** Latents of {@code dictionaries}, one per layer. */
@@ -58,7 +60,7 @@ public record RecordingInfo(String unit, String model, String architecture, List
           d.transcoder() ? "transcoder" : "sae", d.hook().name(), d.hook().point().id(), d.activation().name().toLowerCase(java.util.Locale.ROOT),
           d.k(), d.dIn(), d.dSae()));
     }
-    return new RecordingInfo(LATENT, model, architecture, list);
+    return new RecordingInfo(LATENT, model, architecture, "", list);
   }
 
   public boolean latents() {
@@ -80,7 +82,7 @@ public record RecordingInfo(String unit, String model, String architecture, List
    * disagree (neurons beside latents, or two dictionaries for one layer). The model named is {@code added}'s.
    */
   public Optional<RecordingInfo> mergedWith(RecordingInfo added) {
-    if (!unit.equals(added.unit)) return Optional.empty();
+    if (!unit.equals(added.unit) || !point.equals(added.point)) return Optional.empty();
     List<DictionaryInfo> all = new ArrayList<>(dictionaries);
     for (DictionaryInfo d : added.dictionaries) {
       Optional<DictionaryInfo> held = dictionary(d.layer());
@@ -88,7 +90,7 @@ public record RecordingInfo(String unit, String model, String architecture, List
       else if (!sameDictionary(held.get(), d)) return Optional.empty();
     }
     all.sort(java.util.Comparator.comparingInt(DictionaryInfo::layer));
-    return Optional.of(new RecordingInfo(unit, added.model, added.architecture, all));
+    return Optional.of(new RecordingInfo(unit, added.model, added.architecture, point, all));
   }
 
   /** The same latents: where they live on disk may differ between runs. */
@@ -108,11 +110,11 @@ public record RecordingInfo(String unit, String model, String architecture, List
     try {
       root = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "is not valid JSON (" + e.getMessage() + "); delete it if the records hold MLP neurons");
+      throw new InvalidInputException(file.toString(), "is not valid JSON (" + e.getMessage() + "); delete it if the records hold MLP neurons");
     }
     String unit = root == null ? "" : root.path("unit").asText("");
     if (!unit.equals(NEURON) && !unit.equals(LATENT)) {
-      throw new InvalidDataException(file.toString(), "field 'unit' must be \"neuron\" or \"latent\", got " + root.path("unit"));
+      throw new InvalidInputException(file.toString(), "field 'unit' must be \"neuron\" or \"latent\", got " + root.path("unit"));
     }
     List<DictionaryInfo> dictionaries = new ArrayList<>();
     for (JsonNode d : root.path("dictionaries")) {
@@ -120,14 +122,15 @@ public record RecordingInfo(String unit, String model, String architecture, List
           d.path("hook").asText(), d.path("point").asText(), d.path("activation").asText(), d.path("k").asInt(), d.path("d_in").asInt(),
           d.path("d_sae").asInt()));
     }
-    return Optional.of(new RecordingInfo(unit, root.path("model").asText(""), root.path("architecture").asText(""), dictionaries));
+    String point = root.path("point").asText(unit.equals(NEURON) ? "mlp_act" : "");
+    return Optional.of(new RecordingInfo(unit, root.path("model").asText(""), root.path("architecture").asText(""), point, dictionaries));
   }
 
   /** Writes {@code dir/recording.json} atomically. */
   public void write(Path dir) {
     ObjectNode root = JSON.createObjectNode();
     root.put("unit", unit).put("model", model).put("architecture", architecture);
-    if (!latents()) root.put("point", "mlp_act");
+    if (!latents()) root.put("point", point);
     ArrayNode list = root.putArray("dictionaries");
     for (DictionaryInfo d : dictionaries) {
       list.addObject().put("layer", d.layer()).put("format", d.format()).put("path", d.path()).put("kind", d.kind()).put("hook", d.hook())

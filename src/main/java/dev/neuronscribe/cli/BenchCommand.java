@@ -24,10 +24,31 @@ final class BenchCommand implements Runnable {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
-        "Times the recorder on a random GPT-2 it writes to a temporary directory (GPT-2 small's shape by default),",
-        "comparable with: python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4"
+        "Times the recorder on a random model it writes to a temporary directory (GPT-2 small's shape by default; --arch for",
+        "Llama, Qwen2, GPT-NeoX or Gemma 2 shapes), or on --model DIR. GPT-2 is comparable with:",
+        "python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4; the others with tools/bench-record-arch.sh (PyTorch)."
       })
   static final class Record implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "gpt2", description = "gpt2, llama, qwen2, gpt_neox or gemma2 (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--kv-heads", description = "Key/value heads, for grouped-query attention (default: heads / 3 when that divides, else heads).")
+    Integer kvHeads;
+
+    @Option(names = "--mlp", description = "Neurons per layer (default: 4 × width; gated MLPs: 8/3 × width rounded up to 256).")
+    Integer mlp;
+
+    @Option(names = "--vocab", description = "Vocabulary (default: GPT-2's 50257, GPT-NeoX's 50304, else 32000).")
+    Integer vocab;
+
+    @Option(names = "--bf16", description = "Store the random weights as BF16 (default F32; not for gpt2).")
+    boolean bf16;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Time this checkpoint instead of writing a random one (shape options are then ignored).")
+    java.nio.file.Path model;
+
     @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
@@ -55,10 +76,19 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
-      var r = RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), System.out::println);
+      if (!java.util.List.of("gpt2", "llama", "qwen2", "gpt_neox", "gemma2").contains(arch)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--arch is gpt2, llama, qwen2, gpt_neox or gemma2, got '" + arch + "'");
+      }
+      if (bf16 && arch.equals("gpt2")) throw new CommandLine.ParameterException(spec.commandLine(), "--bf16 is for the other architectures; GPT-2 is written as F32");
+      int h = heads == null ? Math.max(1, width / 64) : heads;
+      int kv = kvHeads != null ? kvHeads : arch.equals("gpt2") || arch.equals("gpt_neox") || h % 3 != 0 ? h : h / 3;
+      var settings = new RecorderBenchmark.Settings(arch, layers, width, h, kv, mlp == null ? 0 : mlp, vocab == null ? 0 : vocab, bf16,
+          tokens, batch, rounds, repeats);
+      var r = model != null ? RecorderBenchmark.runOn(model, settings, System.out::println)
+          : RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), System.out::println);
       System.out.println();
-      System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
+      System.out.printf("%s, %d×%d tokens per batch, %d rounds per run, %d runs:%n", model != null ? model.toString()
+          : String.format("%s, %d layers, width %d", arch, layers, width), batch, tokens, rounds, repeats);
       line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);
       line("", "best", RecorderBenchmark.Report.best(r.forward()), r);
       if (!r.recording().isEmpty()) {
@@ -68,8 +98,8 @@ final class BenchCommand implements Runnable {
       System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
       System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
-      System.out.println("The FLOP count is gpt2_numpy.py's: 2·tokens·layers·12·width² (attention scores excluded). The recorder skips the");
-      System.out.println("language-model head (numpy's bench computes none either) and the last layer's MLP output projection.");
+      System.out.println("FLOPs: 2 per weight of the blocks' matmuls per token (GPT-2: gpt2_numpy.py's 2·layers·12·width²), attention scores");
+      System.out.println("excluded. The recorder skips the language-model head and the last layer's MLP output projection.");
       return Cli.OK;
     }
 

@@ -4,12 +4,15 @@ import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.RecordingInfo;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.subject.Dictionaries;
-import dev.neuronscribe.subject.InvalidInputException;
+import dev.neuronscribe.subject.HookPoint;
+import dev.neuronscribe.subject.LayerUnits;
 import dev.neuronscribe.subject.Model;
 import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a GPT-2 checkpoint over a corpus and writes one OpenAI-format NeuronRecord per MLP neuron to OUT/<layer>/<neuron>.json:",
+      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and writes one",
+      "OpenAI-format NeuronRecord per MLP neuron (or per dimension of another hook point) to OUT/<layer>/<neuron>.json:",
       "top excerpts by max activation, a random sample, random samples per quantile bin, and the moments of all activations.",
       "Interrupted runs resume: rerun the same command.",
       "With --dictionary, records a sparse autoencoder's or transcoder's latents instead (SAELens, sparsify, Gemma Scope):",
@@ -36,7 +40,7 @@ import picocli.CommandLine.Option;
 final class RecordCommand implements Callable<Integer> {
   static final String WORK_DIR = ".scribe-recording";
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
   Path model;
 
   @Option(names = "--dictionary", paramLabel = "DIR", description = {
@@ -44,11 +48,6 @@ final class RecordCommand implements Callable<Integer> {
       "a sparsify folder (layers.N with cfg.json + sae.safetensors, or the run's folder holding several), or a Gemma Scope params.npz.",
       "Repeat for several layers (one dictionary per layer)."})
   List<Path> dictionaries = List.of();
-
-  @Option(names = "--hook", paramLabel = "NAME", description = {
-      "Where the dictionary reads the model, when its files do not say (Gemma Scope outside its folders) or to override them:",
-      "blocks.L.hook_resid_pre|hook_resid_post|hook_mlp_out|ln2.hook_normalized|mlp.hook_post, layers.L, layers.L.mlp."})
-  Optional<String> hookName;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")
   Path corpus;
@@ -100,8 +99,28 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
+  @Option(names = "--hook", paramLabel = "POINT|NAME", description = {
+      "Without --dictionary: where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
+      "resid_pre, mlp_in, mlp_out or resid_post. With --dictionary: where the dictionary reads, when its files do not say",
+      "(Gemma Scope outside its folders) or to override them: blocks.L.hook_resid_pre|hook_resid_post|hook_mlp_out|",
+      "ln2.hook_normalized|mlp.hook_post, layers.L, layers.L.mlp."})
+  String hook;
+
   @Override
   public Integer call() {
+    try {
+      return record();
+    } catch (InvalidInputException e) {
+      // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
+      System.err.println("error: " + e.getMessage());
+      return Cli.USAGE;
+    }
+  }
+
+  private Integer record() {
+    String pointName = dictionaries.isEmpty() && hook != null ? hook : "mlp_act";
+    HookPoint point = HookPoint.parse(pointName).orElseThrow(() -> new InvalidInputException("--hook",
+        "'" + pointName + "' is not a hook point; supported: " + HookPoint.names() + " (or give --dictionary and a dictionary's hook name)"));
     RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
         Duration.ofMillis((long) (checkpointMinutes * 60_000)));
     Path work = out.resolve(WORK_DIR);
@@ -111,10 +130,9 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
-    if (hookName.isPresent() && dictionaries.isEmpty()) throw new IllegalArgumentException("--hook names a dictionary's hook point; give --dictionary too");
-    try (Model subject = Models.load(model); Dictionaries dicts = openDictionaries(subject)) {
-      if (dicts == null) return Cli.USAGE;
-      boolean latents = !dictionaries.isEmpty();
+    boolean latents = !dictionaries.isEmpty();
+    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject);
+        Dictionaries dicts = Dictionaries.open(dictionaries, latents ? Optional.ofNullable(hook) : Optional.empty(), subject)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -128,7 +146,7 @@ final class RecordCommand implements Callable<Integer> {
       }
       RecordingInfo info = latents
           ? RecordingInfo.latents(model.toString(), subject.shape().architecture(), dicts.infos())
-          : RecordingInfo.neurons(model.toString(), subject.shape().architecture());
+          : RecordingInfo.neurons(model.toString(), subject.shape().architecture(), point.id());
       if (latents) {
         for (int layer : selection.layers()) {
           if (dicts.at(layer).isEmpty()) {
@@ -140,7 +158,7 @@ final class RecordCommand implements Callable<Integer> {
       boolean oldNeurons = existing.isEmpty() && Files.isDirectory(out) && hasRecords(out);
       Optional<RecordingInfo> merged = existing.isPresent() ? existing.get().mergedWith(info) : oldNeurons && latents ? Optional.empty() : Optional.of(info);
       if (merged.isEmpty()) {
-        RecordingInfo held = existing.orElse(RecordingInfo.neurons("", ""));
+        RecordingInfo held = existing.orElse(RecordingInfo.neurons("", "", ""));
         System.err.println("error: " + out + ": this folder holds " + held.unitName(true) + (held.latents() ? " of other dictionaries at the same layers" : "")
             + "; record the " + info.unitName(true) + " into another folder (--out)");
         return Cli.USAGE;
@@ -149,8 +167,8 @@ final class RecordCommand implements Callable<Integer> {
       info.write(createdDirectory(out));
       RecordingInfo described = info;
       Recorder recorder = latents
-          ? new Recorder(subject, Models.tokenizer(subject), dicts::units, options)
-          : new Recorder(subject, Models.tokenizer(subject), options);
+          ? new Recorder(subject, tokenizer, dicts::units, options)
+          : new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -175,17 +193,6 @@ final class RecordCommand implements Callable<Integer> {
             result.neuronsWritten(), described.unitName(true), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
-    }
-  }
-
-  /** The dictionaries, checked against the model; null (after printing why) when one is unusable; empty without --dictionary. */
-  private Dictionaries openDictionaries(Model subject) {
-    try {
-      return Dictionaries.open(dictionaries, hookName, subject);
-    } catch (InvalidInputException e) {
-      // A dictionary that cannot serve this model is bad input: say which file and field, write nothing.
-      System.err.println("error: " + e.getMessage());
-      return null;
     }
   }
 

@@ -12,6 +12,7 @@ import dev.neuronscribe.subject.PlantedModel;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
 import dev.neuronscribe.subject.RecordingProgress;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -120,10 +121,10 @@ public final class Demo {
   /** Records every latent of the planted dictionary, as {@code scribe record --dictionary} does. */
   private static void recordLatents(Path model, Path dictionary, Path corpus, Path latents, RecordingOptions options, RecordingProgress progress,
       Consumer<String> say) {
-    try (Model subject = dev.neuronscribe.subject.Models.load(model); Dictionaries d = Dictionaries.open(List.of(dictionary), Optional.empty(), subject)) {
+    try (Model subject = dev.neuronscribe.subject.Models.load(model); Tokenizer tokenizer = dev.neuronscribe.subject.Models.tokenizer(subject);
+        Dictionaries d = Dictionaries.open(List.of(dictionary), Optional.empty(), subject)) {
       RecordingInfo.latents(model.toString(), subject.shape().architecture(), d.infos()).write(created(latents));
-      record(new Recorder(subject, dev.neuronscribe.subject.Models.tokenizer(subject), d::units, options), corpus, latents, Recorder.Selection.allNeurons(d.layers()),
-          progress, say, "latents");
+      record(new Recorder(subject, tokenizer, d::units, options), corpus, latents, Recorder.Selection.allNeurons(d.layers()), progress, say, "latents");
     }
   }
 
@@ -155,8 +156,8 @@ public final class Demo {
 
   private static void record(Path model, Path corpus, Path records, List<Integer> layers, List<Integer> neurons, RecordingOptions options,
       RecordingProgress progress, Consumer<String> say) {
-    try (Model subject = dev.neuronscribe.subject.Models.load(model)) {
-      record(new Recorder(subject, dev.neuronscribe.subject.Models.tokenizer(subject), options), corpus, records, new Recorder.Selection(layers, Optional.of(neurons)),
+    try (Model subject = dev.neuronscribe.subject.Models.load(model); Tokenizer tokenizer = dev.neuronscribe.subject.Models.tokenizer(subject)) {
+      record(new Recorder(subject, tokenizer, options), corpus, records, new Recorder.Selection(layers, Optional.of(neurons)),
           progress, say, "neurons");
     }
   }

@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

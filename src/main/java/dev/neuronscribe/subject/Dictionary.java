@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -281,7 +282,7 @@ public final class Dictionary implements AutoCloseable {
     try {
       Safetensors st = Safetensors.open(weights, arena);
       Tensors t = new Tensors(weights.toString(), st::find);
-      Matrix encoder = linear(t.get("encoder.weight", latents, dIn), arena);
+      Matrix encoder = Matrix.linear(t.get("encoder.weight", latents, dIn)); // nn.Linear [d_sae, d_in], read in place
       float[] bEnc = t.vector("encoder.bias", latents);
       // sparsify subtracts b_dec from an autoencoder's input, never from a transcoder's.
       float[] bias = transcoder ? bEnc : fold(bEnc, t.vector("b_dec", dIn), encoder);
@@ -432,18 +433,6 @@ public final class Dictionary implements AutoCloseable {
     float[] out = new float[bEnc.length];
     for (int j = 0; j < out.length; j++) out[j] = bEnc[j] - shift[j];
     return out;
-  }
-
-  /** A {@code [out, in]} ({@code nn.Linear}) weight as the {@code in × out} matrix the matmul wants, transposed into {@code arena}. */
-  private static Matrix linear(Safetensors.Tensor t, Arena arena) {
-    int out = (int) t.shape()[0], in = (int) t.shape()[1];
-    java.lang.foreign.MemorySegment w = arena.allocate(4L * out * in, 64);
-    float[] row = new float[in];
-    for (int j = 0; j < out; j++) {
-      t.copy((long) j * in, row, 0, in);
-      for (int i = 0; i < in; i++) w.set(Safetensors.F32_LE, 4L * ((long) i * out + j), row[i]);
-    }
-    return new Matrix(new Safetensors.Tensor(t.name(), DType.F32, new long[] {in, out}, w));
   }
 
   private static HookName hook(String name, boolean transcoder, String where) {

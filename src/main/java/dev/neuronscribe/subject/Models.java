@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 /** Opens a Hugging Face model directory as the architecture its {@code config.json} names, with its tokenizer. */
 public final class Models {
   /** The {@code model_type}s this recorder runs. */
-  public static final String SUPPORTED = "gpt2";
+  public static final String SUPPORTED = "gpt2, llama (and mistral), qwen2, gpt_neox, gemma2";
 
   private Models() {}
 
@@ -27,14 +28,37 @@ public final class Models {
     String type = modelType(file);
     return switch (type) {
       case "gpt2" -> Gpt2.load(directory);
+      case "llama", "mistral", "qwen2" -> Llama.load(directory, DecoderConfig.read(file, type));
+      case "gpt_neox" -> NeoX.load(directory, DecoderConfig.read(file, type));
+      case "gemma2" -> Gemma2.load(directory, DecoderConfig.read(file, type));
       default -> throw new InvalidInputException(file.toString(), "field 'model_type' is '" + type + "'; supported: " + SUPPORTED);
     };
   }
 
-  /** The tokenizer recordings of {@code model} use: GPT-2's BPE for GPT-2 (as OpenAI's records), else the directory's tokenizer.json. */
+  /**
+   * The tokenizer recordings of {@code model} use: GPT-2's BPE for GPT-2 (jtokkit, as OpenAI's records were
+   * made), else the directory's {@code tokenizer.json}.
+   */
   public static Tokenizer tokenizer(Model model) {
     if (model instanceof Gpt2) return new Gpt2Tokenizer();
-    throw new InvalidInputException(model.directory().toString(), "no tokenizer for model_type " + model.shape().architecture());
+    return HfTokenizer.open(model.directory().resolve("tokenizer.json"));
+  }
+
+  static void checkBatch(int rows, int capacity, int length, int context) {
+    if (rows > capacity) throw new IllegalArgumentException(rows + " tokens do not fit a pass for " + capacity);
+    if (length > context) throw new IllegalArgumentException("sequences of " + length + " tokens exceed the context of " + context);
+  }
+
+  /** A tensor of a layer config.json does not have means the config belongs to another checkpoint. */
+  static void checkLayers(Checkpoint c, int layers, String layerPattern, String field) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("^(?:[a-z_]+\\.)?" + layerPattern);
+    for (String name : c.names()) {
+      java.util.regex.Matcher m = p.matcher(name);
+      if (m.matches() && (m.group(1).length() > 6 || Integer.parseInt(m.group(1)) >= layers)) {
+        throw new InvalidInputException(c.directory().toString(), "holds tensor '" + name + "' of layer " + m.group(1)
+            + ", but config.json says " + field + " = " + layers + "; the config does not belong to these weights");
+      }
+    }
   }
 
   static JsonNode readConfig(Path file) {

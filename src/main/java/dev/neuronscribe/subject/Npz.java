@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
  * Text to token ids, and each id back to the text it stands for, the way a recording shows tokens: each
  * token decoded on its own, so that an excerpt's token strings, joined, spell its text.
  */
-public interface Tokenizer {
+public interface Tokenizer extends AutoCloseable {
   /** The ids of {@code text}, without any special token the tokenizer would add around a whole input. */
   int[] encode(String text);
 
@@ -24,4 +24,8 @@ public interface Tokenizer {
 
   /** Identifies the tokenizer: a resumed recording must tokenise the same way. */
   String fingerprint();
+
+  /** Frees what the tokenizer holds outside the heap (a native tokenizer); nothing for a pure-Java one. */
+  @Override
+  default void close() {}
 }

@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -90,8 +91,8 @@ class DictionaryRecordingTest {
     Files.writeString(corpus, sb.toString());
     RecordingOptions options = new RecordingOptions(24, 8, 4, 5, 4, 2, 30, 1, Duration.ZERO);
     for (String name : List.of("saelens-topk", "sparsify-transcoder/layers.1.mlp", "gemma-scope-tiny-res/layer_1/width_64/average_l0_9")) {
-      try (Model model = Models.load(gpt2()); Dictionary d = Dictionary.open(DictionaryTest.location(name), Optional.empty()).getFirst()) {
-        Tokenizer tokenizer = Models.tokenizer(model);
+      try (Model model = Models.load(gpt2()); Dictionary d = Dictionary.open(DictionaryTest.location(name), Optional.empty()).getFirst();
+          Tokenizer tokenizer = Models.tokenizer(model)) {
         RecorderTest.MapSink sink = new RecorderTest.MapSink();
         int layer = d.hook().layer();
         Recorder recorder = new Recorder(model, tokenizer, l -> d.units(), options);

@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
