@@ -6,9 +6,10 @@ Formats, each as its library saves it:
   Gemma Scope layer_N/width_W/average_l0_X/params.npz (JumpReLU; one np.savez, one np.savez_compressed)
 
 The dictionaries read hook points of the tiny GPT-2 at src/test/resources/fixtures/gpt2-tiny-a (2 layers, width 32,
-MLP width 128). reference.json holds, for each dictionary, (a) random inputs and their latents and (b) the latents of
-the GPT-2's hook-point activations (computed with transformers, hooks on the modules) for the token sequences of that
-model's own reference.json. Each latent follows the format's published formula:
+MLP width 128) and, in llama/, of the tiny Llama at fixtures/llama-tiny (width 32, SwiGLU width 88). reference.json
+holds, for each dictionary, (a) random inputs and their latents and (b) the latents of the model's hook-point
+activations (computed with transformers, hooks on the modules) for the token sequences of that model's own
+reference.json. Each latent follows the format's published formula:
   SAELens standard  relu((x - b_dec*apply_b_dec_to_input) @ W_enc + b_enc)
   SAELens jumprelu  relu(pre) * (pre > threshold)
   SAELens topk      topk(pre, k), relu on the kept values, zeros elsewhere
@@ -31,28 +32,45 @@ from safetensors.torch import save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures")
 OUT = os.path.join(ROOT, "dictionaries")
-MODEL = os.path.join(ROOT, "gpt2-tiny-a")
+
 MARGIN = 1e-3
 
 torch.manual_seed(0)
 
 
-def hook_activations():
-    """Activations at every hook point of gpt2-tiny-a for its reference sequences: {(point, layer): [seq][pos][dim]}."""
-    from transformers import GPT2LMHeadModel
+def first(x):
+    return x[0] if isinstance(x, tuple) else x
 
-    model = GPT2LMHeadModel.from_pretrained(MODEL, attn_implementation="eager").eval()
-    sequences = [s["token_ids"] for s in json.load(open(os.path.join(MODEL, "reference.json")))["sequences"]]
+
+def hook_activations(name):
+    """Activations at every hook point of a fixture model for its reference sequences: {(point, layer): [seq][pos][dim]}."""
+    from transformers import AutoModelForCausalLM
+
+    directory = os.path.join(ROOT, name)
+    model = AutoModelForCausalLM.from_pretrained(directory, attn_implementation="eager").eval()
+    sequences = [s["token_ids"] for s in json.load(open(os.path.join(directory, "reference.json")))["sequences"]]
+    gpt2 = model.config.model_type == "gpt2"
+    blocks = model.transformer.h if gpt2 else model.model.layers
     out = {}
     for s, ids in enumerate(sequences):
         captured = {}
+
+        def keep(key):
+            return lambda value: captured.__setitem__(key, first(value)[0].clone())
+
         handles = []
-        for l, block in enumerate(model.transformer.h):
-            handles.append(block.register_forward_pre_hook(lambda m, a, l=l: captured.__setitem__(("resid_pre", l), a[0][0].clone())))
-            handles.append(block.register_forward_hook(lambda m, a, o, l=l: captured.__setitem__(("resid_post", l), (o[0] if isinstance(o, tuple) else o)[0].clone())))
-            handles.append(block.ln_2.register_forward_hook(lambda m, a, o, l=l: captured.__setitem__(("mlp_in", l), o[0].clone())))
-            handles.append(block.mlp.act.register_forward_hook(lambda m, a, o, l=l: captured.__setitem__(("mlp_act", l), o[0].clone())))
-            handles.append(block.mlp.register_forward_hook(lambda m, a, o, l=l: captured.__setitem__(("mlp_out", l), o[0].clone())))
+        for l, block in enumerate(blocks):
+            pre, post = keep(("resid_pre", l)), keep(("resid_post", l))
+            handles.append(block.register_forward_pre_hook(
+                lambda m, a, kw, pre=pre: pre(a[0] if a else kw["hidden_states"]), with_kwargs=True))
+            handles.append(block.register_forward_hook(lambda m, a, o, post=post: post(o)))
+            norm = block.ln_2 if gpt2 else block.post_attention_layernorm
+            handles.append(norm.register_forward_hook(lambda m, a, o, k=keep(("mlp_in", l)): k(o)))
+            if gpt2:  # the neurons: mlp.act's output; for a gated MLP, the input of down_proj
+                handles.append(block.mlp.act.register_forward_hook(lambda m, a, o, k=keep(("mlp_act", l)): k(o)))
+            else:
+                handles.append(block.mlp.down_proj.register_forward_pre_hook(lambda m, a, k=keep(("mlp_act", l)): k(a[0])))
+            handles.append(block.mlp.register_forward_hook(lambda m, a, o, k=keep(("mlp_out", l)): k(o)))
         with torch.no_grad():
             model(torch.tensor([ids]))
         for h in handles:
@@ -93,7 +111,7 @@ def safe(d, x):
 
 
 SPECS = [
-    # path, format, hook point (ours), layer, d_sae, activation, k, subtract b_dec, cfg style
+    # path, format, hook point (ours), layer, d_sae, activation, k, subtract b_dec, cfg style; paths under llama/ read llama-tiny
     ("saelens-standard", "saelens", "resid_pre", 1, 64, "relu", 0, True, "v6"),
     ("saelens-relu-legacy", "saelens", "mlp_act", 0, 96, "relu", 0, False, "legacy"),
     ("saelens-jumprelu", "saelens", "resid_post", 0, 64, "jumprelu", 0, False, "v6"),
@@ -106,6 +124,10 @@ SPECS = [
     ("sparsify-transcoder/layers.1.mlp", "sparsify-transcoder", "mlp_in", 1, 64, "topk", 6, False, None),
     ("gemma-scope-tiny-res/layer_1/width_64/average_l0_9", "gemma-scope", "resid_post", 1, 64, "jumprelu", 0, False, "savez"),
     ("gemma-scope-tiny-mlp/layer_0/width_48/average_l0_7", "gemma-scope", "mlp_out", 0, 48, "jumprelu", 0, False, "savez_compressed"),
+    ("llama/saelens-topk", "saelens", "resid_post", 0, 48, "topk", 5, True, "v6"),
+    ("llama/saelens-relu-neurons", "saelens", "mlp_act", 1, 64, "relu", 0, False, "legacy"),
+    ("llama/sparsify-transcoder/layers.1.mlp", "sparsify-transcoder", "mlp_in", 1, 64, "topk", 6, False, None),
+    ("llama/gemma-scope-tiny-res/layer_1/width_40/average_l0_9", "gemma-scope", "resid_pre", 1, 40, "jumprelu", 0, False, "savez"),
 ]
 
 TL_NAMES = {"resid_pre": "hook_resid_pre", "resid_post": "hook_resid_post", "mlp_out": "hook_mlp_out",
@@ -129,14 +151,17 @@ def draw(d_in, d_sae, activation, k, subtract, scale, gen):
 
 
 def main():
-    sequences, acts = hook_activations()
+    models = {name: hook_activations(name) for name in ("gpt2-tiny-a", "llama-tiny")}
     if os.path.exists(OUT):
         shutil.rmtree(OUT)
-    reference = {"made_with": f"torch {torch.__version__}, numpy {np.__version__}", "model": "gpt2-tiny-a",
-                 "what": "per dictionary: latents of random inputs and of gpt2-tiny-a's hook-point activations "
-                         "for the token sequences of its reference.json, [sequence][position][latent]",
-                 "dictionaries": {}}
+    import transformers
+    reference = {"made_with": f"torch {torch.__version__}, transformers {transformers.__version__}, numpy {np.__version__}",
+                 "what": "per dictionary: latents of random inputs and of its model's hook-point activations "
+                         "for the token sequences of that model's reference.json, [sequence][position][latent]",
+                 "sequences": {name: m[0] for name, m in models.items()}, "dictionaries": {}}
     for n, (path, fmt, point, layer, d_sae, activation, k, subtract, style) in enumerate(SPECS):
+        model_name = "llama-tiny" if path.startswith("llama/") else "gpt2-tiny-a"
+        acts = models[model_name][1]
         model_x = torch.cat(acts[(point, layer)])
         d_in = model_x.shape[1]
         scale = float(model_x.std())
@@ -151,6 +176,8 @@ def main():
         directory = os.path.join(OUT, path)
         os.makedirs(directory, exist_ok=True)
         tl_hook = f"blocks.{layer}.{TL_NAMES[point]}"
+        if path.startswith("llama/gemma-scope"):
+            tl_hook = f"blocks.{layer}.hook_resid_pre"  # given with --hook: Gemma Scope's folders name resid_post
         tensors = {"W_enc": d["W_enc"], "b_enc": d["b_enc"], "W_dec": d["W_dec"], "b_dec": d["b_dec"]}
         if activation == "jumprelu":
             tensors["threshold"] = d["threshold"]
@@ -187,11 +214,10 @@ def main():
             arrays = {name: t.numpy() for name, t in tensors.items()}
             (np.savez if style == "savez" else np.savez_compressed)(os.path.join(directory, "params.npz"), **arrays)
         reference["dictionaries"][path] = {
-            "hook": tl_hook, "point": point, "layer": layer, "d_in": d_in, "d_sae": d_sae,
+            "model": model_name, "hook": tl_hook, "hook_option": tl_hook if path.startswith("llama/gemma-scope") else None, "point": point, "layer": layer, "d_in": d_in, "d_sae": d_sae,
             "inputs": x.tolist(), "latents": latents(d, x).tolist(),
             "model_latents": [latents(d, a).tolist() for a in acts[(point, layer)]],
         }
-    reference["sequences"] = sequences
     with open(os.path.join(OUT, "reference.json"), "w") as f:
         json.dump(reference, f)
     print("wrote", len(SPECS), "dictionaries to", OUT)

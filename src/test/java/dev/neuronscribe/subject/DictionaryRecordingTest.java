@@ -23,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DictionaryRecordingTest {
   static Path gpt2() {
-    return DictionaryTest.fixtures().getParent().resolve("gpt2-tiny-a");
+    return model("gpt2-tiny-a");
+  }
+
+  static Path model(String name) {
+    return DictionaryTest.fixtures().getParent().resolve(name);
   }
 
   /** The latents of one token sequence, {@code [position][latent]}, through the model's pass and the dictionary. */
@@ -39,32 +43,43 @@ class DictionaryRecordingTest {
     return out;
   }
 
+  private static int[] withBos(Tokenizer tokenizer, int[] ids) {
+    if (tokenizer.bos().isEmpty()) return ids;
+    int[] out = new int[ids.length + 1];
+    out[0] = tokenizer.bos().getAsInt();
+    System.arraycopy(ids, 0, out, 1, ids.length);
+    return out;
+  }
+
   @Test
   void everyFormatMatchesTorchOnTheModelsHookPoints() throws Exception {
     JsonNode ref = DictionaryTest.reference();
-    List<int[]> sequences = new ArrayList<>();
-    for (JsonNode s : ref.get("sequences")) sequences.add(DictionaryTest.JSON.convertValue(s, int[].class));
-    try (Model model = Models.load(gpt2())) {
-      for (Map.Entry<String, JsonNode> e : ref.get("dictionaries").properties()) {
-        try (Dictionary d = Dictionary.open(DictionaryTest.location(e.getKey()), Optional.empty()).getFirst()) {
-          d.checkFits(model);
-          int compared = 0, expected = 0;
-          for (int s = 0; s < sequences.size(); s++) {
-            float[][] ours = latents(model, d, sequences.get(s));
-            expected += sequences.get(s).length * d.width();
-            JsonNode theirs = e.getValue().get("model_latents").get(s);
-            for (int t = 0; t < ours.length; t++) {
-              for (int j = 0; j < d.width(); j++) {
-                assertThat(ours[t][j]).as("%s, sequence %d, position %d, latent %d", e.getKey(), s, t, j)
-                    .isCloseTo(theirs.get(t).get(j).floatValue(), within(1e-5f));
-                compared++;
-              }
+    java.util.Set<String> models = new java.util.TreeSet<>();
+    for (Map.Entry<String, JsonNode> e : ref.get("dictionaries").properties()) {
+      String name = e.getValue().get("model").asText();
+      models.add(name);
+      List<int[]> sequences = new ArrayList<>();
+      for (JsonNode s : ref.get("sequences").get(name)) sequences.add(DictionaryTest.JSON.convertValue(s, int[].class));
+      try (Model model = Models.load(model(name));
+          Dictionary d = Dictionary.open(DictionaryTest.location(e.getKey()), DictionaryTest.hookOption(e.getValue())).getFirst()) {
+        d.checkFits(model);
+        int compared = 0, expected = 0;
+        for (int s = 0; s < sequences.size(); s++) {
+          float[][] ours = latents(model, d, sequences.get(s));
+          expected += sequences.get(s).length * d.width();
+          JsonNode theirs = e.getValue().get("model_latents").get(s);
+          for (int t = 0; t < ours.length; t++) {
+            for (int j = 0; j < d.width(); j++) {
+              assertThat(ours[t][j]).as("%s, sequence %d, position %d, latent %d", e.getKey(), s, t, j)
+                  .isCloseTo(theirs.get(t).get(j).floatValue(), within(1e-5f));
+              compared++;
             }
           }
-          assertThat(compared).isEqualTo(expected);
         }
+        assertThat(compared).isEqualTo(expected);
       }
     }
+    assertThat(models).as("dictionaries on two architectures").containsExactly("gpt2-tiny-a", "llama-tiny");
   }
 
   @Test
@@ -90,19 +105,20 @@ class DictionaryRecordingTest {
     }
     Files.writeString(corpus, sb.toString());
     RecordingOptions options = new RecordingOptions(24, 8, 4, 5, 4, 2, 30, 1, Duration.ZERO);
-    for (String name : List.of("saelens-topk", "sparsify-transcoder/layers.1.mlp", "gemma-scope-tiny-res/layer_1/width_64/average_l0_9")) {
-      try (Model model = Models.load(gpt2()); Dictionary d = Dictionary.open(DictionaryTest.location(name), Optional.empty()).getFirst();
+    for (String name : List.of("saelens-topk", "sparsify-transcoder/layers.1.mlp", "gemma-scope-tiny-res/layer_1/width_64/average_l0_9",
+        "llama/sparsify-transcoder/layers.1.mlp")) {
+      try (Model model = Models.load(name.startsWith("llama/") ? model("llama-tiny") : gpt2()); Dictionary d = Dictionary.open(DictionaryTest.location(name), Optional.empty()).getFirst();
           Tokenizer tokenizer = Models.tokenizer(model)) {
         RecorderTest.MapSink sink = new RecorderTest.MapSink();
         int layer = d.hook().layer();
         Recorder recorder = new Recorder(model, tokenizer, l -> d.units(), options);
-        Recorder.Result result = recorder.record(Corpus.detect(corpus), Recorder.Selection.allNeurons(List.of(layer)), tmp.resolve("w-" + layer),
+        Recorder.Result result = recorder.record(Corpus.detect(corpus), Recorder.Selection.allNeurons(List.of(layer)), tmp.resolve("w-" + name.replace('/', '-')),
             sink, RecordingProgress.silent());
         assertThat(result.status()).isEqualTo(Recorder.Status.COMPLETED);
         assertThat(result.neuronsWritten()).as(name).isEqualTo(d.width());
 
         // The corpus's excerpts, tokenised as the recorder does, each run alone through the model and dictionary.
-        Path excerpts = tmp.resolve("excerpts-" + layer + ".bin");
+        Path excerpts = tmp.resolve("excerpts-" + name.replace('/', '-') + ".bin");
         Corpus c = Corpus.detect(corpus);
         ExcerptStore.write(excerpts, c, c.digest(), tokenizer, options.excerptTokens(), options.minExcerptTokens(), b -> {});
         float[] corpusMax = new float[d.width()];
@@ -112,7 +128,8 @@ class DictionaryRecordingTest {
         try (ExcerptStore store = ExcerptStore.open(excerpts, options.excerptTokens(), options.minExcerptTokens()).orElseThrow()) {
           for (long e = 0; e < store.count(); e++) {
             int[] ids = Arrays.copyOf(store.tokens(e), store.length(e));
-            float[][] lat = latents(model, d, ids);
+            float[][] lat = latents(model, d, withBos(tokenizer, ids));
+            if (tokenizer.bos().isPresent()) lat = Arrays.copyOfRange(lat, 1, lat.length); // fed, not recorded
             List<String> tokens = new ArrayList<>();
             for (int id : ids) tokens.add(tokenizer.token(id));
             texts.add(tokens);
