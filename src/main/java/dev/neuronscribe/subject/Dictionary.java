@@ -347,7 +347,7 @@ public final class Dictionary implements AutoCloseable {
     int n = info.dSae;
     Parallel.forEach((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, task -> {
       int end = Math.min(rows, (task + 1) * ROWS_PER_TASK);
-      float[] work = info.activation == Activation.TOPK ? new float[n] : null;
+      float[] work = info.activation == Activation.TOPK ? new float[info.k] : null;
       for (int r = task * ROWS_PER_TASK; r < end; r++) {
         int o = r * n;
         switch (info.activation) {
@@ -372,14 +372,27 @@ public final class Dictionary implements AutoCloseable {
     final Gemm.Scratch gemm = new Gemm.Scratch();
   }
 
-  /** Keeps the {@code k} largest of {@code v[o..o+n)}, through a ReLU, and zeroes the rest. */
+  /**
+   * Keeps the {@code k} largest of {@code v[o..o+n)}, through a ReLU, and zeroes the rest; of values tied with the
+   * k-th largest, the first ones. The k-th largest comes from one pass with a min-heap of the best k so far: with
+   * k ≪ n almost every value is rejected by one comparison with the heap's root ({@code work} holds the heap).
+   */
   static void topK(float[] v, int o, int n, int k, float[] work) {
     if (k >= n) {
       for (int j = 0; j < n; j++) v[o + j] = Math.max(v[o + j], 0f);
       return;
     }
-    System.arraycopy(v, o, work, 0, n);
-    float kth = select(work, n, n - k); // the k-th largest
+    float[] heap = work;
+    System.arraycopy(v, o, heap, 0, k);
+    for (int i = k / 2 - 1; i >= 0; i--) siftDown(heap, i, k);
+    for (int j = k; j < n; j++) {
+      float x = v[o + j];
+      if (x > heap[0]) {
+        heap[0] = x;
+        siftDown(heap, 0, k);
+      }
+    }
+    float kth = heap[0];
     int above = 0;
     for (int j = 0; j < n; j++) if (v[o + j] > kth) above++;
     int ties = k - above; // values equal to the k-th largest that still fit: the first ones
@@ -390,26 +403,17 @@ public final class Dictionary implements AutoCloseable {
     }
   }
 
-  /** The element that would sit at {@code index} of the first {@code n} once sorted (Hoare's quickselect; reorders {@code a}). */
-  private static float select(float[] a, int n, int index) {
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-      float pivot = a[(lo + hi) >>> 1];
-      int i = lo, j = hi;
-      while (i <= j) {
-        while (a[i] < pivot) i++;
-        while (a[j] > pivot) j--;
-        if (i <= j) {
-          float t = a[i];
-          a[i++] = a[j];
-          a[j--] = t;
-        }
-      }
-      if (index <= j) hi = j;
-      else if (index >= i) lo = i;
-      else return a[index];
+  private static void siftDown(float[] heap, int i, int size) {
+    float x = heap[i];
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+      if (heap[child] >= x) break;
+      heap[i] = heap[child];
+      i = child;
     }
-    return a[index];
+    heap[i] = x;
   }
 
   /** sparsify's group-max: {@code k} equal groups, each keeps only its largest (ReLU'd) value. */

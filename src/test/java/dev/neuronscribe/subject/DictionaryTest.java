@@ -143,11 +143,31 @@ class DictionaryTest {
   @Test
   void topKKeepsExactlyKAndBreaksTiesByPosition() {
     float[] v = {0.5f, -1f, 2f, 0.5f, 0.5f, 3f};
-    Dictionary.topK(v, 0, 6, 3, new float[6]);
+    Dictionary.topK(v, 0, 6, 3, new float[3]);
     assertThat(v).containsExactly(0.5f, 0f, 2f, 0f, 0f, 3f);
     float[] negative = {-3f, -1f, -2f};
-    Dictionary.topK(negative, 0, 3, 2, new float[3]);
+    Dictionary.topK(negative, 0, 3, 2, new float[2]);
     assertThat(negative).as("kept values still pass the ReLU").containsExactly(0f, 0f, 0f);
+    // Against sorting, on many random rows with ties.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + random.nextInt(300), k = 1 + random.nextInt(n);
+      float[] row = new float[n];
+      for (int j = 0; j < n; j++) row[j] = random.nextInt(40) - 10;
+      float[] sorted = row.clone();
+      java.util.Arrays.sort(sorted);
+      float kth = sorted[n - k];
+      float[] kept = row.clone();
+      Dictionary.topK(kept, 0, n, k, new float[k]);
+      float[] expected = new float[n];
+      int ties = k;
+      for (float x : row) if (x > kth) ties--;
+      for (int j = 0; j < n; j++) {
+        boolean keep = row[j] > kth || (row[j] == kth && ties-- > 0);
+        expected[j] = keep ? Math.max(row[j], 0f) : 0f;
+      }
+      assertThat(kept).as("trial %d, n %d, k %d", trial, n, k).containsExactly(expected);
+    }
   }
 
   // ---------------------------------------------------------------- refusals: one line naming the file and the field
