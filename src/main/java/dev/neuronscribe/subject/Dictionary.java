@@ -1,8 +1,8 @@
 package dev.neuronscribe.subject;
 
-import dev.neuronscribe.files.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -417,7 +417,7 @@ public final class Dictionary implements AutoCloseable {
   }
 
   /** sparsify's group-max: {@code k} equal groups, each keeps only its largest (ReLU'd) value. */
-  private static void groupMax(float[] v, int o, int n, int k) {
+  static void groupMax(float[] v, int o, int n, int k) {
     int size = n / k;
     for (int g = 0; g < k; g++) {
       int start = o + g * size, best = start;

@@ -64,7 +64,7 @@ public final class DictionaryBenchmark {
         return new Report(runs, 2.0 * s.dIn() * s.dSae());
       }
     } finally {
-      deleteTree(dir);
+      RecorderBenchmark.deleteTree(dir);
     }
   }
 
@@ -103,13 +103,5 @@ public final class DictionaryBenchmark {
     }
     AtomicFiles.writeString(sae.resolve("cfg.json"), cfg.toString());
     return sae;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not remove " + dir + ": " + e.getMessage(), e);
-    }
   }
 }

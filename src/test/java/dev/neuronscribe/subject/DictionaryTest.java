@@ -1,6 +1,5 @@
 package dev.neuronscribe.subject;
 
-import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,6 +168,13 @@ class DictionaryTest {
       }
       assertThat(kept).as("trial %d, n %d, k %d", trial, n, k).containsExactly(expected);
     }
+  }
+
+  @Test
+  void groupMaxKeepsTheLargestOfEachGroup() {
+    float[] v = {0.1f, 0.7f, -0.2f, /* group 2 */ -1f, -3f, -2f, /* group 3 */ 2f, 2.5f, 1f};
+    Dictionary.groupMax(v, 0, 9, 3);
+    assertThat(v).containsExactly(0f, 0.7f, 0f, 0f, 0f, 0f, 0f, 2.5f, 0f);
   }
 
   // ---------------------------------------------------------------- refusals: one line naming the file and the field
