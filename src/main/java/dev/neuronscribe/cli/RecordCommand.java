@@ -164,6 +164,8 @@ final class RecordCommand implements Callable<Integer> {
         return Cli.USAGE;
       }
       info = merged.get();
+      // Written first, so that a recording stopped by Ctrl-C already says what its records are.
+      boolean fresh = !Files.exists(out), described0 = existing.isPresent();
       info.write(createdDirectory(out));
       RecordingInfo described = info;
       Recorder recorder = latents
@@ -176,6 +178,17 @@ final class RecordCommand implements Callable<Integer> {
       try {
         result = recorder.record(source, selection, work,
             new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
+      } catch (RuntimeException e) {
+        // Bad input found once the recorder reads it (the corpus, say): leave no description of records that do not exist.
+        if (!described0 && !hasRecords(out) && !Files.exists(work)) {
+          try {
+            Files.deleteIfExists(out.resolve(RecordingInfo.FILE));
+            if (fresh) Files.deleteIfExists(out);
+          } catch (IOException cleanup) {
+            e.addSuppressed(cleanup);
+          }
+        }
+        throw e;
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

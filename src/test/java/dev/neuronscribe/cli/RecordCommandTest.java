@@ -101,6 +101,10 @@ class RecordCommandTest {
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("hook point 'blocks.1.attn.hook_z' is not one we know").contains("blocks.L.hook_resid_post");
     assertThat(out).doesNotExist();
+    MainTest.Result noCorpus = MainTest.scribe("record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(),
+        "--corpus", tmp.resolve("missing.jsonl").toString(), "--out", out.toString());
+    assertThat(noCorpus.exitCode()).as(noCorpus.err()).isNotZero();
+    assertThat(out).as("nothing written, not even recording.json").doesNotExist();
   }
 
   private static String[] concat(String[] a, String... b) {
