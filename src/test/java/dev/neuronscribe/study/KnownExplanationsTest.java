@@ -107,6 +107,19 @@ class KnownExplanationsTest {
   }
 
   @Test
+  void theViewerSaysWhenItShowsLatents() throws Exception {
+    NeuronRecordDirectory records = OfflineRuns.records(tmp.resolve("latents"), List.of(new NeuronId(1, 12)));
+    KnownExplanations none = KnownExplanations.load(List.of());
+    String index = ViewerPages.index(records.list(), none, records.root().toString(), "latent",
+        List.of("layer 1: saelens sae (relu) at blocks.1.hook_resid_pre, 32 latents")).toString();
+    assertThat(index).contains("<h1>Latents</h1>").contains("1 latents with recorded activations").contains("blocks.1.hook_resid_pre")
+        .doesNotContain("neurons with recorded");
+    String page = ViewerPages.neuron(records.read(new NeuronId(1, 12)), none.of(new NeuronId(1, 12)), java.util.Optional.empty(),
+        java.util.Optional.empty(), "latent").toString();
+    assertThat(page).contains("Layer 1, latent 12").contains("All latents").contains("No explanation of this latent");
+  }
+
+  @Test
   void aRunThatIsOnlyExplainedShowsItsExplanationsWithoutScores() throws Exception {
     NeuronRecordDirectory records = OfflineRuns.records(tmp.resolve("records"), List.of(new NeuronId(0, 3)));
     Path run = tmp.resolve("explained-only");
