@@ -98,6 +98,8 @@ final class BenchCommand implements Runnable {
       System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
       System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
+      System.out.printf("forward pass vs the FMA peak measured right after each run: median %.0f%% (paired, %d runs)%n",
+          100 * r.medianPairedPeakFraction(), r.pairedPeakFractions().size());
       System.out.println("FLOPs: 2 per weight of the blocks' matmuls per token (GPT-2: gpt2_numpy.py's 2·layers·12·width²), attention scores");
       System.out.println("excluded. The recorder skips the language-model head and the last layer's MLP output projection.");
       return Cli.OK;

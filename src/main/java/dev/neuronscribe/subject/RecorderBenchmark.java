@@ -54,7 +54,17 @@ public final class RecorderBenchmark {
 
   public record Report(
       Settings settings, int neuronsRecorded, List<Measurement> forward, List<Measurement> recording,
-      Optional<Double> nominalPeakGflops, String nominalPeakBasis, double measuredPeakGflops, int cores, int lanes, double flopsPerToken) {
+      Optional<Double> nominalPeakGflops, String nominalPeakBasis, double measuredPeakGflops, int cores, int lanes, double flopsPerToken,
+      List<Double> pairedPeakFractions) {
+
+    /**
+     * The forward pass's GFLOP/s over the FMA peak measured right after it, run by run, median: on a shared
+     * machine the load moves between a run and a peak taken minutes later, so only the paired ratio means much.
+     */
+    public double medianPairedPeakFraction() {
+      double[] v = pairedPeakFractions.stream().mapToDouble(d -> d).sorted().toArray();
+      return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
 
     public static double median(List<Measurement> m) {
       double[] v = m.stream().mapToDouble(Measurement::tokensPerSecond).sorted().toArray();
@@ -145,13 +155,18 @@ public final class RecorderBenchmark {
 
     log.accept("forward pass only (MLP activations of every layer computed, nothing kept):");
     List<Measurement> forward = new ArrayList<>();
+    List<Double> paired = new ArrayList<>();
     // Warm-up: one untimed run of every batch, so that the JIT has compiled the hot loops before the clock
     // starts (numpy's script warms up with one batch; it has no compiler to wait for).
     for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
     for (int rep = 0; rep < s.repeats(); rep++) {
       long t0 = System.nanoTime();
       for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
-      forward.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
+      Measurement m = measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log);
+      forward.add(m);
+      double peak = fmaPeak();
+      paired.add(m.gflops() / peak);
+      log.accept(String.format("    FMA peak measured right after: %.1f GFLOP/s, so this run reached %.0f%% of it", peak, 100 * m.gflops() / peak));
     }
 
     RecordingOptions o = RecordingOptions.defaults().withExcerptTokens(t, Math.min(t, 16)).withBatchSize(b);
@@ -159,7 +174,7 @@ public final class RecorderBenchmark {
     if (need > Runtime.getRuntime().maxMemory() * 0.8) {
       log.accept(String.format("recording skipped: the summaries of %,d neurons need %.1f GB and Java may use %.1f GB (SCRIBE_JAVA_OPTS=-Xmx%dg)",
           c.layers() * c.mlpWidth(), need / 1e9, Runtime.getRuntime().maxMemory() / 1e9, (long) Math.ceil(need / 0.7 / (1L << 30))));
-      return finish(s, c, forward, List.of(), flopsPerToken);
+      return finish(s, c, forward, List.of(), flopsPerToken, paired);
     }
     int[] all = IntStream.range(0, c.mlpWidth()).toArray();
     LayerRecording[] layers = new LayerRecording[c.layers()];
@@ -191,10 +206,11 @@ public final class RecorderBenchmark {
       log.accept(String.format("    of which updating the summaries: %.2f s (%.0f%%; excerpts %,d-%,d of the stream, where new top excerpts are still frequent)",
           summaryNanos[0] / 1e9, 100.0 * summaryNanos[0] / nanos, next[0] - b * s.rounds(), next[0]));
     }
-    return finish(s, c, forward, recording, flopsPerToken);
+    return finish(s, c, forward, recording, flopsPerToken, paired);
   }
 
-  private static Report finish(Settings s, Model.Shape c, List<Measurement> forward, List<Measurement> recording, double flopsPerToken) {
+  private static Report finish(Settings s, Model.Shape c, List<Measurement> forward, List<Measurement> recording, double flopsPerToken,
+      List<Double> paired) {
     int cores = Runtime.getRuntime().availableProcessors();
     Optional<Double> ghz = cpuGhz();
     // Two 256-bit FMA pipes per core (Zen 2/3/4, Haswell and later); each FMA is 2 FLOPs per lane.
@@ -202,7 +218,7 @@ public final class RecorderBenchmark {
     String basis = ghz.map(g -> String.format("%d cores × 2 FMA units × %d float lanes × 2 FLOP × %.3f GHz (cpu MHz in /proc/cpuinfo)",
         cores, S.length(), g)).orElse("clock unknown");
     double measuredPeak = fmaPeak();
-    return new Report(s, c.layers() * c.mlpWidth(), forward, recording, nominal, basis, measuredPeak, cores, S.length(), flopsPerToken);
+    return new Report(s, c.layers() * c.mlpWidth(), forward, recording, nominal, basis, measuredPeak, cores, S.length(), flopsPerToken, paired);
   }
 
   private static Measurement measurement(long tokens, long nanos, double flopsPerToken, Consumer<String> log) {
