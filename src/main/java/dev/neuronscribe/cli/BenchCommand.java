@@ -17,7 +17,7 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(
@@ -84,10 +84,10 @@ final class BenchCommand implements Runnable {
       int kv = kvHeads != null ? kvHeads : arch.equals("gpt2") || arch.equals("gpt_neox") || h % 3 != 0 ? h : h / 3;
       var settings = new RecorderBenchmark.Settings(arch, layers, width, h, kv, mlp == null ? 0 : mlp, vocab == null ? 0 : vocab, bf16,
           tokens, batch, rounds, repeats);
-      var r = model != null ? RecorderBenchmark.runOn(model, settings, System.out::println)
-          : RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), System.out::println);
-      System.out.println();
-      System.out.printf("%s, %d×%d tokens per batch, %d rounds per run, %d runs:%n", model != null ? model.toString()
+      var r = model != null ? RecorderBenchmark.runOn(model, settings, spec.commandLine().getOut()::println)
+          : RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().println();
+      spec.commandLine().getOut().printf("%s, %d×%d tokens per batch, %d rounds per run, %d runs:%n", model != null ? model.toString()
           : String.format("%s, %d layers, width %d", arch, layers, width), batch, tokens, rounds, repeats);
       line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);
       line("", "best", RecorderBenchmark.Report.best(r.forward()), r);
@@ -95,20 +95,20 @@ final class BenchCommand implements Runnable {
         line("recording", "median", RecorderBenchmark.Report.median(r.recording()), r);
         line("", "best", RecorderBenchmark.Report.best(r.recording()), r);
       }
-      System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
+      spec.commandLine().getOut().printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
-      System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
-      System.out.printf("forward pass vs the FMA peak measured right after each run: median %.0f%% (paired, %d runs)%n",
+      spec.commandLine().getOut().printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
+      spec.commandLine().getOut().printf("forward pass vs the FMA peak measured right after each run: median %.0f%% (paired, %d runs)%n",
           100 * r.medianPairedPeakFraction(), r.pairedPeakFractions().size());
-      System.out.println("FLOPs: 2 per weight of the blocks' matmuls per token (GPT-2: gpt2_numpy.py's 2·layers·12·width²), attention scores");
-      System.out.println("excluded. The recorder skips the language-model head and the last layer's MLP output projection.");
+      spec.commandLine().getOut().println("FLOPs: 2 per weight of the blocks' matmuls per token (GPT-2: gpt2_numpy.py's 2·layers·12·width²), attention scores");
+      spec.commandLine().getOut().println("excluded. The recorder skips the language-model head and the last layer's MLP output projection.");
       return Cli.OK;
     }
 
-    private static void line(String what, String statistic, double tokensPerSecond, RecorderBenchmark.Report r) {
+    private void line(String what, String statistic, double tokensPerSecond, RecorderBenchmark.Report r) {
       double gflops = tokensPerSecond * r.flopsPerToken() / 1e9;
       String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
-      System.out.printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
+      spec.commandLine().getOut().printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
           what, statistic, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
     }
   }
@@ -122,6 +122,8 @@ final class BenchCommand implements Runnable {
         "tools/bench-dictionary-vs-torch.sh alternates both."
       })
   static final class Encode implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--layout", defaultValue = "saelens", description = "saelens (W_enc [d_in, d_sae]) or sparsify (encoder.weight [d_sae, d_in]) (default: ${DEFAULT-VALUE}).")
     String layout;
 
@@ -149,8 +151,8 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       var s = new dev.neuronscribe.subject.DictionaryBenchmark.Settings(layout, activation, dIn, dSae, k, rows, rounds, repeats);
-      var r = dev.neuronscribe.subject.DictionaryBenchmark.run(s, System.out::println);
-      System.out.printf("%n%s %s encoder, %d → %d, %d rows per encode: median %.0f rows/s, %.1f GFLOP/s (matmul: 2·d_in·d_sae per row)%n",
+      var r = dev.neuronscribe.subject.DictionaryBenchmark.run(s, spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().printf("%n%s %s encoder, %d → %d, %d rows per encode: median %.0f rows/s, %.1f GFLOP/s (matmul: 2·d_in·d_sae per row)%n",
           layout, activation, dIn, dSae, rows, r.median(), r.median() * r.flopsPerRow() / 1e9);
       return Cli.OK;
     }

@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
       "each latent is a unit with its own record, OUT/<layer>/<latent>.json, and OUT/recording.json names the dictionaries."
     })
 final class RecordCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   static final String WORK_DIR = ".scribe-recording";
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
@@ -112,7 +114,7 @@ final class RecordCommand implements Callable<Integer> {
       return record();
     } catch (InvalidInputException e) {
       // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
-      System.err.println("error: " + e.getMessage());
+      spec.commandLine().getErr().println("error: " + e.getMessage());
       return Cli.USAGE;
     }
   }
@@ -159,7 +161,7 @@ final class RecordCommand implements Callable<Integer> {
       Optional<RecordingInfo> merged = existing.isPresent() ? existing.get().mergedWith(info) : oldNeurons && latents ? Optional.empty() : Optional.of(info);
       if (merged.isEmpty()) {
         RecordingInfo held = existing.orElse(RecordingInfo.neurons("", "", ""));
-        System.err.println("error: " + out + ": this folder holds " + held.unitName(true) + (held.latents() ? " of other dictionaries at the same layers" : "")
+        spec.commandLine().getErr().println("error: " + out + ": this folder holds " + held.unitName(true) + (held.latents() ? " of other dictionaries at the same layers" : "")
             + "; record the " + info.unitName(true) + " into another folder (--out)");
         return Cli.USAGE;
       }
@@ -177,7 +179,7 @@ final class RecordCommand implements Callable<Integer> {
       Recorder.Result result;
       try {
         result = recorder.record(source, selection, work,
-            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
+            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(spec.commandLine().getErr()));
       } catch (RuntimeException e) {
         // Bad input found once the recorder reads it (the corpus, say): leave no description of records that do not exist.
         if (!described0 && !hasRecords(out) && !Files.exists(work)) {
@@ -197,12 +199,12 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected " + described.unitName(false) + ".");
+        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected " + described.unitName(false) + ".");
         case INTERRUPTED -> {
-          System.out.println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
+          spec.commandLine().getOut().println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
           return Cli.FAILURE;
         }
-        case COMPLETED -> System.out.printf("Recorded %,d %s of layers %s over %,d excerpts (%,d tokens) into %s%n",
+        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d %s of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), described.unitName(true), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
