@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class, BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +110,50 @@ final class BenchCommand implements Runnable {
       String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
       spec.commandLine().getOut().printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
           what, statistic, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
+    }
+  }
+
+  @Command(
+      name = "store-read",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times reading units from a store in this fresh process: opening it and the first unit (cold: classes, files and",
+        "caches loaded for the first time), then more units at random (warm)."
+      })
+  static final class StoreRead implements Callable<Integer> {
+    @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")
+    java.nio.file.Path records;
+
+    @Option(names = "--unit", paramLabel = "L:N", description = "The unit read first (default: the middle one).")
+    String unit;
+
+    @Option(names = "--units", defaultValue = "200", description = "Random units read afterwards (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Override
+    public Integer call() {
+      long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+      long t0 = System.nanoTime();
+      var store = dev.neuronscribe.activations.NeuronRecords.open(records);
+      java.util.List<dev.neuronscribe.activations.NeuronId> ids = store.list();
+      long t1 = System.nanoTime();
+      var first = unit == null ? ids.get(ids.size() / 2) : dev.neuronscribe.activations.NeuronId.parse(unit);
+      var r = store.read(first);
+      long t2 = System.nanoTime();
+      long sinceJvm = System.currentTimeMillis() - jvmStart;
+      java.util.Random rnd = new java.util.Random(1);
+      long warm = 0;
+      for (int i = 0; i < units; i++) {
+        var id = ids.get(rnd.nextInt(ids.size()));
+        long a = System.nanoTime();
+        store.read(id);
+        warm += System.nanoTime() - a;
+      }
+      System.out.printf("%s: %,d units%n", records, ids.size());
+      System.out.printf("open (index of units): %.1f ms; first unit %s (%d top excerpts): %.1f ms; open + first unit: %.1f ms; since the JVM started: %d ms%n",
+          (t1 - t0) / 1e6, first, r.mostPositiveActivationRecords().size(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, sinceJvm);
+      System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
+      return Cli.OK;
     }
   }
 

@@ -25,6 +25,19 @@ record DecoderConfig(
     float normEpsilon, int rotaryDim, Rope rope, Activation activation, int[] slidingWindow, float attentionScale,
     float attentionSoftcap, boolean parallelResidual) {
 
+  /**
+   * The record's text with the per-layer window spelled out: it goes into the model's fingerprint, which a
+   * resumed or sharded recording compares, so it must not carry the array's identity hash.
+   */
+  @Override
+  public String toString() {
+    return "DecoderConfig[architecture=" + architecture + ", layers=" + layers + ", width=" + width + ", heads=" + heads + ", kvHeads=" + kvHeads
+        + ", headDim=" + headDim + ", mlpWidth=" + mlpWidth + ", contextLength=" + contextLength + ", vocabSize=" + vocabSize
+        + ", normEpsilon=" + normEpsilon + ", rotaryDim=" + rotaryDim + ", rope=" + rope + ", activation=" + activation
+        + ", slidingWindow=" + java.util.Arrays.toString(slidingWindow) + ", attentionScale=" + attentionScale
+        + ", attentionSoftcap=" + attentionSoftcap + ", parallelResidual=" + parallelResidual + "]";
+  }
+
   /** The MLP non-linearities these architectures use, by their transformers names. */
   enum Activation {
     SILU, GELU_TANH, GELU_ERF;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.ActivationStore;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +25,7 @@ class RecordCommandTest {
 
     Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
     String[] record = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
-        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4"};
+        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4", "--output", "json"};
     MainTest.Result r = MainTest.scribe(record);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 5 neurons of layers [1]");
@@ -52,7 +54,8 @@ class RecordCommandTest {
     MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 4 neurons of layers [0, 1]");
-    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(
+    assertThat(ActivationStore.isStore(out)).as("a store is the default output").isTrue();
+    assertThat(NeuronRecords.open(out).list()).containsExactly(
         new NeuronId(0, 37), new NeuronId(1, 18), new NeuronId(1, 203), new NeuronId(1, 204));
   }
 
@@ -64,7 +67,7 @@ class RecordCommandTest {
     assertThat(plant.out()).contains("Planted latents").contains("1:12").contains("--dictionary");
     Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
     String[] record = {"record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(), "--corpus", corpus.toString(),
-        "--out", out.toString(), "--neurons", "5,12,20,0", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4"};
+        "--out", out.toString(), "--neurons", "5,12,20,0", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--output", "json"};
     MainTest.Result r = MainTest.scribe(record);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 4 latents of layers [1]");
@@ -81,7 +84,7 @@ class RecordCommandTest {
 
     // Neurons into a folder of latents: refused, nothing written.
     MainTest.Result neurons = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
-        "--layers", "1", "--neurons", "3", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4");
+        "--layers", "1", "--neurons", "3", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--output", "json");
     assertThat(neurons.exitCode()).isEqualTo(2);
     assertThat(neurons.err()).contains("holds latents").contains("--out");
     assertThat(dir.list()).hasSize(4);
@@ -103,7 +106,7 @@ class RecordCommandTest {
     assertThat(unknown.err()).contains("hook point 'blocks.1.attn.hook_z' is not one we know").contains("blocks.L.hook_resid_post");
     assertThat(out).doesNotExist();
     MainTest.Result noCorpus = MainTest.scribe("record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(),
-        "--corpus", tmp.resolve("missing.jsonl").toString(), "--out", out.toString());
+        "--corpus", tmp.resolve("missing.jsonl").toString(), "--out", out.toString(), "--output", "json");
     assertThat(noCorpus.exitCode()).as(noCorpus.err()).isNotZero();
     assertThat(out).as("nothing written, not even recording.json").doesNotExist();
   }
@@ -185,7 +188,8 @@ class RecordCommandTest {
   void recordsALlamaWithItsTokenizerAtAnyHookPoint(@TempDir Path tmp) throws Exception {
     Path corpus = Path.of("src", "test", "resources", "fixtures", "corpus.jsonl"), out = tmp.resolve("out");
     MainTest.Result r = MainTest.scribe("record", "--model", fixture("arch-llama").toString(), "--corpus", corpus.toString(),
-        "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4");
+        "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4",
+        "--output", "json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(new NeuronRecordDirectory(out).list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2));
     // BOS is fed but not recorded: no excerpt shows it.
