@@ -36,4 +36,13 @@ public sealed interface NeuronRecords permits NeuronRecordDirectory, ActivationS
 
   /** How the records were made (unit kind, model, precision, ...); empty for a JSON folder, which does not say. */
   Map<String, String> metadata();
+
+  /**
+   * What the records are: {@code "neuron"} or {@code "latent"} — a store's metadata says, a JSON folder's
+   * {@code recording.json} (neurons without one).
+   */
+  default String unitKind() {
+    String kind = metadata().get("neuronscribe.unit_kind");
+    return kind != null ? kind : RecordingInfo.unitOf(root());
+  }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -153,6 +153,51 @@ final class BenchCommand implements Runnable {
       System.out.printf("open (index of units): %.1f ms; first unit %s (%d top excerpts): %.1f ms; open + first unit: %.1f ms; since the JVM started: %d ms%n",
           (t1 - t0) / 1e6, first, r.mostPositiveActivationRecords().size(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, sinceJvm);
       System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "dictionary",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times a dictionary's encoder on a random SAE it writes to a temporary directory: ROWS tokens of D_IN values into",
+        "D_SAE latents, as the recorder encodes one batch. Comparable with tools/bench_dictionary_torch.py (PyTorch, CPU);",
+        "tools/bench-dictionary-vs-torch.sh alternates both."
+      })
+  static final class Encode implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--layout", defaultValue = "saelens", description = "saelens (W_enc [d_in, d_sae]) or sparsify (encoder.weight [d_sae, d_in]) (default: ${DEFAULT-VALUE}).")
+    String layout;
+
+    @Option(names = "--activation", defaultValue = "topk", description = "relu, jumprelu or topk (sparsify: topk) (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--d-in", defaultValue = "768", description = "Input width (default: ${DEFAULT-VALUE}, GPT-2 small's residual stream).")
+    int dIn;
+
+    @Option(names = "--d-sae", defaultValue = "24576", description = "Latents (default: ${DEFAULT-VALUE}, SAELens' GPT-2 small residual SAEs).")
+    int dSae;
+
+    @Option(names = "--k", defaultValue = "32", description = "TopK's k (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--rows", defaultValue = "1024", description = "Tokens per encode (default: ${DEFAULT-VALUE} = 16 excerpts of 64).")
+    int rows;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "Encodes per timed run (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      var s = new dev.neuronscribe.subject.DictionaryBenchmark.Settings(layout, activation, dIn, dSae, k, rows, rounds, repeats);
+      var r = dev.neuronscribe.subject.DictionaryBenchmark.run(s, spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().printf("%n%s %s encoder, %d → %d, %d rows per encode: median %.0f rows/s, %.1f GFLOP/s (matmul: 2·d_in·d_sae per row)%n",
+          layout, activation, dIn, dSae, rows, r.median(), r.median() * r.flopsPerRow() / 1e9);
       return Cli.OK;
     }
   }

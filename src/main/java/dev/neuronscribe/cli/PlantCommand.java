@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Writes a small GPT-2 checkpoint whose chosen neurons fire on known tokens (colour words, digits, closing brackets,",
-      "month names), with planted.json naming each one and its ground-truth explanation: a subject with known answers."
+      "month names), with planted.json naming each one and its ground-truth explanation: a subject with known answers.",
+      "Beside it, in OUT/sae, a sparse autoencoder in SAELens' layout whose planted latents fire on known tokens too",
+      "(OUT/sae/planted.json), for recording latents with 'scribe record --dictionary OUT/sae'."
     })
 final class PlantCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -33,7 +35,15 @@ final class PlantCommand implements Callable<Integer> {
     for (PlantedModel.PlantedNeuron p : planted) {
       spec.commandLine().getOut().printf("  %d:%-4d %5d tokens  %s%n", p.layer(), p.neuron(), p.tokens().size(), p.explanation());
     }
+    List<PlantedModel.PlantedNeuron> latents = PlantedModel.writeDictionary(out.resolve(PlantedModel.DICTIONARY), new Gpt2Tokenizer(), seed);
+    spec.commandLine().getOut().printf("Wrote a sparse autoencoder (SAELens layout) reading %s to %s%n", PlantedModel.DICTIONARY_HOOK, out.resolve(PlantedModel.DICTIONARY));
+    spec.commandLine().getOut().println("Planted latents (layer:latent, tokens, ground truth):");
+    for (PlantedModel.PlantedNeuron p : latents) {
+      spec.commandLine().getOut().printf("  %d:%-4d %5d tokens  %s%n", p.layer(), p.neuron(), p.tokens().size(), p.explanation());
+    }
     spec.commandLine().getOut().println("Record it with: scribe record --model " + out + " --corpus CORPUS.jsonl --out RECORDS");
+    spec.commandLine().getOut().println("and its latents with: scribe record --model " + out + " --dictionary " + out.resolve(PlantedModel.DICTIONARY)
+        + " --corpus CORPUS.jsonl --out LATENTS");
     return Cli.OK;
   }
 }

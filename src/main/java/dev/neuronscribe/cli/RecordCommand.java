@@ -4,8 +4,10 @@ import dev.neuronscribe.activations.ActivationStoreWriter;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.StorePrecision;
 import dev.neuronscribe.subject.NeuronSink;
+import dev.neuronscribe.activations.RecordingInfo;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
+import dev.neuronscribe.subject.Dictionaries;
 import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.subject.HookPoint;
 import dev.neuronscribe.subject.LayerUnits;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Option;
       "neuron asked for (or every dimension of another hook point): top excerpts by max activation, a random sample, random samples",
       "per quantile bin, and the moments of all activations. By default into a compact store (Arrow files, each excerpt's tokens",
       "once; see docs/scale.md); with --output json one OpenAI-format NeuronRecord per unit, OUT/<layer>/<neuron>.json.",
-      "Interrupted runs resume: rerun the same command."
+      "Interrupted runs resume: rerun the same command.",
+      "With --dictionary, records a sparse autoencoder's or transcoder's latents instead (SAELens, sparsify, Gemma Scope):",
+      "each latent is a unit with its own record, and OUT/recording.json names the dictionaries."
     })
 final class RecordCommand implements Callable<Integer> {
   static final String WORK_DIR = ".scribe-recording";
@@ -103,10 +107,18 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
-  @Option(names = "--hook", defaultValue = "mlp_act", paramLabel = "POINT", description = {
-      "Where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
-      "resid_pre, mlp_in, mlp_out or resid_post."})
+  @Option(names = "--hook", paramLabel = "POINT|NAME", description = {
+      "Without --dictionary: where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
+      "resid_pre, mlp_in, mlp_out or resid_post. With --dictionary: where the dictionary reads, when its files do not say",
+      "(Gemma Scope outside its folders) or to override them: blocks.L.hook_resid_pre|hook_resid_post|hook_mlp_out|",
+      "ln2.hook_normalized|mlp.hook_post, layers.L, layers.L.mlp."})
   String hook;
+
+  @Option(names = "--dictionary", paramLabel = "DIR", description = {
+      "Record this dictionary's latents at its hook point instead of the MLP neurons: a SAELens folder (cfg.json + sae_weights.safetensors),",
+      "a sparsify folder (layers.N with cfg.json + sae.safetensors, or the run's folder holding several), or a Gemma Scope params.npz.",
+      "Repeat for several layers (one dictionary per layer)."})
+  List<Path> dictionaries = List.of();
 
   @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER", description = {
       "Run the forward passes on Apache Spark's executors (e.g. local[2], spark://host:7077; without MASTER, the one",
@@ -129,8 +141,12 @@ final class RecordCommand implements Callable<Integer> {
   private StorePrecision storePrecision;
 
   private Integer record() {
-    HookPoint point = HookPoint.parse(hook).orElseThrow(() -> new InvalidInputException("--hook",
-        "'" + hook + "' is not a hook point; supported: " + HookPoint.names()));
+    String pointName = dictionaries.isEmpty() && hook != null ? hook : "mlp_act";
+    HookPoint point = HookPoint.parse(pointName).orElseThrow(() -> new InvalidInputException("--hook",
+        "'" + pointName + "' is not a hook point; supported: " + HookPoint.names() + " (or give --dictionary and a dictionary's hook name)"));
+    if (spark.isPresent() && !dictionaries.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--spark records neurons and hook-point dimensions; record a dictionary's latents on one machine (leave out --spark)");
+    }
     json = switch (output.toLowerCase(java.util.Locale.ROOT)) {
       case "json" -> true;
       case "store" -> false;
@@ -163,7 +179,9 @@ final class RecordCommand implements Callable<Integer> {
   }
 
   private int record(RecordingOptions options, Path work, Corpus source, HookPoint point, Optional<Recorder.Shards> shards) {
-    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject)) {
+    boolean latents = !dictionaries.isEmpty();
+    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject);
+        Dictionaries dicts = Dictionaries.open(dictionaries, latents ? Optional.ofNullable(hook) : Optional.empty(), subject)) {
       Recorder.Selection selection;
       if (neurons.isPresent() && neurons.get().contains(":")) {
         if (layers.isPresent()) {
@@ -172,11 +190,37 @@ final class RecordCommand implements Callable<Integer> {
         selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
       } else {
         List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList());
+            .orElseGet(() -> latents ? dicts.layers() : IntStream.range(0, subject.shape().layers()).boxed().toList());
         selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
       }
-      Recorder recorder = shards.map(s -> new Recorder(subject, tokenizer, point, options, s))
-          .orElseGet(() -> new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options));
+      RecordingInfo info = latents
+          ? RecordingInfo.latents(model.toString(), subject.shape().architecture(), dicts.infos())
+          : RecordingInfo.neurons(model.toString(), subject.shape().architecture(), point.id());
+      if (latents) {
+        for (int layer : selection.layers()) {
+          if (dicts.at(layer).isEmpty()) {
+            throw new IllegalArgumentException("layer " + layer + " has no dictionary; the dictionaries read layers " + dicts.layers());
+          }
+        }
+      }
+      Optional<RecordingInfo> existing = RecordingInfo.read(out);
+      boolean oldNeurons = existing.isEmpty() && Files.isDirectory(out) && hasRecords(out);
+      Optional<RecordingInfo> merged = existing.isPresent() ? existing.get().mergedWith(info) : oldNeurons && latents ? Optional.empty() : Optional.of(info);
+      if (merged.isEmpty()) {
+        RecordingInfo held = existing.orElse(RecordingInfo.neurons("", "", ""));
+        spec.commandLine().getErr().println("error: " + out + ": this folder holds " + held.unitName(true) + (held.latents() ? " of other dictionaries at the same layers" : "")
+            + "; record the " + info.unitName(true) + " into another folder (--out)");
+        return Cli.USAGE;
+      }
+      info = merged.get();
+      // Written first, so that a recording stopped by Ctrl-C already says what its records are.
+      boolean fresh = !Files.exists(out), described0 = existing.isPresent();
+      info.write(createdDirectory(out));
+      RecordingInfo described = info;
+      Recorder recorder = latents
+          ? new Recorder(subject, tokenizer, dicts::units, options)
+          : shards.map(s -> new Recorder(subject, tokenizer, point, options, s))
+              .orElseGet(() -> new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options));
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -184,13 +228,24 @@ final class RecordCommand implements Callable<Integer> {
       NeuronSink sink = json
           ? new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals))
           : ActivationStoreWriter.open(out, storePrecision, Map.of(
-              "neuronscribe.unit_kind", "neuron",
+              "neuronscribe.unit_kind", described.unit(),
               "neuronscribe.model", model.toAbsolutePath().normalize().toString(),
               "neuronscribe.corpus", corpus.toAbsolutePath().normalize().toString(),
               "neuronscribe.excerpt_tokens", Integer.toString(excerptTokens),
               "neuronscribe.seed", Long.toString(seed)));
       try {
         result = recorder.record(source, selection, work, sink, new RecordingProgressBar(spec.commandLine().getErr()));
+      } catch (RuntimeException e) {
+        // Bad input found once the recorder reads it (the corpus, say): leave no description of records that do not exist.
+        if (!described0 && !hasRecords(out) && !Files.exists(work)) {
+          try {
+            Files.deleteIfExists(out.resolve(RecordingInfo.FILE));
+            if (fresh) Files.deleteIfExists(out);
+          } catch (IOException cleanup) {
+            e.addSuppressed(cleanup);
+          }
+        }
+        throw e;
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -199,13 +254,13 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected neuron.");
+        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected " + described.unitName(false) + ".");
         case INTERRUPTED -> {
           spec.commandLine().getOut().println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
           return Cli.FAILURE;
         }
-        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
-            result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
+        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d %s of layers %s over %,d excerpts (%,d tokens) into %s%n",
+            result.neuronsWritten(), described.unitName(true), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;
     }
@@ -216,6 +271,22 @@ final class RecordCommand implements Callable<Integer> {
         .orElseThrow(() -> new IllegalStateException("--spark needs NeuronScribe's Spark module on the classpath: use ./scribe (it adds the module "
             + "when --spark is given) or spark-submit the jar of spark/ (see docs/spark.md)"));
     return cluster.connect(master);
+  }
+
+  private static boolean hasRecords(Path dir) {
+    try {
+      return Files.isDirectory(dir) && !dev.neuronscribe.activations.NeuronRecords.open(dir).list().isEmpty();
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+  }
+
+  private static Path createdDirectory(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static void deleteTree(Path dir) {

@@ -1,15 +1,18 @@
 package dev.neuronscribe.experiment;
 
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.RecordingInfo;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.subject.Corpus;
-import dev.neuronscribe.subject.Gpt2;
+import dev.neuronscribe.subject.Dictionaries;
+import dev.neuronscribe.subject.Model;
 import dev.neuronscribe.subject.Gpt2Tokenizer;
 import dev.neuronscribe.subject.PlantedModel;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
 import dev.neuronscribe.subject.RecordingProgress;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +35,9 @@ import java.util.function.Consumer;
  *
  * <pre>
  * OUT/model/         config.json, model.safetensors, planted.json (the ground truths)
+ * OUT/model/sae/     a sparse autoencoder of the planted model (SAELens layout) with planted latents, planted.json
  * OUT/records/       the NeuronRecords (OUT/records/&lt;layer&gt;/&lt;neuron&gt;.json)
+ * OUT/latents/       the dictionary's latents, recorded the same way (OUT/latents/&lt;layer&gt;/&lt;latent&gt;.json)
  * OUT/demo.yaml      the run file (demo-llm.yaml with a model)
  * OUT/demo/          its store and report (report.html, report.md, results/)
  * </pre>
@@ -73,9 +78,19 @@ public final class Demo {
     List<String> controls = new ArrayList<>();
     for (int l : layers) for (int n : indices) if (!plantedIds.contains(l + ":" + n)) controls.add(l + ":" + n);
 
+    // The planted dictionary's latents: its planted ones, and as many unplanted latents as controls.
+    Path dictionary = model.resolve(PlantedModel.DICTIONARY);
+    List<PlantedModel.PlantedNeuron> plantedLatents = plantDictionary(dictionary, say);
+    Path latents = o.out().resolve("latents");
+    recordLatents(model, dictionary, corpus, latents, o.recording(), progress, say);
+    List<String> latentIds = plantedLatents.stream().map(p -> p.layer() + ":" + p.neuron()).toList();
+    List<String> latentControls = new ArrayList<>();
+    int layer = plantedLatents.getFirst().layer();
+    for (int j = 0; latentControls.size() < latentIds.size(); j++) if (!latentIds.contains(layer + ":" + j)) latentControls.add(layer + ":" + j);
+
     String name = o.llm().isPresent() ? "demo-llm" : "demo";
     Path runFile = o.out().resolve(name + ".yaml");
-    AtomicFiles.writeString(runFile, runFile(name, plantedIds, controls, o.llm(), o.budgetUsd()));
+    AtomicFiles.writeString(runFile, runFile(name, plantedIds, controls, latentIds, latentControls, o.llm(), o.budgetUsd()));
     say.accept("run file: " + runFile);
     return RunSpec.read(runFile);
   }
@@ -90,6 +105,35 @@ public final class Demo {
     say.accept("planted model: " + model + " (" + planted.size() + " planted neurons: "
         + String.join(", ", planted.stream().map(p -> p.layer() + ":" + p.neuron() + " " + p.concept()).toList()) + ")");
     return planted;
+  }
+
+  private static List<PlantedModel.PlantedNeuron> plantDictionary(Path dir, Consumer<String> say) {
+    if (Files.isRegularFile(dir.resolve("planted.json")) && Files.isRegularFile(dir.resolve("sae_weights.safetensors"))) {
+      say.accept("planted dictionary: " + dir + " (already there)");
+      return PlantedModel.readManifest(dir);
+    }
+    List<PlantedModel.PlantedNeuron> planted = PlantedModel.writeDictionary(dir, new Gpt2Tokenizer(), PLANT_SEED);
+    say.accept("planted dictionary: " + dir + " (" + planted.size() + " planted latents at " + PlantedModel.DICTIONARY_HOOK + ": "
+        + String.join(", ", planted.stream().map(p -> p.layer() + ":" + p.neuron() + " " + p.concept()).toList()) + ")");
+    return planted;
+  }
+
+  /** Records every latent of the planted dictionary, as {@code scribe record --dictionary} does. */
+  private static void recordLatents(Path model, Path dictionary, Path corpus, Path latents, RecordingOptions options, RecordingProgress progress,
+      Consumer<String> say) {
+    try (Model subject = dev.neuronscribe.subject.Models.load(model); Tokenizer tokenizer = dev.neuronscribe.subject.Models.tokenizer(subject);
+        Dictionaries d = Dictionaries.open(List.of(dictionary), Optional.empty(), subject)) {
+      RecordingInfo.latents(model.toString(), subject.shape().architecture(), d.infos()).write(created(latents));
+      record(new Recorder(subject, tokenizer, d::units, options), corpus, latents, Recorder.Selection.allNeurons(d.layers()), progress, say, "latents");
+    }
+  }
+
+  private static Path created(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** The shipped corpus, copied out of the jar once so that the recorder can stream it. */
@@ -112,14 +156,21 @@ public final class Demo {
 
   private static void record(Path model, Path corpus, Path records, List<Integer> layers, List<Integer> neurons, RecordingOptions options,
       RecordingProgress progress, Consumer<String> say) {
-    try (Gpt2 gpt2 = Gpt2.load(model)) {
-      Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
+    try (Model subject = dev.neuronscribe.subject.Models.load(model); Tokenizer tokenizer = dev.neuronscribe.subject.Models.tokenizer(subject)) {
+      record(new Recorder(subject, tokenizer, options), corpus, records, new Recorder.Selection(layers, Optional.of(neurons)),
+          progress, say, "neurons");
+    }
+  }
+
+  private static void record(Recorder recorder, Path corpus, Path records, Recorder.Selection selection, RecordingProgress progress,
+      Consumer<String> say, String units) {
+    {
       // Ctrl-C: the recorder saves its state after the batch in flight, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(60), "scribe-demo-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       Recorder.Result r;
       try {
-        r = recorder.record(Corpus.detect(corpus), new Recorder.Selection(layers, Optional.of(neurons)), records.resolve(".scribe-recording"),
+        r = recorder.record(Corpus.detect(corpus), selection, records.resolve(".scribe-recording"),
             new RecordingWriter(new NeuronRecordDirectory(records), OptionalInt.empty()), progress);
       } finally {
         try {
@@ -130,14 +181,19 @@ public final class Demo {
       }
       switch (r.status()) {
         case ALREADY_DONE -> say.accept("records: " + records + " (already there)");
-        case COMPLETED -> say.accept(String.format(java.util.Locale.ROOT, "records: %d neurons over %,d excerpts (%,d tokens) in %s",
-            r.neuronsWritten(), r.excerpts(), r.tokens(), records));
+        case COMPLETED -> say.accept(String.format(java.util.Locale.ROOT, "records: %d %s over %,d excerpts (%,d tokens) in %s",
+            r.neuronsWritten(), units, r.excerpts(), r.tokens(), records));
         case INTERRUPTED -> throw new IllegalStateException("the recording was stopped; run the demo again to resume it");
       }
     }
   }
 
   static String runFile(String name, List<String> planted, List<String> controls, Optional<Backend> llm, Optional<Double> budget) {
+    return runFile(name, planted, controls, List.of(), List.of(), llm, budget);
+  }
+
+  static String runFile(String name, List<String> planted, List<String> controls, List<String> plantedLatents, List<String> latentControls,
+      Optional<Backend> llm, Optional<Double> budget) {
     String backend = llm.map(Backend::label).orElse(Backend.BASELINE);
     StringBuilder s = new StringBuilder();
     s.append("# The NeuronScribe demo as an experiment run file, written by 'scribe demo'.\n")
@@ -159,6 +215,15 @@ public final class Demo {
       s.append("  - name: controls         # unplanted neurons: random weights, no ground truth\n")
           .append("    records: records\n")
           .append("    neurons: [").append(String.join(", ", controls.stream().map(x -> "\"" + x + "\"").toList())).append("]\n");
+    }
+    if (!plantedLatents.isEmpty()) {
+      s.append("  - name: planted-latents  # the planted dictionary's latents (latents/recording.json says so); ground truths in its manifest\n")
+          .append("    records: latents\n")
+          .append("    neurons: [").append(String.join(", ", plantedLatents.stream().map(x -> "\"" + x + "\"").toList())).append("]\n")
+          .append("    references: model/sae/planted.json\n")
+          .append("  - name: latent-controls  # unplanted latents of the same dictionary: random weights, no ground truth\n")
+          .append("    records: latents\n")
+          .append("    neurons: [").append(String.join(", ", latentControls.stream().map(x -> "\"" + x + "\"").toList())).append("]\n");
     }
     s.append("  - name: puzzles\n")
         .append("    puzzles: builtin\n")

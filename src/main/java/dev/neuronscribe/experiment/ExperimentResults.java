@@ -41,8 +41,9 @@ public final class ExperimentResults {
       references = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(references));
     }
 
+    /** "puzzle", or what the set's records are: "neuron" or "latent". */
     public String itemKind() {
-      return puzzles ? "puzzle" : "neuron";
+      return puzzles ? "puzzle" : source.map(dev.neuronscribe.activations.RecordingInfo::unitOf).orElse("neuron");
     }
 
     /** Whether the references are a planted model's ground truths (rather than someone's explanations). */

@@ -40,7 +40,7 @@ final class Plan {
     }
 
     String itemKind() {
-      return puzzles() ? "puzzle" : "neuron";
+      return puzzles() ? "puzzle" : records.map(NeuronRecords::unitKind).orElse("neuron");
     }
 
     /** What the explainer and simulator work on; reads the record from disk. */

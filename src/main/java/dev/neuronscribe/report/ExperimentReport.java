@@ -93,7 +93,7 @@ public final class ExperimentReport {
     for (SetInfo s : results.sets()) {
       String what = s.puzzles()
           ? plural(s.targets().size(), "puzzle") + " (" + s.source().map(f -> "`" + f.getFileName() + "`").orElse("built-in") + ")"
-          : plural(s.targets().size(), "neuron") + " from `" + s.source().map(Path::getFileName).map(Path::toString).orElse("") + "`"
+          : plural(s.targets().size(), s.itemKind()) + " from `" + s.source().map(Path::getFileName).map(Path::toString).orElse("") + "`"
               + (s.references().isEmpty() ? "" : ", " + s.references().size() + " with a " + (s.plantedReferences() ? "ground truth" : "reference explanation"));
       sets.add("**" + s.name() + "**: " + what);
     }
@@ -195,7 +195,7 @@ public final class ExperimentReport {
       ExperimentResults.Scores sim = results.scores(set, b, Kind.SIMILARITY, Optional.empty(), "cosine similarity to the " + what + " (" + results.embeddingName() + ")");
       List<String> notes = new ArrayList<>(common);
       notes.add((planted ? "Ground truths" : "References") + " from `" + set.referenceFile().map(Path::getFileName).map(Path::toString).orElse("") + "`: "
-          + set.references().size() + " of the set's " + plural(set.targets().size(), "neuron") + " have one; only those are scored (the paper's Table 3 "
+          + set.references().size() + " of the set's " + plural(set.targets().size(), set.itemKind()) + " have one; only those are scored (the paper's Table 3 "
           + "measure, \"AdaCS\" with text-embedding-ada-002).");
       notes.addAll(missingNotes(set, sim, false));
       out.add(comparisonSection(name + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes, groups,
@@ -429,13 +429,19 @@ public final class ExperimentReport {
     return out;
   }
 
+  /** What Table 7's costs are per: puzzles, or the sets' unit (neurons or latents; "units" when the sets mix them). */
+  private String costUnits() {
+    List<String> kinds = results.sets().stream().filter(s -> !s.puzzles()).map(SetInfo::itemKind).distinct().toList();
+    return kinds.isEmpty() ? "puzzles" : kinds.size() == 1 ? kinds.getFirst() + "s" : "units";
+  }
+
   private Report.Section explanationsSection(SetInfo set, Backend b) {
     Map<Target, Map<PromptFormat, List<String>>> all = results.explanations(set, b);
     // Formats that gave identical explanations of every item share one column ("Original = AVHS").
     List<List<String>> groups = identicalFormats(set, b);
     boolean collapse = groups.size() == 1 && spec.formats().size() > 1;
     List<String> columns = new ArrayList<>();
-    columns.add(set.puzzles() ? "Puzzle" : "Neuron");
+    columns.add(Character.toUpperCase(set.itemKind().charAt(0)) + set.itemKind().substring(1));
     boolean refs = !set.references().isEmpty();
     boolean truth = set.puzzles() || set.plantedReferences();
     if (refs) columns.add(set.puzzles() ? "Ground truth" : truth ? "Ground truth (planted)" : "Reference");
@@ -482,7 +488,7 @@ public final class ExperimentReport {
       blocks.add(new Report.Paragraph("**" + set.name() + "** (" + plural(set.targets().size(), set.itemKind()) + "):"));
       blocks.add(EvaluationSections.costs(costs, set.itemKind()));
     }
-    return new Report.Section("Cost per 1,000 " + (results.sets().stream().allMatch(SetInfo::puzzles) ? "puzzles" : "neurons") + " (paper appendix Table 7)", blocks);
+    return new Report.Section("Cost per 1,000 " + costUnits() + " (paper appendix Table 7)", blocks);
   }
 
   /** The adapter from the experiment's ledger (one row per unit) to Table 7's input. */

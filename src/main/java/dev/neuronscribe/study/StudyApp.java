@@ -2,6 +2,7 @@ package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecords;
+import dev.neuronscribe.activations.RecordingInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -136,7 +137,10 @@ final class StudyApp {
   // ---------------------------------------------------------------- viewer
 
   private void neuronIndex(Context ctx) {
-    page(ctx, ViewerPages.index(records.list(), known, records.root().toString()));
+    List<String> about = RecordingInfo.read(records.root()).map(info -> info.dictionaries().stream()
+        .map(d -> "layer " + d.layer() + ": " + d.format() + " " + d.kind() + " (" + d.activation() + (d.k() > 0 ? ", k = " + d.k() : "") + ") at "
+            + d.hook() + ", " + d.dSae() + " latents").toList()).orElse(List.of());
+    page(ctx, ViewerPages.index(records.list(), known, records.root().toString(), records.unitKind(), about));
   }
 
   private void neuronJump(Context ctx) {
@@ -147,12 +151,12 @@ final class StudyApp {
 
   private void neuronPage(Context ctx) {
     NeuronId id = new NeuronId(intParam(ctx.pathParam("layer"), "layer"), intParam(ctx.pathParam("neuron"), "neuron"));
-    if (!records.contains(id)) throw HttpProblem.notFound("No NeuronRecord for neuron " + id + " in " + records.root() + ".");
+    if (!records.contains(id)) throw HttpProblem.notFound("No NeuronRecord for " + records.unitKind() + " " + id + " in " + records.root() + ".");
     List<NeuronId> all = records.list();
     int at = all.indexOf(id);
     Optional<NeuronId> previous = at > 0 ? Optional.of(all.get(at - 1)) : Optional.empty();
     Optional<NeuronId> next = at >= 0 && at + 1 < all.size() ? Optional.of(all.get(at + 1)) : Optional.empty();
-    page(ctx, ViewerPages.neuron(records.read(id), known.of(id), previous, next));
+    page(ctx, ViewerPages.neuron(records.read(id), known.of(id), previous, next, records.unitKind()));
   }
 
   // ---------------------------------------------------------------- organiser

@@ -12,14 +12,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-/** The neuron viewer: an index of the neurons in the data directory and one page per neuron. */
+/**
+ * The neuron viewer: an index of the units in the data directory and one page per unit. A unit is an MLP neuron
+ * or a dictionary's latent (the directory's recording.json says which); the pages name the kind they show.
+ */
 final class ViewerPages {
   /** How many excerpts of each kind are open at first; the rest are one click away. */
   private static final int OPEN_EXCERPTS = 20;
 
   private ViewerPages() {}
 
-  static Html index(List<NeuronId> neurons, KnownExplanations known, String dataDir) {
+  /** {@code unit} is "neuron" or "latent"; {@code about} says where latents come from (empty for neurons). */
+  static Html index(List<NeuronId> neurons, KnownExplanations known, String dataDir, String unit, List<String> about) {
+    String units = unit + "s", title = capital(units);
     Map<Integer, List<NeuronId>> byLayer = new LinkedHashMap<>();
     for (NeuronId id : neurons) byLayer.computeIfAbsent(id.layer(), k -> new ArrayList<>()).add(id);
     List<Html> layers = new ArrayList<>();
@@ -31,32 +36,40 @@ final class ViewerPages {
             n == 0 ? Html.EMPTY : html("<span class=\"badge\" title=\"known explanations\">{}</span>", n)));
       }
       layers.add(html("""
-          <section class="card"><h2>Layer {} <span class="muted">· {} neurons</span></h2>
+          <section class="card"><h2>Layer {} <span class="muted">· {} {}</span></h2>
           <ul class="neuron-grid">{}</ul></section>
-          """, layer, ids.size(), Html.join(links)));
+          """, layer, ids.size(), units, Html.join(links)));
     });
     Html sources = known.sources().isEmpty()
         ? html("<p class=\"muted\">No results files found (put <code>*.jsonl</code> or <code>*.csv</code> in <code>{}/results/</code>, or pass <code>--results</code>).</p>", dataDir)
         : html("<p class=\"muted\">Explanations and scores from: {}</p>", String.join(", ", known.sources()));
-    return Layout.organiserPage("Neurons", html("""
-        <h1>Neurons</h1>
+    List<Html> dictionaries = new ArrayList<>();
+    for (String a : about) dictionaries.add(html("<li>{}</li>", a));
+    Html origin = about.isEmpty() ? Html.EMPTY : html("<p>Latents of these dictionaries:</p><ul>{}</ul>", Html.join(dictionaries));
+    return Layout.organiserPage(title, html("""
+        <h1>{}</h1>
         <section class="card">
-        <p>{} neurons with recorded activations in <code>{}</code>.</p>
-        {}
+        <p>{} {} with recorded activations in <code>{}</code>.</p>
+        {}{}
         <form class="inline" method="get" action="/neurons/go">
           <label>Layer <input name="layer" type="number" min="0" required></label>
-          <label>Neuron <input name="neuron" type="number" min="0" required></label>
+          <label>{} <input name="neuron" type="number" min="0" required></label>
           <button type="submit">Open</button>
         </form>
         </section>
-        {}""", neurons.size(), dataDir, sources, Html.join(layers)));
+        {}""", title, neurons.size(), units, dataDir, origin, sources, capital(unit), Html.join(layers)));
   }
 
-  static Html neuron(NeuronRecord record, List<KnownExplanations.Known> known, Optional<NeuronId> previous, Optional<NeuronId> next) {
+  private static String capital(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  static Html neuron(NeuronRecord record, List<KnownExplanations.Known> known, Optional<NeuronId> previous, Optional<NeuronId> next, String unit) {
     NeuronId id = record.id();
     double max = record.maxActivation();
-    Html nav = html("<nav class=\"pager\">{}<a href=\"/neurons\">All neurons</a>{}</nav>",
+    Html nav = html("<nav class=\"pager\">{}<a href=\"/neurons\">All {}s</a>{}</nav>",
         previous.map(p -> html("<a rel=\"prev\" href=\"/neurons/{}/{}\">← {}</a>", p.layer(), p.neuron(), p.toString())).orElse(html("<span></span>")),
+        unit,
         next.map(n -> html("<a rel=\"next\" href=\"/neurons/{}/{}\">{} →</a>", n.layer(), n.neuron(), n.toString())).orElse(html("<span></span>")));
     List<Html> stats = new ArrayList<>();
     stats.add(stat("max activation", OptionalDouble.of(max)));
@@ -64,15 +77,15 @@ final class ViewerPages {
     stats.add(stat("variance", record.variance()));
     stats.add(stat("skewness", record.skewness()));
     stats.add(stat("kurtosis", record.kurtosis()));
-    return Layout.organiserPage("Neuron " + id, html("""
+    return Layout.organiserPage(capital(unit) + " " + id, html("""
         {}
-        <h1>Layer {}, neuron {}</h1>
+        <h1>Layer {}, {} {}</h1>
         <dl class="stats">{}</dl>
         <section class="card"><h2>Explanations</h2>{}</section>
         <section class="card"><h2>Top-activating excerpts</h2>{}</section>
         <section class="card"><h2>Random excerpts</h2>{}</section>
         {}""",
-        nav, id.layer(), id.neuron(), Html.join(stats), explanations(known),
+        nav, id.layer(), unit, id.neuron(), Html.join(stats), explanations(known, unit),
         excerpts(record.mostPositiveActivationRecords(), max), excerpts(record.randomSample(), max), nav));
   }
 
@@ -89,8 +102,8 @@ final class ViewerPages {
         Excerpts.list(records.subList(OPEN_EXCERPTS, records.size()), max));
   }
 
-  private static Html explanations(List<KnownExplanations.Known> known) {
-    if (known.isEmpty()) return html("<p class=\"muted\">No explanation of this neuron in the results files.</p>");
+  private static Html explanations(List<KnownExplanations.Known> known, String unit) {
+    if (known.isEmpty()) return html("<p class=\"muted\">No explanation of this {} in the results files.</p>", unit);
     List<Html> rows = new ArrayList<>();
     for (KnownExplanations.Known k : known) {
       List<Html> scores = new ArrayList<>();

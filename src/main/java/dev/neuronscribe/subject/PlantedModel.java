@@ -74,6 +74,20 @@ public final class PlantedModel {
 
   private PlantedModel() {}
 
+  /** The planted dictionary's folder inside a planted model's directory (SAELens layout). */
+  public static final String DICTIONARY = "sae";
+  /** Where it reads: the residual stream entering layer 1, where the concept dimensions are exactly 0 or 1. */
+  public static final String DICTIONARY_HOOK = "blocks.1.hook_resid_pre";
+  static final int DICTIONARY_WIDTH = 32;
+
+  /** A planted latent: the concept dimensions it reads, so the tokens of any of them make it fire. */
+  private record LatentConcept(int latent, String name, String explanation, List<Integer> dimensions) {}
+
+  private static final List<LatentConcept> LATENTS = List.of(
+      new LatentConcept(5, "dates", "parts of dates: month names and numbers written with digits", List.of(1, 3)),
+      new LatentConcept(12, "colours", "colour words such as red, blue, green and white", List.of(0)),
+      new LatentConcept(20, "closing brackets", "closing brackets and parentheses, such as ) ] and }", List.of(2)));
+
   /** The planted neurons and their token sets (computed from GPT-2's vocabulary). */
   public static List<PlantedNeuron> neurons(Gpt2Tokenizer tokenizer) {
     List<PlantedNeuron> out = new ArrayList<>();
@@ -149,6 +163,62 @@ public final class PlantedModel {
     return planted;
   }
 
+  /**
+   * Writes a sparse autoencoder for the planted model in SAELens' layout ({@code cfg.json} +
+   * {@code sae_weights.safetensors}, standard ReLU, {@code apply_b_dec_to_input}) into {@code dir}, with the
+   * manifest {@code planted.json} of its planted latents. It reads {@link #DICTIONARY_HOOK}. A planted latent reads
+   * its concept dimensions with weight 1 and bias −0.5: it is about 0.5 on its tokens and 0 on every other token. Its
+   * other latents read random mixtures of the free dimensions, as an untrained dictionary's would.
+   */
+  public static List<PlantedNeuron> writeDictionary(Path dir, Gpt2Tokenizer tokenizer, long seed) {
+    List<PlantedNeuron> neurons = neurons(tokenizer);
+    int e = CONFIG.width(), width = DICTIONARY_WIDTH, reserved = CONCEPTS.size();
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5AE5AE5AEL);
+    float[] enc = new float[e * width], bEnc = new float[width], dec = new float[width * e], bDec = new float[e];
+    for (int j = 0; j < width; j++) {
+      bEnc[j] = -0.6f + gauss(random, 0.1);
+      for (int d = reserved; d < e; d++) enc[d * width + j] = gauss(random, 0.4);
+      for (int d = 0; d < e; d++) dec[j * e + d] = gauss(random, 0.125);
+    }
+    for (int d = reserved; d < e; d++) bDec[d] = gauss(random, 0.05);
+    List<PlantedNeuron> planted = new ArrayList<>();
+    for (LatentConcept c : LATENTS) {
+      // Faint weights on the free dimensions make its value vary around 0.5 from token to token, as a real feature's does
+      // (a constant would leave no excerpt above the 90th percentile that the highlight formats mark); far too faint
+      // to lift it above 0 on any other token.
+      for (int d = 0; d < e; d++) enc[d * width + c.latent()] = d < reserved ? 0f : gauss(random, 0.02);
+      List<String> tokens = new ArrayList<>();
+      List<Integer> ids = new ArrayList<>();
+      for (int dim : c.dimensions()) {
+        enc[dim * width + c.latent()] = 1f;
+        tokens.addAll(neurons.get(dim).tokens());
+        ids.addAll(neurons.get(dim).tokenIds());
+      }
+      bEnc[c.latent()] = -0.5f;
+      planted.add(new PlantedNeuron(1, c.latent(), c.name(), c.explanation(), tokens, ids));
+    }
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (IOException ex) {
+      throw new java.io.UncheckedIOException("cannot create " + dir + ": " + ex.getMessage(), ex);
+    }
+    SafetensorsWriter.write(dir.resolve("sae_weights.safetensors"), List.of(
+        new SafetensorsWriter.Entry("W_enc", new long[] {e, width}, SafetensorsWriter.Values.of(enc)),
+        new SafetensorsWriter.Entry("b_enc", new long[] {width}, SafetensorsWriter.Values.of(bEnc)),
+        new SafetensorsWriter.Entry("W_dec", new long[] {width, e}, SafetensorsWriter.Values.of(dec)),
+        new SafetensorsWriter.Entry("b_dec", new long[] {e}, SafetensorsWriter.Values.of(bDec))));
+    ObjectNode cfg = JSON.createObjectNode();
+    cfg.put("architecture", "standard").put("d_in", e).put("d_sae", width).put("dtype", "float32").put("device", "cpu")
+        .put("apply_b_dec_to_input", true).put("normalize_activations", "none").put("reshape_activations", "none");
+    cfg.putObject("metadata").put("model_name", "planted-gpt2").put("hook_name", DICTIONARY_HOOK).putNull("hook_head_index")
+        .put("prepend_bos", false).put("context_size", CONFIG.contextLength());
+    AtomicFiles.writeString(dir.resolve("cfg.json"), cfg.toPrettyString() + "\n");
+    AtomicFiles.writeString(dir.resolve("planted.json"), manifestJson(planted, seed, "latent",
+        "A sparse autoencoder for the planted GPT-2, written by 'scribe plant', reading " + DICTIONARY_HOOK + ". Each latent below "
+            + "fires on exactly the listed tokens (neuron = the latent's index); its explanation is the ground truth an explainer should find."));
+    return planted;
+  }
+
   private static float gauss(SplittableRandom r, double sigma) {
     return (float) (r.nextGaussian() * sigma);
   }
@@ -176,9 +246,14 @@ public final class PlantedModel {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static String manifestJson(List<PlantedNeuron> planted, long seed) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("description", "A GPT-2 with planted neurons, written by 'scribe plant'. Each neuron below fires on "
+    return manifestJson(planted, seed, "neuron", "A GPT-2 with planted neurons, written by 'scribe plant'. Each neuron below fires on "
         + "exactly the listed tokens; its explanation is the ground truth an explainer should find.");
+  }
+
+  private static String manifestJson(List<PlantedNeuron> planted, long seed, String unit, String description) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("description", description);
+    if (!unit.equals("neuron")) root.put("unit", unit);
     root.put("seed", seed);
     ArrayNode list = root.putArray("neurons");
     for (PlantedNeuron p : planted) {

@@ -56,7 +56,7 @@ class DemoCommandTest {
     assertThat(first.exitCode()).as(first.err()).isZero();
     Path out = dir.resolve("demo");
     Path html = out.resolve("demo/report.html");
-    assertThat(first.out()).contains("310 units: 310 done now, 0 already done, 0 failed")
+    assertThat(first.out()).contains("385 units: 385 done now, 0 already done, 0 failed")
         .endsWith("Open the report: " + html.toAbsolutePath().toUri() + System.lineSeparator());
     assertThat(first.err()).contains("planted model:").contains("records: 8 neurons").contains("run file:");
     for (String f : List.of("model/planted.json", "model/model.safetensors", "records/0/37.json", "records/1/141.json", "demo.yaml", "demo/report.md")) {
@@ -84,6 +84,15 @@ class DemoCommandTest {
     assertThat(findings).isPositive().isLessThan(md.indexOf("| --- |"));
     assertThat(md.substring(findings, md.indexOf("\n", findings))).contains("*controls* have no known meaning yet still score")
         .contains("the current token alone largely decides their activation");
+
+    // The same for the planted dictionary's latents, and the report calls them latents.
+    assertThat(first.err()).contains("planted dictionary:").contains("records: 32 latents");
+    assertThat(out.resolve("latents/recording.json")).content().contains("\"unit\" : \"latent\"").contains("blocks.1.hook_resid_pre");
+    List<String> latentRows = Files.readAllLines(out.resolve("demo/results/planted-latents/baseline-prompt-reader/explanations.csv"));
+    assertThat(row(latentRows, "1,12")).containsPattern("colour words: (red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray)");
+    assertThat(row(latentRows, "1,20")).containsPattern("closing brackets: [)\\]}]");
+    assertThat(mean(md, "planted-latents")).isGreaterThan(mean(md, "latent-controls") + 0.1);
+    assertThat(md).contains("**planted-latents**: 3 latents from `latents`").contains("| Latent | Ground truth (planted)");
   }
 
   @Test
@@ -91,7 +100,7 @@ class DemoCommandTest {
   void aSecondRunOnlyReRendersTheReport() {
     CliRun again = CliRun.of("demo", "--out", dir.resolve("demo").toString());
     assertThat(again.exitCode()).as(again.err()).isZero();
-    assertThat(again.out()).contains("0 done now, 310 already done");
+    assertThat(again.out()).contains("0 done now, 385 already done");
     assertThat(again.err()).contains("(already there)");
   }
 

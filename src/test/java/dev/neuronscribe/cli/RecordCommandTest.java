@@ -59,6 +59,58 @@ class RecordCommandTest {
         new NeuronId(0, 37), new NeuronId(1, 18), new NeuronId(1, 203), new NeuronId(1, 204));
   }
 
+  @Test
+  void latentsOfThePlantedDictionaryAreRecordedAsUnitsAndSaySo(@TempDir Path tmp) throws Exception {
+    Path model = tmp.resolve("planted"), out = tmp.resolve("latents"), corpus = tmp.resolve("c.txt");
+    MainTest.Result plant = MainTest.scribe("plant", "--out", model.toString());
+    assertThat(plant.exitCode()).as(plant.err()).isZero();
+    assertThat(plant.out()).contains("Planted latents").contains("1:12").contains("--dictionary");
+    Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
+    String[] record = {"record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(), "--corpus", corpus.toString(),
+        "--out", out.toString(), "--neurons", "5,12,20,0", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--output", "json"};
+    MainTest.Result r = MainTest.scribe(record);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Recorded 4 latents of layers [1]");
+    NeuronRecordDirectory dir = new NeuronRecordDirectory(out);
+    assertThat(dir.unitKind()).isEqualTo("latent");
+    assertThat(dir.list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 5), new NeuronId(1, 12), new NeuronId(1, 20));
+    // Planted latent 12 fires on colour words only, at about 0.5.
+    var top = dir.read(new NeuronId(1, 12)).mostPositiveActivationRecords().getFirst();
+    for (int i = 0; i < top.size(); i++) {
+      if (top.activation(i) > 0) assertThat(top.token(i)).isIn(" red", " blue");
+    }
+    assertThat(top.max()).isBetween(0.3, 0.7);
+    assertThat(MainTest.scribe(record).out()).contains("Nothing to do").contains("latent");
+
+    // Neurons into a folder of latents: refused, nothing written.
+    MainTest.Result neurons = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
+        "--layers", "1", "--neurons", "3", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--output", "json");
+    assertThat(neurons.exitCode()).isEqualTo(2);
+    assertThat(neurons.err()).contains("holds latents").contains("--out");
+    assertThat(dir.list()).hasSize(4);
+  }
+
+  @Test
+  void aDictionaryThatDoesNotFitTheModelIsAOneLineErrorAndNothingIsWritten(@TempDir Path tmp) throws Exception {
+    Path model = tmp.resolve("planted"), out = tmp.resolve("latents"), corpus = tmp.resolve("c.txt");
+    assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
+    Files.writeString(corpus, "In March the red boat sailed 12 miles.\n".repeat(20));
+    MainTest.Result wide = MainTest.scribe("record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(),
+        "--hook", "blocks.1.mlp.hook_post", "--corpus", corpus.toString(), "--out", out.toString());
+    assertThat(wide.exitCode()).isEqualTo(2);
+    assertThat(wide.err().lines().filter(l -> l.startsWith("error:")).toList()).singleElement().asString()
+        .contains("sae/cfg.json").contains("field 'd_in' is 64").contains("width 256");
+    MainTest.Result unknown = MainTest.scribe("record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(),
+        "--hook", "blocks.1.attn.hook_z", "--corpus", corpus.toString(), "--out", out.toString());
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("hook point 'blocks.1.attn.hook_z' is not one we know").contains("blocks.L.hook_resid_post");
+    assertThat(out).doesNotExist();
+    MainTest.Result noCorpus = MainTest.scribe("record", "--model", model.toString(), "--dictionary", model.resolve("sae").toString(),
+        "--corpus", tmp.resolve("missing.jsonl").toString(), "--out", out.toString(), "--output", "json");
+    assertThat(noCorpus.exitCode()).as(noCorpus.err()).isNotZero();
+    assertThat(out).as("nothing written, not even recording.json").doesNotExist();
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -100,10 +100,23 @@ class KnownExplanationsTest {
     }
     // The neuron page shows the format, the explanation and its score.
     NeuronId first = ids.getFirst();
-    String page = ViewerPages.neuron(records.read(first), k.of(first), java.util.Optional.empty(), java.util.Optional.empty()).toString();
+    String page = ViewerPages.neuron(records.read(first), k.of(first), java.util.Optional.empty(), java.util.Optional.empty(), "neuron").toString();
     assertThat(page).contains("<td>highlight-summary</td>").contains("baseline-prompt-reader");
     KnownExplanations.Known avhs = k.of(first).stream().filter(e -> e.method().equals("avhs")).findFirst().orElseThrow();
     assertThat(page).contains(String.format(java.util.Locale.ROOT, "%.3f", avhs.scores().get("ev_correlation_score")));
+  }
+
+  @Test
+  void theViewerSaysWhenItShowsLatents() throws Exception {
+    NeuronRecordDirectory records = OfflineRuns.records(tmp.resolve("latents"), List.of(new NeuronId(1, 12)));
+    KnownExplanations none = KnownExplanations.load(List.of());
+    String index = ViewerPages.index(records.list(), none, records.root().toString(), "latent",
+        List.of("layer 1: saelens sae (relu) at blocks.1.hook_resid_pre, 32 latents")).toString();
+    assertThat(index).contains("<h1>Latents</h1>").contains("1 latents with recorded activations").contains("blocks.1.hook_resid_pre")
+        .doesNotContain("neurons with recorded");
+    String page = ViewerPages.neuron(records.read(new NeuronId(1, 12)), none.of(new NeuronId(1, 12)), java.util.Optional.empty(),
+        java.util.Optional.empty(), "latent").toString();
+    assertThat(page).contains("Layer 1, latent 12").contains("All latents").contains("No explanation of this latent");
   }
 
   @Test
