@@ -1,0 +1,65 @@
+package dev.neuronscribe.simulate;
+
+import dev.neuronscribe.llm.EmbeddingModel;
+import dev.neuronscribe.llm.LlmException;
+import dev.neuronscribe.llm.MiniLmEmbeddings;
+import dev.neuronscribe.llm.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Embedding: how well does the explanation, as a query, retrieve the activating excerpts from among the
+ * non-activating ones? Each excerpt's score is the cosine similarity of its embedding to the
+ * explanation's; the figure is the AUROC of activating against non-activating excerpts. Runs offline
+ * with the embedded MiniLM model (the default) or on any {@code /embeddings} endpoint.
+ */
+public final class EmbeddingScorer implements Scorer {
+  private final EmbeddingModel model;
+
+  public EmbeddingScorer(EmbeddingModel model) {
+    this.model = model;
+  }
+
+  @Override
+  public String method() {
+    return "embedding";
+  }
+
+  @Override
+  public String name() {
+    return "embedding:" + (model.name().equals(MiniLmEmbeddings.NAME) ? "baseline-minilm" : model.name());
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.RANK;
+  }
+
+  @Override
+  public Scored score(String explanation, ScoringSet set) {
+    if (EmbeddingModel.blank(explanation)) return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+    List<ScoringSet.Excerpt> usable = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (ScoringSet.Excerpt e : set.all()) {
+      if (EmbeddingModel.blank(e.record().text())) failures.add("an excerpt has no visible text to embed");
+      else usable.add(e);
+    }
+    List<String> texts = new ArrayList<>();
+    texts.add(explanation.strip());
+    usable.forEach(e -> texts.add(e.record().text()));
+    List<float[]> vectors;
+    try {
+      vectors = model.embed(texts);
+    } catch (LlmException e) {
+      failures.add(usable.size() + " excerpts: " + e.kind() + ": " + e.getMessage());
+      return new Scored(name(), kind(), set.quantiles(), List.of(), failures, Usage.NONE, 1);
+    }
+    List<Judgement> js = new ArrayList<>();
+    for (int i = 0; i < usable.size(); i++) {
+      double s = EmbeddingModel.cosine(vectors.get(i + 1), vectors.getFirst());
+      boolean truth = usable.get(i).quantile() > 0;
+      js.add(new Judgement(usable.get(i).quantile(), truth, truth, s)); // RANK: no threshold, so no prediction of its own
+    }
+    return new Scored(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 1);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.neuronscribe.simulate;
+
+/**
+ * Scores an explanation of a unit against its activations by a method other than simulation: detection,
+ * fuzzing, embedding, intruder or surprisal (see {@code docs/scorers.md}). Each scorer is built for one
+ * backend; one that the backend cannot serve is refused when it is built, before any request.
+ */
+public interface Scorer {
+
+  /** What a scorer's decisions mean, and so which figures it reports. */
+  enum Kind {
+    /** Yes/no per item with a confidence: accuracy, precision, recall, F1 and AUROC. */
+    CLASSIFY,
+    /** A score per item and no threshold: AUROC only. */
+    RANK,
+    /** One pick among several items: accuracy only. */
+    CHOOSE
+  }
+
+  /** The method, e.g. {@code "detection"}. */
+  String method();
+
+  /** Method and backend, e.g. {@code "detection:openai:gpt-4o-mini"} or {@code "embedding:baseline-minilm"}. */
+  String name();
+
+  Kind kind();
+
+  /**
+   * Scores one explanation on one unit's examples. Thread-safe. A failed request or an unreadable reply
+   * is a recorded failure of the items it covered.
+   *
+   * @throws dev.neuronscribe.llm.BudgetExceededException when the budget refuses a request (the run stops)
+   */
+  Scored score(String explanation, ScoringSet examples);
+}
