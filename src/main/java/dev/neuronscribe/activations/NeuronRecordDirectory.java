@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public record NeuronRecordDirectory(Path root) {
   public NeuronRecord read(NeuronId id) {
     NeuronRecord r = NeuronRecordJson.read(pathOf(id));
     if (!r.id().equals(id)) {
-      throw new InvalidDataException(pathOf(id).toString(), "field 'neuron_id' says " + r.id() + " but the file is stored as neuron " + id);
+      throw new InvalidInputException(pathOf(id).toString(), "field 'neuron_id' says " + r.id() + " but the file is stored as neuron " + id);
     }
     return r;
   }
@@ -37,7 +38,7 @@ public record NeuronRecordDirectory(Path root) {
   /** Every neuron with a record here, in (layer, neuron) order. */
   public List<NeuronId> list() {
     if (!Files.isDirectory(root)) {
-      throw new InvalidDataException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+      throw new InvalidInputException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");
     }
     List<NeuronId> ids = new ArrayList<>();
     try (Stream<Path> layers = Files.list(root)) {

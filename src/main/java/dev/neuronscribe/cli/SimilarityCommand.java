@@ -14,7 +14,6 @@ import dev.neuronscribe.evaluate.PairedComparison;
 import dev.neuronscribe.evaluate.PuzzleExplanations;
 import dev.neuronscribe.evaluate.PuzzleScoring;
 import dev.neuronscribe.evaluate.ScoreTable;
-import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
 import dev.neuronscribe.report.EvaluationSections;
@@ -343,19 +342,21 @@ public final class SimilarityCommand implements Callable<Integer> {
   /** Per-item scores: neurons as layer,neuron; puzzles by name; empty cells for missing scores. */
   private void writeScores(ScoreTable t) {
     boolean neurons = t.itemKind().equals("neuron");
-    StringBuilder s = new StringBuilder(neurons ? "layer,neuron" : t.itemKind());
-    for (String f : t.conditions()) s.append(',').append(f.contains(",") ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
-    s.append('\n');
+    List<String> header = new java.util.ArrayList<>(neurons ? List.of("layer", "neuron") : List.of(t.itemKind()));
+    header.addAll(t.conditions());
+    dev.neuronscribe.files.CsvWriter csv = dev.neuronscribe.files.CsvWriter.withHeader(header);
     for (ScoreTable.Row r : t.rows()) {
+      List<String> row = new java.util.ArrayList<>();
       if (neurons) {
         dev.neuronscribe.activations.NeuronId id = dev.neuronscribe.activations.NeuronId.parse(r.item());
-        s.append(id.layer()).append(',').append(id.neuron());
+        row.add(Integer.toString(id.layer()));
+        row.add(Integer.toString(id.neuron()));
       } else {
-        s.append(r.item().contains(",") ? "\"" + r.item().replace("\"", "\"\"") + "\"" : r.item());
+        row.add(r.item());
       }
-      for (double v : r.values()) s.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
-      s.append('\n');
+      for (double v : r.values()) row.add(Double.isNaN(v) ? "" : Double.toString(v));
+      csv.row(row);
     }
-    AtomicFiles.writeString(scoresOut, s.toString());
+    csv.writeTo(scoresOut);
   }
 }

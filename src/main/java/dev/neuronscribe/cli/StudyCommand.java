@@ -3,6 +3,7 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.CsvWriter;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.study.ExplanationTable;
 import dev.neuronscribe.study.NewStudy;
@@ -138,14 +139,14 @@ final class StudyCommand implements Runnable {
       System.out.println("Created study " + created.id() + " \"" + study.name() + "\": " + study.items().size() + " neurons, "
           + study.items().getFirst().explanationsByFormat().size() + " formats, explainer " + study.explainerModel() + ", in " + file);
       System.out.println("Rater links (shown only now; `scribe serve` must be running at " + base + "):");
-      StringBuilder csv = new StringBuilder("label,link\n");
+      CsvWriter csv = CsvWriter.withHeader("label", "link");
       for (StudyStore.RaterLink link : created.raters()) {
         String url = base + "/r/" + link.token();
         System.out.println("  " + link.label() + "\t" + url);
-        csv.append('"').append(link.label().replace("\"", "\"\"")).append("\",").append(url).append('\n');
+        csv.row(link.label(), url);
       }
       if (linksFile != null) {
-        AtomicFiles.writeString(linksFile, csv.toString());
+        csv.writeTo(linksFile);
         System.out.println("Links written to " + linksFile);
       }
       return Cli.OK;

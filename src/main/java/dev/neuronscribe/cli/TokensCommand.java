@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.NeuronRecordJson;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
@@ -97,8 +97,8 @@ final class TokensCommand implements Callable<Integer> {
     for (PromptFormat f : PromptFormat.values()) {
       try {
         tokens.put(f, counter.countChat(ExplanationPrompts.forNeuron(f, pack, record)));
-      } catch (InvalidDataException e) {
-        throw new InvalidDataException(file.toString(), e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(file.toString(), e.getMessage(), e);
       }
     }
     return new Neuron(file, record.id(), tokens);
@@ -110,7 +110,7 @@ final class TokensCommand implements Callable<Integer> {
       if (Files.isDirectory(p)) {
         NeuronRecordDirectory dir = new NeuronRecordDirectory(p);
         List<NeuronId> ids = dir.list();
-        if (ids.isEmpty()) throw new InvalidDataException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
         ids.forEach(id -> files.add(dir.pathOf(id)));
       } else {
         files.add(p);

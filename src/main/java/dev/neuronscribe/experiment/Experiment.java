@@ -1,6 +1,5 @@
 package dev.neuronscribe.experiment;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.Explanation;

@@ -3,8 +3,8 @@ package dev.neuronscribe.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.io.IOException;
 import java.net.URI;
@@ -140,7 +140,7 @@ public record RunSpec(
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
     Path dir = file.toAbsolutePath().getParent();
     String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
@@ -158,9 +158,9 @@ public record RunSpec(
       ObjectMapper mapper = trimmed.startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
       root = mapper.readTree(text);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "is not valid YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidInputException(source, "is not valid YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
-    if (root == null || !root.isObject()) throw new InvalidDataException(source, "must be a mapping of fields (name, neuron_sets, formats, ...)");
+    if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a mapping of fields (name, neuron_sets, formats, ...)");
     return new Reader(source, baseDir).run(root, defaultStore);
   }
 
@@ -420,8 +420,8 @@ public record RunSpec(
       }
     }
 
-    InvalidDataException fail(String field, String problem) {
-      throw new InvalidDataException(source, "field '" + field + "' " + problem);
+    InvalidInputException fail(String field, String problem) {
+      throw new InvalidInputException(source, "field '" + field + "' " + problem);
     }
   }
 }

@@ -2,7 +2,8 @@ package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordJson;
-import java.nio.file.Files;
+import dev.neuronscribe.files.CsvWriter;
+import dev.neuronscribe.files.Sqlite;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The studies, their raters and every answer, in one SQLite file.
@@ -45,24 +45,17 @@ public final class StudyStore implements AutoCloseable {
 
   /** Opens (and on first use creates) the study database. */
   public static StudyStore open(Path file) {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.enforceForeignKeys(true);
-    config.setBusyTimeout(10_000);
-    // Write transactions take the write lock when they begin, so two processes never deadlock on upgrade.
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Path abs = file.toAbsolutePath();
+    Connection c = Sqlite.open(abs, Sqlite.Durability.FULL, "is the file an SQLite database made by scribe? point --db elsewhere to start a new one");
+    StudyStore store = new StudyStore(abs, c, new Tokens(new SecureRandom()));
     try {
-      Path abs = file.toAbsolutePath();
-      Files.createDirectories(abs.getParent());
-      Connection c = config.createConnection("jdbc:sqlite:" + abs);
-      StudyStore store = new StudyStore(abs, c, new Tokens(new SecureRandom()));
       store.migrate();
-      return store;
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException e) {
+      store.close();
       throw new IllegalStateException("cannot open the study database " + file + ": " + e.getMessage()
           + " (is the directory writable, and the file an SQLite database made by scribe?)", e);
     }
+    return store;
   }
 
   public Path file() {
@@ -427,7 +420,8 @@ public final class StudyStore implements AutoCloseable {
    */
   public synchronized String answersCsv(long studyId) {
     return call(() -> {
-      StringBuilder out = new StringBuilder("study_id,explainer_model,rater_id,rater_label,layer,neuron,format,explanation,rating,chosen_best,answered_at\n");
+      CsvWriter out = CsvWriter.forSpreadsheets(List.of("study_id", "explainer_model", "rater_id", "rater_label", "layer", "neuron",
+          "format", "explanation", "rating", "chosen_best", "answered_at"));
       try (PreparedStatement ps = db.prepareStatement("""
           SELECT s.id, s.explainer_model, rt.id, rt.label, i.layer, i.neuron, e.format, e.text, r.rating,
                  a.best_explanation_id = e.id, a.answered_at
@@ -438,14 +432,13 @@ public final class StudyStore implements AutoCloseable {
         ps.setLong(1, studyId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.append(rs.getLong(1)).append(',').append(CsvFields.field(rs.getString(2))).append(',').append(rs.getLong(3)).append(',')
-                .append(CsvFields.field(rs.getString(4))).append(',').append(rs.getInt(5)).append(',').append(rs.getInt(6)).append(',')
-                .append(CsvFields.field(rs.getString(7))).append(',').append(CsvFields.field(rs.getString(8))).append(',').append(rs.getInt(9)).append(',')
-                .append(rs.getInt(10) == 1 ? "1" : "0").append(',').append(rs.getString(11)).append('\n');
+            out.row(Long.toString(rs.getLong(1)), rs.getString(2), Long.toString(rs.getLong(3)), rs.getString(4),
+                Integer.toString(rs.getInt(5)), Integer.toString(rs.getInt(6)), rs.getString(7), rs.getString(8),
+                Integer.toString(rs.getInt(9)), rs.getInt(10) == 1 ? "1" : "0", rs.getString(11));
           }
         }
       }
-      return out.toString();
+      return out.text();
     });
   }
 
