@@ -5,7 +5,9 @@ import dev.neuronscribe.llm.LlmException;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
 import dev.neuronscribe.llm.Usage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Embedding: how well does the explanation, as a query, retrieve the activating excerpts from among the
@@ -14,7 +16,16 @@ import java.util.List;
  * with the embedded MiniLM model (the default) or on any {@code /embeddings} endpoint.
  */
 public final class EmbeddingScorer implements Scorer {
+  private static final int SETS_KEPT = 64;
+
   private final EmbeddingModel model;
+  // Explanations of one unit are scored on the same excerpts: each recent set's excerpts are embedded once.
+  private final Map<List<String>, List<float[]>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<String>, List<float[]>> eldest) {
+      return size() > SETS_KEPT;
+    }
+  };
 
   public EmbeddingScorer(EmbeddingModel model) {
     this.model = model;
@@ -44,22 +55,34 @@ public final class EmbeddingScorer implements Scorer {
       if (EmbeddingModel.blank(e.record().text())) failures.add("an excerpt has no visible text to embed");
       else usable.add(e);
     }
-    List<String> texts = new ArrayList<>();
-    texts.add(explanation.strip());
-    usable.forEach(e -> texts.add(e.record().text()));
+    List<String> texts = usable.stream().map(e -> e.record().text()).toList();
+    float[] query;
     List<float[]> vectors;
     try {
-      vectors = model.embed(texts);
+      query = model.embed(explanation.strip());
+      vectors = excerpts(texts);
     } catch (LlmException e) {
       failures.add(usable.size() + " excerpts: " + e.kind() + ": " + e.getMessage());
       return new Scored(name(), kind(), set.quantiles(), List.of(), failures, Usage.NONE, 1);
     }
     List<Judgement> js = new ArrayList<>();
     for (int i = 0; i < usable.size(); i++) {
-      double s = EmbeddingModel.cosine(vectors.get(i + 1), vectors.getFirst());
+      double s = EmbeddingModel.cosine(vectors.get(i), query);
       boolean truth = usable.get(i).quantile() > 0;
       js.add(new Judgement(usable.get(i).quantile(), truth, truth, s)); // RANK: no threshold, so no prediction of its own
     }
     return new Scored(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 1);
+  }
+
+  private List<float[]> excerpts(List<String> texts) {
+    synchronized (recent) {
+      List<float[]> known = recent.get(texts);
+      if (known != null) return known;
+    }
+    List<float[]> vectors = model.embed(texts);
+    synchronized (recent) {
+      recent.put(texts, vectors);
+    }
+    return vectors;
   }
 }
