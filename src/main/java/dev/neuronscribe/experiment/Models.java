@@ -2,6 +2,7 @@ package dev.neuronscribe.experiment;
 
 import dev.neuronscribe.evaluate.CachedEmbeddings;
 import dev.neuronscribe.explain.BaselineExplainer;
+import dev.neuronscribe.explain.LogitLensExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
 import dev.neuronscribe.explain.PromptReaderBaseline;
@@ -126,6 +127,11 @@ final class Models implements AutoCloseable {
 
   /** The explainer for one unit, its calls counted by {@code meter}. */
   Explainer explainer(Backend b, UnitMeter m) {
+    if (b.baseline() && b.model().equals(LogitLensExplainer.NAME)) {
+      // A run file names no model directory for it; the CLI's explain/pipeline commands take --model.
+      throw new IllegalArgumentException("the logit-lens explainer reads a model's weights and is not available in run files yet; "
+          + "use scribe explain --llm logit-lens --model DIR");
+    }
     if (b.baseline()) return b.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
     OpenAiCompatibleClient c = client(b, true);
     return new LlmExplainer(m.wrap(c, c.endpoint().preset().local()), pack);
