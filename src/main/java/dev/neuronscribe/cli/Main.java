@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       StudyCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,
+      JudgeCommand.class,
       ValidateCommand.class,
     })
 public final class Main implements Runnable {

@@ -41,6 +41,21 @@ public record ScoringSet(List<Excerpt> activating, List<Excerpt> nonActivating, 
     return r.activation(token) >= threshold;
   }
 
+  /**
+   * Two disjoint halves, every other excerpt of each quantile and of the non-activating ones: choosing
+   * among explanations on one half and reporting on the other keeps the choice from flattering itself.
+   */
+  public List<ScoringSet> halves() {
+    List<List<Excerpt>> act = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int q = 1; q <= quantiles; q++) {
+      int k = 0;
+      for (Excerpt e : activating) if (e.quantile() == q) act.get(k++ % 2).add(e);
+    }
+    List<List<Excerpt>> non = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; i < nonActivating.size(); i++) non.get(i % 2).add(nonActivating.get(i));
+    return List.of(new ScoringSet(act.get(0), non.get(0), quantiles, threshold, seed), new ScoringSet(act.get(1), non.get(1), quantiles, threshold, seed));
+  }
+
   /** The same examples with another seed. */
   public ScoringSet reseeded(long newSeed) {
     return new ScoringSet(activating, nonActivating, quantiles, threshold, newSeed);
