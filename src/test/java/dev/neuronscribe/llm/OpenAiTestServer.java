@@ -135,7 +135,7 @@ public final class OpenAiTestServer implements AutoCloseable {
 
   /**
    * A judge that knows only words: an excerpt fits the explanation when it shares a word of three letters
-   * or more with it. Detection says yes to such excerpts; fuzzing says yes when every marked token is such
+   * or more with it (common words such as "the" and "tokens" aside). Detection says yes to such excerpts; fuzzing says yes when every marked token is such
    * a word; intruder names the first excerpt that shares none.
    */
   public static String wordJudge(String message) {
@@ -165,9 +165,12 @@ public final class OpenAiTestServer implements AutoCloseable {
     return sb.toString();
   }
 
+  private static final java.util.Set<String> STOP_WORDS = java.util.Set.of("the", "and", "tokens", "token", "words", "word", "such", "with", "for",
+      "this", "that", "nothing", "else");
+
   private static java.util.Set<String> words(String text) {
     java.util.Set<String> out = new java.util.HashSet<>();
-    for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) if (w.length() >= 3) out.add(w);
+    for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) if (w.length() >= 3 && !STOP_WORDS.contains(w)) out.add(w);
     return out;
   }
 
