@@ -8,7 +8,7 @@ import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.simulate.Judging;
 import dev.neuronscribe.simulate.Pipeline;
-import dev.neuronscribe.simulate.Scorer;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.Scorers;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ final class JudgeCommand implements Callable<Integer> {
       Optional<LlmClient> client = b.simulatorSpec.baseline() ? Optional.empty() : Optional.of(b.simulatorClient());
       EmbeddingModel[] miniLm = new EmbeddingModel[1];
       Supplier<EmbeddingModel> shared = () -> miniLm[0] == null ? (miniLm[0] = new MiniLmEmbeddings()) : miniLm[0];
-      List<Scorer> list = new ArrayList<>();
+      List<ExcerptScorer> list = new ArrayList<>();
       for (String m : methods) list.add(Scorers.create(m, client, pack, () -> b.simulator(pack), shared, batch));
       if (best.isPresent()) {
         err.println("scribe: explaining each unit " + best.get().k() + " times (" + b.explainer(pack).name() + ")");
@@ -86,7 +86,7 @@ final class JudgeCommand implements Callable<Integer> {
           return Cli.FAILURE;
         }
       }
-      err.println("scribe: scoring with " + String.join(", ", list.stream().map(Scorer::name).toList()) + "; output " + in.out);
+      err.println("scribe: scoring with " + String.join(", ", list.stream().map(ExcerptScorer::name).toList()) + "; output " + in.out);
       err.flush();
       Judging.Summary s = Judging.run(in.out, explainees, formats, new Judging.Options(list, quantiles, seed, best), t -> {});
       print(out, s);

@@ -13,7 +13,7 @@ import dev.neuronscribe.llm.MiniLmEmbeddings;
 import dev.neuronscribe.llm.PriceTable;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.report.ValidityReport;
-import dev.neuronscribe.simulate.Scorer;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.Scorers;
 import dev.neuronscribe.subject.PlantedModel;
 import java.io.PrintWriter;
@@ -87,7 +87,7 @@ final class ValidateCommand implements Callable<Integer> {
       EmbeddingModel[] miniLm = new EmbeddingModel[1];
       Supplier<EmbeddingModel> sharedMiniLm = () -> miniLm[0] == null ? (miniLm[0] = new MiniLmEmbeddings()) : miniLm[0];
       List<String> methods = scorers.map(Scorers::parse).orElseGet(() -> defaults(client));
-      List<Scorer> list = new ArrayList<>();
+      List<ExcerptScorer> list = new ArrayList<>();
       for (String m : methods) list.add(Scorers.create(m, client, p, () -> b.simulator(p), sharedMiniLm, batch));
       Optional<PriceTable.Price> price = client.flatMap(c -> b.prices.priceOf(c.model()));
       boolean terminal = System.console() != null;

@@ -6,8 +6,8 @@ import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.llm.PriceTable;
 import dev.neuronscribe.llm.Usage;
-import dev.neuronscribe.simulate.Scored;
-import dev.neuronscribe.simulate.Scorer;
+import dev.neuronscribe.simulate.Verdicts;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.ScorerMetrics;
 import dev.neuronscribe.simulate.Scorers;
 import dev.neuronscribe.simulate.ScoringSet;
@@ -112,10 +112,10 @@ public final class ScorerValidity {
    *
    * @param price the price of the language model behind the scorers, when it has one
    */
-  public static List<Row> run(List<Case> cases, List<Scorer> scorers, int quantiles, int seeds, Optional<PriceTable.Price> price, Consumer<String> progress) {
+  public static List<Row> run(List<Case> cases, List<ExcerptScorer> scorers, int quantiles, int seeds, Optional<PriceTable.Price> price, Consumer<String> progress) {
     if (seeds < 1) throw new IllegalArgumentException("seeds must be at least 1");
     List<Row> rows = new ArrayList<>();
-    for (Scorer scorer : scorers) {
+    for (ExcerptScorer scorer : scorers) {
       List<Double> aurocs = new ArrayList<>();
       List<Double> correlations = new ArrayList<>();
       List<Double> sds = new ArrayList<>();
@@ -130,7 +130,7 @@ public final class ScorerValidity {
         for (int i = 0; i < c.candidates().size(); i++) {
           Candidate cand = c.candidates().get(i);
           long t0 = System.nanoTime();
-          Scored s = scorer.score(cand.explanation(), set);
+          Verdicts s = scorer.score(cand.explanation(), set);
           nanos += System.nanoTime() - t0;
           scored++;
           usage = usage.plus(s.usage());
@@ -163,7 +163,7 @@ public final class ScorerValidity {
           if (!Double.isNaN(values[0])) again.add(values[0]);
           for (int seed = 1; seed < seeds; seed++) {
             long t0 = System.nanoTime();
-            Scored s = scorer.score(c.truth(), ScoringSet.of(c.explainee(), quantiles, seed));
+            Verdicts s = scorer.score(c.truth(), ScoringSet.of(c.explainee(), quantiles, seed));
             nanos += System.nanoTime() - t0;
             scored++;
             usage = usage.plus(s.usage());

@@ -15,7 +15,7 @@ import java.util.Map;
  * explanation's; the figure is the AUROC of activating against non-activating excerpts. Runs offline
  * with the embedded MiniLM model (the default) or on any {@code /embeddings} endpoint.
  */
-public final class EmbeddingScorer implements Scorer {
+public final class EmbeddingScorer implements ExcerptScorer {
   private static final int SETS_KEPT = 64;
 
   private final EmbeddingModel model;
@@ -47,8 +47,8 @@ public final class EmbeddingScorer implements Scorer {
   }
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
-    if (EmbeddingModel.blank(explanation)) return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+  public Verdicts score(String explanation, ScoringSet set) {
+    if (EmbeddingModel.blank(explanation)) return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
     List<ScoringSet.Excerpt> usable = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (ScoringSet.Excerpt e : set.all()) {
@@ -63,7 +63,7 @@ public final class EmbeddingScorer implements Scorer {
       vectors = excerpts(texts);
     } catch (LlmException e) {
       failures.add(usable.size() + " excerpts: " + e.kind() + ": " + e.getMessage());
-      return new Scored(name(), kind(), set.quantiles(), List.of(), failures, Usage.NONE, 1);
+      return new Verdicts(name(), kind(), set.quantiles(), List.of(), failures, Usage.NONE, 1);
     }
     List<Judgement> js = new ArrayList<>();
     for (int i = 0; i < usable.size(); i++) {
@@ -71,7 +71,7 @@ public final class EmbeddingScorer implements Scorer {
       boolean truth = usable.get(i).quantile() > 0;
       js.add(new Judgement(usable.get(i).quantile(), truth, truth, s)); // RANK: no threshold, so no prediction of its own
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 1);
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 1);
   }
 
   private List<float[]> excerpts(List<String> texts) {

@@ -46,7 +46,7 @@ public final class Judging {
     }
   }
 
-  public record Options(List<Scorer> scorers, int quantiles, long seed, Optional<BestOf> bestOf) {
+  public record Options(List<ExcerptScorer> scorers, int quantiles, long seed, Optional<BestOf> bestOf) {
     public Options {
       scorers = List.copyOf(scorers);
       if (bestOf.isPresent() && scorers.stream().noneMatch(s -> s.method().equals(bestOf.get().by()))) {
@@ -87,7 +87,7 @@ public final class Judging {
           if (xs.isEmpty()) continue;
           ScoringSet set = ScoringSet.of(e, o.quantiles(), o.seed());
           int samples = o.bestOf().map(BestOf::k).orElse(xs.size());
-          for (Scorer s : o.scorers()) {
+          for (ExcerptScorer s : o.scorers()) {
             for (Explanation x : xs.subList(0, Math.min(samples, xs.size()))) {
               String key = key(t, x.sample(), s.name(), "all");
               ObjectNode line = lines.get(key);
@@ -106,7 +106,7 @@ public final class Judging {
           }
           if (o.bestOf().isPresent() && xs.size() >= 1) {
             BestOf b = o.bestOf().get();
-            Scorer by = o.scorers().stream().filter(s -> s.method().equals(b.by())).findFirst().orElseThrow();
+            ExcerptScorer by = o.scorers().stream().filter(s -> s.method().equals(b.by())).findFirst().orElseThrow();
             List<ScoringSet> halves = set.halves();
             List<Explanation> pool = xs.subList(0, Math.min(b.k(), xs.size()));
             int chosen = -1;
@@ -146,7 +146,7 @@ public final class Judging {
       } finally {
         write(file, lines);
       }
-      for (Scorer s : o.scorers()) {
+      for (ExcerptScorer s : o.scorers()) {
         List<Double> h = headlines.getOrDefault(s.name(), List.of());
         rows.add(new Row(f, s.name(), h.size(), mean(h), sem(h), failed.getOrDefault(s.name(), 0), tokens.getOrDefault(s.name(), 0L)));
       }
@@ -159,7 +159,7 @@ public final class Judging {
     return new Summary(rows, best, stopped);
   }
 
-  private static ObjectNode cached(Map<String, ObjectNode> lines, Target t, Explanation x, Scorer s, String half, ScoringSet set) {
+  private static ObjectNode cached(Map<String, ObjectNode> lines, Target t, Explanation x, ExcerptScorer s, String half, ScoringSet set) {
     return lines.computeIfAbsent(key(t, x.sample(), s.name(), half), k -> line(t, x, s.name(), half, s.score(x.text().orElseThrow(), set)));
   }
 
@@ -167,7 +167,7 @@ public final class Judging {
     return t.key() + "\u0000" + sample + "\u0000" + scorer + "\u0000" + examples;
   }
 
-  private static ObjectNode line(Target t, Explanation x, String scorer, String examples, Scored s) {
+  private static ObjectNode line(Target t, Explanation x, String scorer, String examples, Verdicts s) {
     ObjectNode n = JSON.createObjectNode();
     n.put("target", t.key()).put("sample", x.sample()).put("explanation", x.text().orElseThrow()).put("scorer", scorer).put("examples", examples);
     OptionalDouble h = Scorers.headline(s);

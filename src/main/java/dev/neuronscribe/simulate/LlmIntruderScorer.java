@@ -15,7 +15,7 @@ import java.util.List;
  * delphi's intruder test this one shows the explanation, so that it scores the explanation and not only
  * the unit.
  */
-public final class LlmIntruderScorer implements Scorer {
+public final class LlmIntruderScorer implements ExcerptScorer {
   private final LlmClient client;
   private final ScorerWording wording;
 
@@ -46,12 +46,12 @@ public final class LlmIntruderScorer implements Scorer {
   }
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
+  public Verdicts score(String explanation, ScoringSet set) {
     List<Intruders.Group> groups = Intruders.groups(set);
     List<String> failures = new ArrayList<>();
     if (groups.isEmpty()) failures.add("no intruder groups: the unit has no non-activating excerpts");
     if (ScorerPrompts.noExplanation(explanation).isPresent()) {
-      return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+      return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
     }
     List<Result> results = Batches.inParallel(groups, g -> pick(explanation, g));
     List<Judgement> js = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class LlmIntruderScorer implements Scorer {
       failures.addAll(r.failure());
       usage = usage.plus(r.usage());
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, usage, groups.size());
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, usage, groups.size());
   }
 
   private Result pick(String explanation, Intruders.Group g) {

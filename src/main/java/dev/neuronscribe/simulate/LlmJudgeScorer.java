@@ -17,7 +17,7 @@ import java.util.Random;
  * marked tokens the activating ones? (each activating excerpt marked correctly and at random). The
  * model answers yes or no per item; the score behind the AUROC is that answer (0 or 1).
  */
-public final class LlmJudgeScorer implements Scorer {
+public final class LlmJudgeScorer implements ExcerptScorer {
   public static final int DEFAULT_BATCH = 5;
 
   /** Which question the judge is asked. */
@@ -78,10 +78,10 @@ public final class LlmJudgeScorer implements Scorer {
   }
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
+  public Verdicts score(String explanation, ScoringSet set) {
     List<List<Item>> batches = Batches.chunks(items(set), batch);
     if (ScorerPrompts.noExplanation(explanation).isPresent()) {
-      return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+      return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
     }
     List<BatchResult> results = Batches.inParallel(batches, b -> judge(explanation, b));
     List<Judgement> js = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class LlmJudgeScorer implements Scorer {
       failures.addAll(r.failures());
       usage = usage.plus(r.usage());
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, usage, batches.size());
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, usage, batches.size());
   }
 
   private BatchResult judge(String explanation, List<Item> b) {

@@ -13,7 +13,7 @@ import java.util.List;
  * similar. It is a named baseline: it shows what the explanation's words alone give, and a language
  * model judge should beat it.
  */
-public final class MiniLmJudge implements Scorer {
+public final class MiniLmJudge implements ExcerptScorer {
   public static final String BACKEND = "baseline-minilm";
   private static final double YES = 5;
 
@@ -45,8 +45,8 @@ public final class MiniLmJudge implements Scorer {
   }
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
-    if (explanation.isBlank()) return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+  public Verdicts score(String explanation, ScoringSet set) {
+    if (explanation.isBlank()) return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
     List<Judgement> js = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     switch (method) {
@@ -95,7 +95,7 @@ public final class MiniLmJudge implements Scorer {
         }
       }
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 0);
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 0);
   }
 
   /** The baseline's 0–10 predictions, or null with the reason recorded (kept inside this class). */

@@ -7,7 +7,7 @@ import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
 /**
- * The figures of one {@link Scored}: counts, and accuracy, precision, recall, F1 and AUROC where the
+ * The figures of one {@link Verdicts}: counts, and accuracy, precision, recall, F1 and AUROC where the
  * scorer's kind gives them meaning, overall and per quantile. A figure that cannot be computed (no
  * decisions, one class only, a kind that has no such figure) is empty, never 0.
  *
@@ -25,12 +25,12 @@ public record ScorerMetrics(
   /** Quantile 0 is the non-activating items. */
   public record Quantile(int quantile, int decided, OptionalDouble accuracy, OptionalDouble auroc) {}
 
-  static ScorerMetrics of(Scored s) {
+  static ScorerMetrics of(Verdicts s) {
     List<Judgement> js = s.judgements();
-    Scorer.Kind kind = s.kind();
-    boolean classify = kind == Scorer.Kind.CLASSIFY;
-    OptionalDouble accuracy = kind == Scorer.Kind.RANK ? OptionalDouble.empty() : accuracy(js);
-    OptionalDouble auroc = kind == Scorer.Kind.CHOOSE ? OptionalDouble.empty() : auroc(js);
+    ExcerptScorer.Kind kind = s.kind();
+    boolean classify = kind == ExcerptScorer.Kind.CLASSIFY;
+    OptionalDouble accuracy = kind == ExcerptScorer.Kind.RANK ? OptionalDouble.empty() : accuracy(js);
+    OptionalDouble auroc = kind == ExcerptScorer.Kind.CHOOSE ? OptionalDouble.empty() : auroc(js);
     long tp = js.stream().filter(j -> j.truth() && j.predicted()).count();
     long fp = js.stream().filter(j -> !j.truth() && j.predicted()).count();
     long fn = js.stream().filter(j -> j.truth() && !j.predicted()).count();
@@ -42,9 +42,9 @@ public record ScorerMetrics(
       final int quantile = q;
       List<Judgement> inQ = js.stream().filter(j -> j.quantile() == quantile).toList();
       if (inQ.isEmpty()) continue;
-      OptionalDouble acc = kind == Scorer.Kind.RANK ? OptionalDouble.empty() : accuracy(inQ);
+      OptionalDouble acc = kind == ExcerptScorer.Kind.RANK ? OptionalDouble.empty() : accuracy(inQ);
       OptionalDouble qAuroc = OptionalDouble.empty();
-      if (q > 0 && kind != Scorer.Kind.CHOOSE) {
+      if (q > 0 && kind != ExcerptScorer.Kind.CHOOSE) {
         qAuroc = auroc(js.stream().filter(j -> j.quantile() == quantile || j.quantile() == 0).toList());
       }
       per.add(new Quantile(q, inQ.size(), acc, qAuroc));

@@ -25,7 +25,7 @@ public final class Scorers {
    * @param simulator the simulator behind {@code simulation} (the caller's choice of method)
    * @param miniLm the shared MiniLM model (loaded once, on first use)
    */
-  public static Scorer create(String method, Optional<LlmClient> client, PromptPack pack, Supplier<Simulator> simulator,
+  public static ExcerptScorer create(String method, Optional<LlmClient> client, PromptPack pack, Supplier<Simulator> simulator,
       Supplier<EmbeddingModel> miniLm, int batch) {
     if (!METHODS.contains(method)) throw new IllegalArgumentException("unknown scorer '" + method + "'; the scorers are " + String.join(", ", METHODS));
     if (method.equals("simulation")) return new SimulationScorer(simulator.get());
@@ -61,8 +61,8 @@ public final class Scorers {
    * The one figure by which explanations are compared and selected: AUROC for scorers that give a score
    * per item, accuracy for intruder. Empty when it cannot be computed.
    */
-  public static java.util.OptionalDouble headline(Scored s) {
+  public static java.util.OptionalDouble headline(Verdicts s) {
     ScorerMetrics m = s.metrics();
-    return s.kind() == Scorer.Kind.CHOOSE ? m.accuracy() : m.auroc();
+    return s.kind() == ExcerptScorer.Kind.CHOOSE ? m.accuracy() : m.auroc();
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * correlation score stays with {@code scribe simulate}/{@code scribe score}; this view asks the same
  * question the other scorers ask, which tokens fire.
  */
-public final class SimulationScorer implements Scorer {
+public final class SimulationScorer implements ExcerptScorer {
   private final Simulator simulator;
 
   public SimulationScorer(Simulator simulator) {
@@ -34,7 +34,7 @@ public final class SimulationScorer implements Scorer {
   }
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
+  public Verdicts score(String explanation, ScoringSet set) {
     List<SimulationOutcome> outcomes = Batches.inParallel(set.all(), e -> simulator.simulate(explanation, e.record().tokens()));
     List<Judgement> js = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -50,6 +50,6 @@ public final class SimulationScorer implements Scorer {
         case SimulationOutcome.Failed(String reason) -> failures.add("excerpt " + i + ": " + reason);
       }
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 0);
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, Usage.NONE, 0);
   }
 }

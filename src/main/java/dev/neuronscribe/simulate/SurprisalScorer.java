@@ -16,7 +16,7 @@ import java.util.List;
  * is the AUROC of that gain, activating against non-activating. Needs prompt log-probabilities
  * ({@code /completions} with {@code echo}), so a backend without them is refused when the scorer is built.
  */
-public final class SurprisalScorer implements Scorer {
+public final class SurprisalScorer implements ExcerptScorer {
   private final LlmClient client;
   private final ScorerWording wording;
 
@@ -47,9 +47,9 @@ public final class SurprisalScorer implements Scorer {
   private record Result(List<Judgement> judgement, List<String> failure, Usage usage, int requests) {}
 
   @Override
-  public Scored score(String explanation, ScoringSet set) {
+  public Verdicts score(String explanation, ScoringSet set) {
     if (ScorerPrompts.noExplanation(explanation).isPresent()) {
-      return new Scored(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
+      return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);
     }
     String prefix = wording.surprisalPrefix(explanation);
     List<Result> results = Batches.inParallel(set.all(), e -> gain(prefix, e));
@@ -63,7 +63,7 @@ public final class SurprisalScorer implements Scorer {
       usage = usage.plus(r.usage());
       requests += r.requests();
     }
-    return new Scored(name(), kind(), set.quantiles(), js, failures, usage, requests);
+    return new Verdicts(name(), kind(), set.quantiles(), js, failures, usage, requests);
   }
 
   private Result gain(String prefix, ScoringSet.Excerpt e) {

@@ -22,7 +22,7 @@ class OfflineScorersTest {
     miniLm = new MiniLmEmbeddings();
   }
 
-  private static Scorer offline(String method) {
+  private static ExcerptScorer offline(String method) {
     return Scorers.create(method, Optional.empty(), PromptPack.builtIn(), () -> new BaselineMiniLmSimulator(miniLm), () -> miniLm, 5);
   }
 
@@ -31,7 +31,7 @@ class OfflineScorersTest {
     List<Puzzle> puzzles = BuiltInPuzzles.load();
     java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
     for (String method : List.of("simulation", "detection", "fuzzing", "embedding", "intruder")) {
-      Scorer scorer = offline(method);
+      ExcerptScorer scorer = offline(method);
       assertThat(scorer.name()).contains("baseline");
       double wins = 0;
       int contests = 0;

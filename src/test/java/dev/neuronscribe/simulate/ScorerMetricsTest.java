@@ -23,7 +23,7 @@ class ScorerMetricsTest {
         new Judgement(1, true, true, 1), new Judgement(1, true, true, 1),
         new Judgement(2, true, false, 0), new Judgement(2, true, true, 1),
         new Judgement(0, false, false, 0), new Judgement(0, false, true, 1));
-    ScorerMetrics m = new Scored("detection:x", Scorer.Kind.CLASSIFY, 2, js, List.of("2 items: unreadable"), Usage.NONE, 2).metrics();
+    ScorerMetrics m = new Verdicts("detection:x", ExcerptScorer.Kind.CLASSIFY, 2, js, List.of("2 items: unreadable"), Usage.NONE, 2).metrics();
     assertThat(m.decided()).isEqualTo(6);
     assertThat(m.failed()).isEqualTo(1);
     assertThat(m.accuracy().getAsDouble()).isCloseTo(4.0 / 6, offset(1e-12));
@@ -41,7 +41,7 @@ class ScorerMetricsTest {
   @Test
   void choosingScorersHaveNoF1OrAuroc() {
     List<Judgement> js = List.of(new Judgement(1, true, true, Double.NaN), new Judgement(1, true, false, Double.NaN));
-    ScorerMetrics m = new Scored("intruder:x", Scorer.Kind.CHOOSE, 1, js, List.of(), Usage.NONE, 2).metrics();
+    ScorerMetrics m = new Verdicts("intruder:x", ExcerptScorer.Kind.CHOOSE, 1, js, List.of(), Usage.NONE, 2).metrics();
     assertThat(m.accuracy().getAsDouble()).isEqualTo(0.5);
     assertThat(m.f1()).isEmpty();
     assertThat(m.auroc()).isEmpty();

@@ -49,7 +49,7 @@ class ScorersAgainstServerTest {
     return client(Preset.VLLM, Optional.empty(), CostMeter.unlimited());
   }
 
-  private static Scorer scorer(String method, OpenAiCompatibleClient c) {
+  private static ExcerptScorer scorer(String method, OpenAiCompatibleClient c) {
     return Scorers.create(method, Optional.of(c), PromptPack.builtIn(), () -> {
       throw new AssertionError("no simulator here");
     }, () -> {
@@ -80,9 +80,9 @@ class ScorersAgainstServerTest {
     OpenAiCompatibleClient c = client();
     ScoringSet set = ScoringSet.forPuzzle(COLOURS, 7);
     for (String method : List.of("detection", "fuzzing", "intruder")) {
-      Scorer s = scorer(method, c);
-      Scored truth = s.score(TRUE, set);
-      Scored wrong = s.score(FALSE, set);
+      ExcerptScorer s = scorer(method, c);
+      Verdicts truth = s.score(TRUE, set);
+      Verdicts wrong = s.score(FALSE, set);
       assertThat(truth.failures()).as(method).isEmpty();
       assertThat(truth.usage().totalTokens()).as(method).isPositive();
       OptionalDouble t = Scorers.headline(truth), f = Scorers.headline(wrong);
@@ -94,7 +94,7 @@ class ScorersAgainstServerTest {
   @Test
   void detectionBatchesSeveralExcerptsPerRequest() {
     OpenAiCompatibleClient c = client();
-    Scored s = scorer("detection", c).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
+    Verdicts s = scorer("detection", c).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
     assertThat(s.judgements()).hasSize(8);
     assertThat(s.requests()).isEqualTo(3); // 8 excerpts, 3 per request
     assertThat(server.answered()).isEqualTo(3);
@@ -106,7 +106,7 @@ class ScorersAgainstServerTest {
 
   @Test
   void embeddingRunsOnTheServersEmbeddingsEndpoint() {
-    Scored s = scorer("embedding", client()).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
+    Verdicts s = scorer("embedding", client()).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
     assertThat(s.scorer()).isEqualTo("embedding:test-model");
     assertThat(s.judgements()).hasSize(8);
     assertThat(s.metrics().auroc()).isPresent();
@@ -119,9 +119,9 @@ class ScorersAgainstServerTest {
       String w = token.strip().toLowerCase(java.util.Locale.ROOT);
       return w.length() >= 3 && before.toLowerCase(java.util.Locale.ROOT).contains(w) ? -0.2 : -2.0;
     });
-    Scorer s = scorer("surprisal", client());
+    ExcerptScorer s = scorer("surprisal", client());
     ScoringSet set = ScoringSet.forPuzzle(COLOURS, 7);
-    Scored truth = s.score(TRUE, set);
+    Verdicts truth = s.score(TRUE, set);
     assertThat(truth.failures()).isEmpty();
     assertThat(truth.requests()).isEqualTo(16);
     double t = Scorers.headline(truth).getAsDouble();
@@ -139,7 +139,7 @@ class ScorersAgainstServerTest {
   @Test
   void anUnreadableAnswerIsARecordedFailureNotAGuess() {
     server.judge(message -> "I think most of them do.");
-    Scored s = scorer("detection", client()).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
+    Verdicts s = scorer("detection", client()).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
     assertThat(s.judgements()).isEmpty();
     assertThat(s.failures()).hasSize(3).allMatch(f -> f.contains("unreadable answer") && f.contains("expected"));
     assertThat(s.metrics().accuracy()).isEmpty();
@@ -156,10 +156,10 @@ class ScorersAgainstServerTest {
     try (ResponseCache cache = ResponseCache.open(tmp.resolve("cache.sqlite"))) {
       OpenAiCompatibleClient c = client(Preset.VLLM, Optional.of(cache), CostMeter.unlimited());
       ScoringSet set = ScoringSet.forPuzzle(COLOURS, 7);
-      Scored first = scorer("detection", c).score(TRUE, set);
+      Verdicts first = scorer("detection", c).score(TRUE, set);
       assertThat(first.failures()).isEmpty();
       int answered = server.answered();
-      Scored again = scorer("detection", client(Preset.VLLM, Optional.of(cache), CostMeter.unlimited())).score(TRUE, set);
+      Verdicts again = scorer("detection", client(Preset.VLLM, Optional.of(cache), CostMeter.unlimited())).score(TRUE, set);
       assertThat(again.judgements()).isEqualTo(first.judgements());
       assertThat(server.answered()).isEqualTo(answered);
       assertThat(server.maxAnswersForOneRequest()).isEqualTo(1);

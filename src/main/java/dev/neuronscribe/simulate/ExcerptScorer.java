@@ -1,11 +1,11 @@
 package dev.neuronscribe.simulate;
 
 /**
- * Scores an explanation of a unit against its activations by a method other than simulation: detection,
+ * Scores an explanation of a unit on a set of its excerpts ({@link ScoringSet}): detection,
  * fuzzing, embedding, intruder or surprisal (see {@code docs/scorers.md}). Each scorer is built for one
  * backend; one that the backend cannot serve is refused when it is built, before any request.
  */
-public interface Scorer {
+public interface ExcerptScorer {
 
   /** What a scorer's decisions mean, and so which figures it reports. */
   enum Kind {
@@ -31,5 +31,5 @@ public interface Scorer {
    *
    * @throws dev.neuronscribe.llm.BudgetExceededException when the budget refuses a request (the run stops)
    */
-  Scored score(String explanation, ScoringSet examples);
+  Verdicts score(String explanation, ScoringSet examples);
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * (each with the reason: an unreadable reply, a failed request), and what the requests consumed. A
  * failure is never turned into a decision.
  */
-public record Scored(String scorer, Scorer.Kind kind, int quantiles, List<Judgement> judgements, List<String> failures, Usage usage, int requests) {
-  public Scored {
+public record Verdicts(String scorer, ExcerptScorer.Kind kind, int quantiles, List<Judgement> judgements, List<String> failures, Usage usage, int requests) {
+  public Verdicts {
     judgements = List.copyOf(judgements);
     failures = List.copyOf(failures);
   }
