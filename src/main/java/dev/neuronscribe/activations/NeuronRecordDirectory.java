@@ -15,6 +15,22 @@ import java.util.stream.Stream;
  */
 public record NeuronRecordDirectory(Path root) {
 
+  /** The record files named: files as they are, directories (DIR/&lt;layer&gt;/&lt;neuron&gt;.json) as every record in them. */
+  public static List<Path> files(List<Path> filesOrDirectories) {
+    List<Path> files = new ArrayList<>();
+    for (Path p : filesOrDirectories) {
+      if (Files.isDirectory(p)) {
+        NeuronRecordDirectory dir = new NeuronRecordDirectory(p);
+        List<NeuronId> ids = dir.list();
+        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+        ids.forEach(id -> files.add(dir.pathOf(id)));
+      } else {
+        files.add(p);
+      }
+    }
+    return files;
+  }
+
   public Path pathOf(NeuronId id) {
     return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
   }

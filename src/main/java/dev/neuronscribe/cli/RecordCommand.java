@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
       "Interrupted runs resume: rerun the same command."
     })
 final class RecordCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   static final String WORK_DIR = ".scribe-recording";
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
@@ -114,7 +116,7 @@ final class RecordCommand implements Callable<Integer> {
       Recorder.Result result;
       try {
         result = recorder.record(source, selection, work,
-            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
+            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(spec.commandLine().getErr()));
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -123,12 +125,12 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected neuron.");
+        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected neuron.");
         case INTERRUPTED -> {
-          System.out.println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
+          spec.commandLine().getOut().println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
           return Cli.FAILURE;
         }
-        case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
+        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       return Cli.OK;

@@ -4,7 +4,7 @@ import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.evaluate.ScorerValidity;
 import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.EmbeddingModel;

@@ -2,11 +2,11 @@ package dev.neuronscribe.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.evaluate.NeuronIndex;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Target;

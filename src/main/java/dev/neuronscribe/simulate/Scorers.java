@@ -28,7 +28,7 @@ public final class Scorers {
   public static ExcerptScorer create(String method, Optional<LlmClient> client, PromptPack pack, Supplier<Simulator> simulator,
       Supplier<EmbeddingModel> miniLm, int batch) {
     if (!METHODS.contains(method)) throw new IllegalArgumentException("unknown scorer '" + method + "'; the scorers are " + String.join(", ", METHODS));
-    if (method.equals("simulation")) return new SimulationScorer(simulator.get());
+    if (method.equals("simulation")) return new SimulationExcerptScorer(simulator.get());
     if (method.equals("embedding")) return new EmbeddingScorer(client.<EmbeddingModel>map(LlmEmbeddings::new).orElseGet(miniLm));
     if (client.isEmpty()) {
       if (method.equals("surprisal")) {

@@ -146,7 +146,7 @@ class LlmPipelineCommandTest {
     SyntheticRecords.write(dir.resolve("records"), 2);
     Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "PATH"));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("dry run: 44 requests").contains("nothing was sent");
+    assertThat(r.out()).contains("in all: 44 requests").contains("Nothing was sent");
     assertThat(server.requests()).isZero();
   }
 

@@ -3,7 +3,7 @@ package dev.neuronscribe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.neuronscribe.simulate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronscribe.activations.Puzzle;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
 import dev.neuronscribe.prompts.PromptPack;
