@@ -1,5 +1,8 @@
 package dev.neuronscribe.simulate;
 
+import dev.neuronscribe.llm.LlmClient;
+import java.util.List;
+
 /**
  * Scores an explanation of a unit on a set of its excerpts ({@link ScoringSet}): detection,
  * fuzzing, embedding, intruder or surprisal (see {@code docs/scorers.md}). Each scorer is built for one
@@ -32,4 +35,9 @@ public interface ExcerptScorer {
    * @throws dev.neuronscribe.llm.BudgetExceededException when the budget refuses a request (the run stops)
    */
   Verdicts score(String explanation, ScoringSet examples);
+
+  /** The requests scoring would send, each with its estimate (dry runs); empty for the offline baselines. */
+  default List<LlmClient.Planned> estimate(String explanation, ScoringSet examples) {
+    return List.of();
+  }
 }

@@ -46,6 +46,13 @@ public final class LlmIntruderScorer implements ExcerptScorer {
   }
 
   @Override
+  public List<LlmClient.Planned> estimate(String explanation, ScoringSet set) {
+    return Intruders.groups(set).stream()
+        .map(g -> new LlmClient.Planned(client, client.estimate(request(explanation, g.excerpts().stream().map(ScorerPrompts::text).toList()))))
+        .toList();
+  }
+
+  @Override
   public Verdicts score(String explanation, ScoringSet set) {
     List<Intruders.Group> groups = Intruders.groups(set);
     List<String> failures = new ArrayList<>();

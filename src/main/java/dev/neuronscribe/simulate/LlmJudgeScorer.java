@@ -78,6 +78,11 @@ public final class LlmJudgeScorer implements ExcerptScorer {
   }
 
   @Override
+  public List<LlmClient.Planned> estimate(String explanation, ScoringSet set) {
+    return requests(explanation, set).stream().map(r -> new LlmClient.Planned(client, client.estimate(r))).toList();
+  }
+
+  @Override
   public Verdicts score(String explanation, ScoringSet set) {
     List<List<Item>> batches = Batches.chunks(items(set), batch);
     if (ScorerPrompts.noExplanation(explanation).isPresent()) {

@@ -2,7 +2,6 @@ package dev.neuronscribe.simulate;
 
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.LlmClient;
-import dev.neuronscribe.llm.LlmEmbeddings;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.ScorerWording;
 import java.util.List;
@@ -13,9 +12,14 @@ import java.util.function.Supplier;
  * Builds a scorer by method name for a backend, or refuses with the reason before any request: a
  * method the backend cannot serve (surprisal without prompt log-probabilities, surprisal offline), or a
  * pack without the wording the method needs. Offline (no client), detection, fuzzing and intruder use
- * the MiniLM baseline judge, embedding uses MiniLM, and simulation the MiniLM baseline simulator.
+ * the MiniLM baseline judge and simulation the MiniLM baseline simulator; embedding uses MiniLM always.
  */
 public final class Scorers {
+  /** Excerpts per detection/fuzzing request unless asked otherwise. */
+  public static final int DEFAULT_BATCH = 5;
+  /** Quantiles of a neuron's activating excerpts unless asked otherwise. */
+  public static final int DEFAULT_QUANTILES = 3;
+
   public static final List<String> METHODS = List.of("simulation", "detection", "fuzzing", "embedding", "intruder", "surprisal");
 
   private Scorers() {}
@@ -23,13 +27,14 @@ public final class Scorers {
   /**
    * @param client the language model, empty for the offline baselines
    * @param simulator the simulator behind {@code simulation} (the caller's choice of method)
-   * @param miniLm the shared MiniLM model (loaded once, on first use)
+   * @param miniLm the shared MiniLM model (loaded once, on first use); the embedding scorer always uses it
+   *     (a chat model's server is no embedding model; build an {@link EmbeddingScorer} on an endpoint to use one)
    */
   public static ExcerptScorer create(String method, Optional<LlmClient> client, PromptPack pack, Supplier<Simulator> simulator,
       Supplier<EmbeddingModel> miniLm, int batch) {
     if (!METHODS.contains(method)) throw new IllegalArgumentException("unknown scorer '" + method + "'; the scorers are " + String.join(", ", METHODS));
     if (method.equals("simulation")) return new SimulationExcerptScorer(simulator.get());
-    if (method.equals("embedding")) return new EmbeddingScorer(client.<EmbeddingModel>map(LlmEmbeddings::new).orElseGet(miniLm));
+    if (method.equals("embedding")) return new EmbeddingScorer(miniLm.get());
     if (client.isEmpty()) {
       if (method.equals("surprisal")) {
         throw new IllegalArgumentException("the surprisal scorer has no offline baseline: it needs a model's prompt log-probabilities "

@@ -35,7 +35,9 @@ public final class SimulationExcerptScorer implements ExcerptScorer {
 
   @Override
   public Verdicts score(String explanation, ScoringSet set) {
-    List<SimulationOutcome> outcomes = Batches.inParallel(set.all(), e -> simulator.simulate(explanation, e.record().tokens()));
+    // One excerpt after another on the calling thread: the offline simulator runs ONNX Runtime, whose native
+    // code can overflow the small stack of a virtual thread's carrier.
+    List<SimulationOutcome> outcomes = set.all().stream().map(e -> simulator.simulate(explanation, e.record().tokens())).toList();
     List<Judgement> js = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {

@@ -47,6 +47,19 @@ public final class SurprisalScorer implements ExcerptScorer {
   private record Result(List<Judgement> judgement, List<String> failure, Usage usage, int requests) {}
 
   @Override
+  public List<LlmClient.Planned> estimate(String explanation, ScoringSet set) {
+    String prefix = wording.surprisalPrefix(explanation);
+    List<LlmClient.Planned> out = new ArrayList<>();
+    for (ScoringSet.Excerpt e : set.all()) {
+      if (e.record().text().isBlank()) continue;
+      for (String p : List.of(prefix, "")) {
+        out.add(new LlmClient.Planned(client, client.estimate(CompletionRequest.promptLogprobs(p + e.record().text(), 1))));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Verdicts score(String explanation, ScoringSet set) {
     if (ScorerPrompts.noExplanation(explanation).isPresent()) {
       return new Verdicts(name(), kind(), set.quantiles(), List.of(), List.of("the explanation is empty"), Usage.NONE, 0);

@@ -106,7 +106,7 @@ class ScorersAgainstServerTest {
 
   @Test
   void embeddingRunsOnTheServersEmbeddingsEndpoint() {
-    Verdicts s = scorer("embedding", client()).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
+    Verdicts s = new EmbeddingScorer(new dev.neuronscribe.llm.LlmEmbeddings(client())).score(TRUE, ScoringSet.forPuzzle(COLOURS, 7));
     assertThat(s.scorer()).isEqualTo("embedding:test-model");
     assertThat(s.judgements()).hasSize(8);
     assertThat(s.metrics().auroc()).isPresent();
