@@ -54,8 +54,8 @@ public final class ValidityReport {
     Report.Table table = new Report.Table("Validity of each scorer on ground truth", COLUMNS, cells(rows),
         rows.isEmpty() ? "no scorers" : rows.getFirst().units() + " units with known explanations (" + groundTruth + ")",
         "none beyond the re-seed SD (the spread of the true explanation's score over re-seeded example sets)",
-        "every unit's true explanation, its false ones and a too-narrow and a too-broad control are scored; AUROC pools "
-            + "true against false over units; rank correlation is Spearman's between score and quality rank (true 2, "
+        "every unit's true explanation, its false ones and a too-narrow and a too-broad control are scored; AUROC is, per "
+            + "unit, the share of false explanations the true one outscores (ties half), averaged over units; rank correlation is Spearman's between score and quality rank (true 2, "
             + "controls 1, false 0), per unit then averaged; seconds were measured on " + machine);
     List<Report.Block> rec = new ArrayList<>();
     for (String line : recommendations) rec.add(new Report.Paragraph(line));

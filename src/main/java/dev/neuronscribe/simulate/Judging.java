@@ -88,6 +88,7 @@ public final class Judging {
           ScoringSet set = ScoringSet.of(e, o.quantiles(), o.seed());
           int samples = o.bestOf().map(BestOf::k).orElse(xs.size());
           for (ExcerptScorer s : o.scorers()) {
+            List<Double> unitHeadlines = new ArrayList<>();
             for (Explanation x : xs.subList(0, Math.min(samples, xs.size()))) {
               String key = key(t, x.sample(), s.name(), "all");
               ObjectNode line = lines.get(key);
@@ -96,13 +97,14 @@ public final class Judging {
                 lines.put(key, line);
               }
               if (x.sample() == 0 || o.bestOf().isEmpty()) {
-                // One figure per unit: sample 0 (or every sample when there is no selection to compare).
+                // One figure per unit: sample 0 with best-of (what one sample gives), else the mean over the samples.
                 JsonNode h = line.get("headline");
-                if (h != null && h.isNumber()) headlines.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(h.asDouble());
+                if (h != null && h.isNumber()) unitHeadlines.add(h.asDouble());
               }
               failed.merge(s.name(), line.get("failures").size(), Integer::sum);
               tokens.merge(s.name(), line.get("tokens").asLong(), Long::sum);
             }
+            mean(unitHeadlines).ifPresent(m -> headlines.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(m));
           }
           if (o.bestOf().isPresent() && xs.size() >= 1) {
             BestOf b = o.bestOf().get();
