@@ -1,6 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.explain.Explainee;
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.LlmClient;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Score a run's explanations with the other scorers: detection, fuzzing, embedding, intruder, surprisal (and simulation",
       "on the same examples). Per format and scorer: the mean of each unit's AUROC (intruder: accuracy) ± standard error.",
-      "Writes OUT/<format>/scorers.jsonl (per unit: accuracy, F1, AUROC, per quantile, counts, failures, tokens); resumable.",
+      "Writes OUT/<format>/scorers.jsonl (per unit: accuracy, F1, AUROC, per quantile, counts, failures, tokens) and the",
+      "printed summary to OUT/judge-summary.txt; resumable.",
       "With --best-of K it explains K times (as scribe explain --samples K) and keeps the best under --best-by, reporting the",
       "gain over one sample on held-out examples and what it cost. The scorers' model is --simulator-llm (default --llm);",
       "offline (baseline) the MiniLM baselines score. See docs/scorers.md."
@@ -89,7 +91,11 @@ final class JudgeCommand implements Callable<Integer> {
       err.println("scribe: scoring with " + String.join(", ", list.stream().map(ExcerptScorer::name).toList()) + "; output " + in.out);
       err.flush();
       Judging.Summary s = Judging.run(in.out, explainees, formats, new Judging.Options(list, quantiles, seed, best), t -> {});
-      print(out, s);
+      java.io.StringWriter text = new java.io.StringWriter();
+      print(new PrintWriter(text), s);
+      out.print(text);
+      AtomicFiles.writeString(in.out.resolve("judge-summary.txt"), text.toString());
+      out.println("wrote " + in.out.resolve("judge-summary.txt") + " and <format>/scorers.jsonl");
       s.stoppedBecause().ifPresent(why -> err.println("scribe: stopped: " + why + " (rerun to go on; what was scored is saved)"));
       out.flush();
       return s.stoppedBecause().isPresent() ? Cli.FAILURE : Cli.OK;
@@ -97,6 +103,11 @@ final class JudgeCommand implements Callable<Integer> {
   }
 
   static void print(PrintWriter out, Judging.Summary s) {
+    print0(out, s);
+    out.flush();
+  }
+
+  private static void print0(PrintWriter out, Judging.Summary s) {
     out.printf(Locale.ROOT, "%-18s %-40s %6s %16s %8s %12s%n", "format", "scorer", "units", "mean ± sem", "failed", "tokens");
     for (Judging.Row r : s.rows()) {
       out.printf(Locale.ROOT, "%-18s %-40s %6d %16s %8d %12d%n", r.format().id(), r.scorer(), r.units(), pm(r.mean(), r.sem()), r.failedItems(), r.tokens());

@@ -56,6 +56,7 @@ class JudgeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("detection:vllm:test-model").contains("intruder:vllm:test-model").contains("Best of K")
         .contains("reported on the other half").doesNotContain("—");
+    assertThat(Files.readString(dir.resolve("run/judge-summary.txt"))).contains("Best of K").contains("detection:vllm:test-model");
     List<String> lines = Files.readAllLines(dir.resolve("run/summary/scorers.jsonl"));
     ObjectMapper json = new ObjectMapper();
     // 2 neurons × 2 samples × 2 scorers on all examples, then per neuron 2 selection and 1 or 2 report lines.
