@@ -1,7 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.files.CsvWriter;
 import dev.neuronscribe.prompts.PromptFormat;
@@ -131,7 +131,7 @@ final class StudyCommand implements Runnable {
       // A run's columns are format ids; --formats takes the spellings the pipeline commands take (summary, hs, avhs).
       List<String> columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
       List<NeuronId> ids = neurons.stream().map(NeuronId::parse).toList();
-      NewStudy study = StudyInputs.fromTable(table, new NeuronRecordDirectory(data),
+      NewStudy study = StudyInputs.fromTable(table, NeuronRecords.open(data),
           new StudyInputs.Options(name, explainer, columns, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
       Path file = db != null ? db : data.resolve("study.sqlite");
       StudyStore.CreatedStudy created;

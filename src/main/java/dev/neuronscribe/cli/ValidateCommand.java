@@ -1,7 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
 import dev.neuronscribe.activations.BuiltInPuzzles;
@@ -121,11 +121,11 @@ final class ValidateCommand implements Callable<Integer> {
     List<ScorerValidity.Case> cases = new ArrayList<>();
     if (planted.isPresent()) {
       List<PlantedModel.PlantedNeuron> manifest = PlantedModel.readManifest(planted.get());
-      NeuronRecordDirectory dir = new NeuronRecordDirectory(records.get());
+      NeuronRecords dir = NeuronRecords.open(records.get());
       for (PlantedModel.PlantedNeuron n : manifest) {
         NeuronId id = new NeuronId(n.layer(), n.neuron());
         if (!dir.contains(id)) {
-          throw new InvalidInputException(dir.pathOf(id).toString(), "no record of planted neuron " + id
+          throw new InvalidInputException(dir.where(id), "no record of planted neuron " + id
               + "; record it with: scribe record --model " + planted.get() + " --neurons " + id + " --out " + records.get());
         }
         List<String> others = manifest.stream().filter(o -> o != n).map(PlantedModel.PlantedNeuron::explanation).toList();

@@ -1,6 +1,6 @@
 package dev.neuronscribe.study;
 
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.subject.Gpt2Tokenizer;
 import dev.neuronscribe.subject.OutputTokens;
 import io.javalin.Javalin;
@@ -62,7 +62,7 @@ public final class StudyServer implements AutoCloseable {
     try {
       Tokens tokens = new Tokens(new SecureRandom());
       WebGuard guard = new WebGuard(store.serverSecret(), config.organiserToken(), isLoopback(config.host()), tokens);
-      Javalin app = new StudyApp(store, new NeuronRecordDirectory(config.records()), known, guard, outputs).create();
+      Javalin app = new StudyApp(store, NeuronRecords.open(config.records()), known, guard, outputs).create();
       app.start(config.host(), config.port());
       return new StudyServer(app, store, config.host(), outputs);
     } catch (RuntimeException e) {
