@@ -4,7 +4,7 @@
 # For each architecture, `scribe bench record --arch A --keep-model` writes one random checkpoint of a ~125M-parameter
 # shape (12 layers, width 768, 12 heads; Llama/Qwen2/Gemma 2: 4 KV heads, 2048 neurons, vocabulary 32000; NeoX:
 # 3072 neurons, vocabulary 50304; GPT-2 small), and then each round times `scribe bench record --model` on it
-# (forward pass, 4 batches of 16x64 tokens) and, seconds later, tools/bench_torch_arch.py on the very same
+# (forward pass, BATCHES (default 4) batches of 16x64 tokens) and, seconds later, tools/bench_torch_arch.py on the very same
 # checkpoint (transformers, float32, torch.set_num_threads = 2). The summary is the median of the per-round ratios:
 # on a shared machine the load moves from minute to minute, so only ratios taken together mean anything.
 # Needs a Python with torch and transformers (PYTHON=..., default python3).
@@ -12,6 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 py="${PYTHON:-python3}"
 rounds="${1:-3}"
+batches="${BATCHES:-4}" # timed batches of 16x64 tokens per run
 shift || true
 archs=("$@")
 [[ ${#archs[@]} -eq 0 ]] && archs=(gpt2 llama qwen2 gpt_neox gemma2)
@@ -25,9 +26,9 @@ done
 printf '%-9s %-6s %14s %14s %8s\n' arch round scribe-fwd torch ratio
 for arch in "${archs[@]}"; do
   for ((r = 1; r <= rounds; r++)); do
-    out="$("$here/scribe" bench record --model "$work/$arch" --repeats 1 --rounds 4 2>/dev/null)"
+    out="$("$here/scribe" bench record --model "$work/$arch" --repeats 1 --rounds "$batches" 2>/dev/null)"
     fwd="$(awk '/forward pass  median/ {print $4}' <<<"$out")"
-    pt="$("$py" "$here/tools/bench_torch_arch.py" "$work/$arch" 64 16 4 "$threads" 2>/dev/null | awk '/^tokens\/s/ {print $2}')"
+    pt="$("$py" "$here/tools/bench_torch_arch.py" "$work/$arch" 64 16 "$batches" "$threads" 2>/dev/null | awk '/^tokens\/s/ {print $2}')"
     echo "$arch $r $fwd $pt" >>"$work/table"
     awk -v a="$arch" -v r="$r" -v f="$fwd" -v p="$pt" 'BEGIN {printf "%-9s %-6s %14.1f %14.1f %7.2fx\n", a, r, f, p, f / p}'
   done

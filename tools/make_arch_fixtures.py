@@ -97,7 +97,7 @@ def perturb(model, seed):
 
 def capture(model, kind, ids):
     """Every hook point of every layer for one sequence, [point][layer][position][unit]."""
-    layers = model.model.layers if kind != "gpt_neox" else model.gpt_neox.layers
+    layers = {"gpt_neox": lambda: model.gpt_neox.layers, "gpt2": lambda: model.transformer.h}.get(kind, lambda: model.model.layers)()
     out = {p: [None] * len(layers) for p in ["resid_pre", "mlp_in", "mlp_act", "mlp_out", "resid_post"]}
     hooks = []
 
@@ -125,7 +125,7 @@ def capture(model, kind, ids):
             hooks.append(layer.post_feedforward_layernorm.register_forward_hook(mlp_out))
         else:
             hooks.append(layer.mlp.register_forward_hook(mlp_out))
-        if kind == "gpt_neox":
+        if kind in ("gpt_neox", "gpt2"):
             hooks.append(layer.mlp.act.register_forward_hook(act_out))
         else:
             hooks.append(layer.mlp.down_proj.register_forward_pre_hook(down_in))
@@ -203,12 +203,15 @@ SPECS = {
         head_dim=16, max_position_embeddings=128, rms_norm_eps=1e-6, query_pre_attn_scalar=24, attn_logit_softcapping=2.0,
         final_logit_softcapping=30.0, sliding_window=5, hidden_activation="gelu_pytorch_tanh", bos_token_id=2, pad_token_id=0, eos_token_id=1),
         tokenizer=lambda: sentencepiece_bpe("<bos>", prepend=False), dtype=torch.bfloat16, shard="60KB"),
+    # GPT-2's own hook points (its tokenizer is jtokkit's GPT-2 BPE, so no tokenizer.json and no corpus reference)
+    "arch-gpt2": dict(kind="gpt2", cls="GPT2LMHeadModel", cfg=dict(vocab_size=512, n_embd=32, n_layer=2, n_head=4, n_positions=128),
+        tokenizer=None, dtype=torch.float32, shard=None),
 }
 
 
 def make(name, spec, seed):
     torch.manual_seed(seed)
-    config = getattr(transformers, spec["cls"].replace("ForCausalLM", "Config"))(**spec["cfg"])
+    config = getattr(transformers, spec["cls"].replace("ForCausalLM", "Config").replace("LMHeadModel", "Config"))(**spec["cfg"])
     model = getattr(transformers, spec["cls"])._from_config(config, attn_implementation="eager")
     with torch.no_grad():  # larger weights than the default init, so that activations are not all near zero
         for n, p in model.named_parameters():
@@ -222,8 +225,9 @@ def make(name, spec, seed):
     model.save_pretrained(out, **kwargs)
     # The reference: float32 arithmetic on the stored (possibly rounded) weights, loaded as a user loads them.
     model = getattr(transformers, spec["cls"]).from_pretrained(out, dtype=torch.float32, attn_implementation="eager").eval()
-    tok = spec["tokenizer"]()
-    tok.save(os.path.join(out, "tokenizer.json"))
+    tok = spec["tokenizer"]() if spec["tokenizer"] else None
+    if tok:
+        tok.save(os.path.join(out, "tokenizer.json"))
     write_references(out, model, spec["kind"], tok, seed)
 
 
@@ -231,13 +235,15 @@ def write_references(out, model, kind, tok, seed):
     g = torch.Generator().manual_seed(seed)
     vocab = model.config.vocab_size
     seqs = [torch.randint(0, vocab, (n,), generator=g).tolist() for n in (1, 7, 20)]
-    seqs.append(tok.encode(CORPUS[0], add_special_tokens=True).ids)
+    if tok:
+        seqs.append(tok.encode(CORPUS[0], add_special_tokens=True).ids)
     ref = {"made_with": "transformers " + transformers.__version__ + ", torch " + torch.__version__, "sequences": []}
     for ids in seqs:
         acts = capture(model, kind, ids)
         ref["sequences"].append({"token_ids": ids, **{p: r7(v) for p, v in acts.items()}})
     write_json(os.path.join(out, "reference.json"), ref)
-    write_json(os.path.join(out, "corpus-reference.json"), corpus_reference(model, kind, tok))
+    if tok:
+        write_json(os.path.join(out, "corpus-reference.json"), corpus_reference(model, kind, tok))
 
 
 def held_out(name, kind, cls, tok):

@@ -119,7 +119,7 @@ final class RecordCommand implements Callable<Integer> {
       return record();
     } catch (InvalidInputException e) {
       // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
-      System.err.println("error: " + e.getMessage());
+      spec.commandLine().getErr().println("error: " + e.getMessage());
       return Cli.USAGE;
     }
   }

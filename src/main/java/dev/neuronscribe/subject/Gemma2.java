@@ -18,8 +18,8 @@ public final class Gemma2 implements Model {
   private final String fingerprint;
   private final float[] inverseFrequencies;
 
-  record Layer(float[] inputNorm, Matrix q, Matrix k, Matrix v, Matrix o, float[] postAttnNorm, float[] preMlpNorm,
-      Matrix gate, Matrix up, Matrix down, float[] postMlpNorm, float[] qkvZero, float[] mlpZero, float[] widthZero) {}
+  record Layer(float[] inputNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
+      float[] postAttnNorm, float[] preMlpNorm, Matrix gate, Matrix up, Matrix down, float[] postMlpNorm, float[] mlpZero, float[] widthZero) {}
 
   record Weights(Safetensors.Tensor embedding, Layer[] layers) {
     static Weights from(Checkpoint c, DecoderConfig d) {
@@ -28,11 +28,13 @@ public final class Gemma2 implements Model {
       for (int l = 0; l < layers.length; l++) {
         String p = "layers." + l + ".";
         layers[l] = new Layer(gain(c, p + "input_layernorm.weight", e),
-            c.linear(p + "self_attn.q_proj.weight", qw, e), c.linear(p + "self_attn.k_proj.weight", kw, e),
-            c.linear(p + "self_attn.v_proj.weight", kw, e), c.linear(p + "self_attn.o_proj.weight", e, qw),
+            c.linear(p + "self_attn.q_proj.weight", qw, e), c.biasOrZero(p + "self_attn.q_proj.bias", qw),
+            c.linear(p + "self_attn.k_proj.weight", kw, e), c.biasOrZero(p + "self_attn.k_proj.bias", kw),
+            c.linear(p + "self_attn.v_proj.weight", kw, e), c.biasOrZero(p + "self_attn.v_proj.bias", kw),
+            c.linear(p + "self_attn.o_proj.weight", e, qw), c.biasOrZero(p + "self_attn.o_proj.bias", e),
             gain(c, p + "post_attention_layernorm.weight", e), gain(c, p + "pre_feedforward_layernorm.weight", e),
             c.linear(p + "mlp.gate_proj.weight", m, e), c.linear(p + "mlp.up_proj.weight", m, e), c.linear(p + "mlp.down_proj.weight", e, m),
-            gain(c, p + "post_feedforward_layernorm.weight", e), new float[Math.max(qw, kw)], new float[m], new float[e]);
+            gain(c, p + "post_feedforward_layernorm.weight", e), new float[m], new float[e]);
       }
       return new Weights(c.tensor("embed_tokens.weight", d.vocabSize(), e), layers);
     }
@@ -131,14 +133,14 @@ public final class Gemma2 implements Model {
         Layer w = weights.layers()[l];
         if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
         Ops.rmsNorm(x, w.inputNorm(), c.normEpsilon(), rows, h);
-        Gemm.multiply(h, rows, w.q(), w.qkvZero(), q, false, scratch);
-        Gemm.multiply(h, rows, w.k(), w.qkvZero(), k, false, scratch);
-        Gemm.multiply(h, rows, w.v(), w.qkvZero(), v, false, scratch);
+        Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
+        Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
+        Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
         Ops.rope(q, rows, length, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
         Ops.rope(k, rows, length, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
         Ops.attention(q, k, v, sequences, length, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(), c.attentionSoftcap(),
             c.slidingWindow()[l], att);
-        Gemm.multiply(att, rows, w.o(), w.widthZero(), out, false, scratch);
+        Gemm.multiply(att, rows, w.o(), w.oBias(), out, false, scratch);
         Ops.rmsNorm(out, w.postAttnNorm(), c.normEpsilon(), rows, out);
         Ops.add(out, x, rows * e);
         Ops.rmsNorm(x, w.preMlpNorm(), c.normEpsilon(), rows, h);

@@ -42,7 +42,7 @@ class ArchitecturesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"arch-llama, llama", "arch-qwen2, qwen2", "arch-neox, gpt_neox", "arch-neox-sequential, gpt_neox", "arch-gemma2, gemma2"})
+  @CsvSource({"arch-gpt2, gpt2", "arch-llama, llama", "arch-qwen2, qwen2", "arch-neox, gpt_neox", "arch-neox-sequential, gpt_neox", "arch-gemma2, gemma2"})
   void everyHookPointMatchesTransformersWithin1e5(String name, String architecture) throws Exception {
     Path dir = fixture(name);
     JsonNode reference = new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
