@@ -211,8 +211,8 @@ public final class ExperimentReport {
             + (s.backend().baseline() ? ", judged by the offline MiniLM baseline (no language model)" : ", judged by " + s.label())
             + "; with several samples, the mean over them. See docs/scorers.md for what the scorer asks and how valid it is.");
         notes.addAll(missingNotes(set, t, true));
-        out.add(comparisonSection(name + ": " + ev.id() + by(b) + (spec.simulators().size() > 1 ? ", " + s.label() : ""), t, notes,
-            new Evaluated(name, explainer, ev.id() + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null), evaluated));
+        out.add(comparisonSection(name + ": " + ev.id() + by(b) + (spec.simulators().size() > 1 ? ", " + s.label() : ""), t, notes, groups,
+            new Evaluated(name, explainer, ev.id() + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null, null), evaluated));
       }
     }
     return out;
