@@ -4,6 +4,7 @@ import dev.neuronscribe.experiment.Backend;
 import dev.neuronscribe.explain.BaselineExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
+import dev.neuronscribe.explain.LogitLensExplainer;
 import dev.neuronscribe.explain.PromptReaderBaseline;
 import dev.neuronscribe.llm.CostLedger;
 import dev.neuronscribe.llm.CostMeter;
@@ -22,7 +23,10 @@ import dev.neuronscribe.simulate.BaselineMiniLmSimulator;
 import dev.neuronscribe.simulate.ChatLogprobSimulator;
 import dev.neuronscribe.simulate.LogprobFreeSimulator;
 import dev.neuronscribe.simulate.Simulator;
+import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.subject.OutputTokens;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +97,15 @@ final class Backends implements AutoCloseable {
         o.simulatorApiKeyEnv.or(() -> same ? o.apiKeyEnv : Optional.empty()));
   }
 
+  private Optional<OutputTokens> outputTokens = Optional.empty();
+
   Explainer explainer(PromptPack pack) {
     if (!explainerSpec.baseline()) return new LlmExplainer(explainerClient(), pack);
+    if (explainerSpec.model().equals(LogitLensExplainer.NAME)) {
+      Path dir = o.model.orElseThrow(() -> new IllegalArgumentException("--llm logit-lens reads the model's weights: give --model DIR"));
+      if (outputTokens.isEmpty()) outputTokens = Optional.of(OutputTokens.open(dir, new Gpt2Tokenizer()));
+      return new LogitLensExplainer(outputTokens.get());
+    }
     return explainerSpec.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
   }
 
@@ -112,6 +123,7 @@ final class Backends implements AutoCloseable {
 
   @Override
   public void close() {
+    outputTokens.ifPresent(OutputTokens::close);
     cache.ifPresent(ResponseCache::close);
     ledger.ifPresent(CostLedger::close);
   }

@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 /** How to reach the models: backends, limits, cache, ledger, prices, budget. */
 final class LlmOptions {
   @Option(names = "--llm", defaultValue = "baseline", paramLabel = "BACKEND",
-      description = "Explainer: 'baseline' (offline, default: baseline-prompt-reader, which reads the rendered prompt; baseline-explainer reads the activations and ignores the format) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct).")
+      description = "Explainer: 'baseline' (offline, default: baseline-prompt-reader, which reads the rendered prompt; baseline-explainer reads the activations and ignores the format; logit-lens names the tokens each neuron promotes through the unembedding, from --model's weights) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct).")
   String llm;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "The subject model (a GPT-2 directory with model.safetensors), for --llm logit-lens.")
+  Optional<Path> model = Optional.empty();
 
   @Option(names = "--base-url", paramLabel = "URL", description = "Server base URL for --llm (default: the preset's, e.g. http://localhost:8000/v1 for vllm).")
   Optional<URI> baseUrl;

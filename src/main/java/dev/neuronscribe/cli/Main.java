@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
       StudyCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,
+      JudgeCommand.class,
+      ValidateCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,9 @@ final class ServeCommand implements Runnable {
   @Option(names = "--results", paramLabel = "PATH", description = "More results files or directories for the viewer (repeatable).")
   List<Path> results = new ArrayList<>();
 
+  @Option(names = "--model", paramLabel = "DIR", description = "The subject model (GPT-2 directory): neuron pages then show the tokens each neuron promotes (logit lens).")
+  Path model;
+
   @Option(names = "--db", paramLabel = "FILE", description = "Study database. Default: DIR/study.sqlite.")
   Path db;
 
@@ -50,7 +54,7 @@ final class ServeCommand implements Runnable {
     resultPaths.addAll(results);
     String token = organiserToken();
     StudyServer server = StudyServer.start(new StudyServer.Config(host, port, data, resultPaths,
-        db != null ? db : data.resolve("study.sqlite"), token));
+        db != null ? db : data.resolve("study.sqlite"), token, Optional.ofNullable(model)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

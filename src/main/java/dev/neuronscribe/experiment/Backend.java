@@ -1,6 +1,7 @@
 package dev.neuronscribe.experiment;
 
 import dev.neuronscribe.explain.BaselineExplainer;
+import dev.neuronscribe.explain.LogitLensExplainer;
 import dev.neuronscribe.explain.PromptReaderBaseline;
 import dev.neuronscribe.llm.Preset;
 import java.net.URI;
@@ -20,7 +21,7 @@ public record Backend(Optional<Preset> preset, String model, Optional<URI> baseU
   /** Parses {@code baseline} or {@code PRESET:MODEL}; the message of the exception says what is accepted. */
   public static Backend parse(String text) {
     String t = text.strip();
-    for (String b : List.of(BASELINE, PromptReaderBaseline.NAME, BaselineExplainer.NAME)) {
+    for (String b : List.of(BASELINE, PromptReaderBaseline.NAME, BaselineExplainer.NAME, LogitLensExplainer.NAME)) {
       if (t.equalsIgnoreCase(b)) {
         return new Backend(Optional.empty(), b.equals(BASELINE) ? PromptReaderBaseline.NAME : b, Optional.empty(), Optional.empty());
       }
@@ -28,7 +29,7 @@ public record Backend(Optional<Preset> preset, String model, Optional<URI> baseU
     int colon = t.indexOf(':');
     if (colon <= 0 || colon == t.length() - 1) {
       throw new IllegalArgumentException("takes 'baseline' (= " + PromptReaderBaseline.NAME + "), " + BaselineExplainer.NAME
-          + " or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
+          + ", " + LogitLensExplainer.NAME + " (with --model DIR) or PRESET:MODEL (PRESET one of " + Preset.ids() + "), got '" + text + "'");
     }
     Preset p = Preset.byId(t.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
         "unknown backend preset '" + t.substring(0, colon) + "'; use one of " + Preset.ids() + ", or baseline"));

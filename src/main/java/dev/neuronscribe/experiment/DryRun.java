@@ -8,7 +8,10 @@ import dev.neuronscribe.llm.OpenAiCompatibleClient;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.TokenCounter;
 import dev.neuronscribe.simulate.CostEstimate;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.Scorer;
+import dev.neuronscribe.simulate.Scorers;
+import dev.neuronscribe.simulate.ScoringSet;
 import dev.neuronscribe.simulate.Simulator;
 import java.util.Collections;
 import java.util.List;
@@ -61,7 +64,10 @@ final class DryRun {
                 case Steps.EXPLAIN -> explain(b, f, e, plan.samples(sp));
                 case Steps.SIMULATE -> simulate(spec.simulators().stream().filter(s -> s.label().equals(k.method())).findFirst().orElseThrow(), e, explanations);
                 case Steps.SIMILARITY -> similarity(sp, t, explanations);
-                default -> throw new IllegalStateException(k.step());
+                default -> {
+                  if (!Steps.scorer(k.step())) throw new IllegalStateException(k.step());
+                  excerptScore(k.step(), spec.simulators().stream().filter(s -> s.label().equals(k.method())).findFirst().orElseThrow(), e, explanations);
+                }
               }
             }
           }
@@ -92,6 +98,18 @@ final class DryRun {
     }
     Simulator sim = models.llmSimulator(s, models.client(s.backend(), true));
     tally.unit(Steps.label(Steps.SIMULATE), Scorer.simulation(sim).estimate(e, explanations));
+  }
+
+  private void excerptScore(String method, RunSpec.SimulatorChoice s, Explainee e, List<String> explanations) {
+    if (s.method().equals(Backend.BASELINE)) {
+      tally.offline(Steps.label(method), method + ":baseline-minilm");
+      return;
+    }
+    ExcerptScorer scorer = models.excerptScorer(method, s, new UnitMeter(models.prices));
+    ScoringSet set = ScoringSet.of(e, Scorers.DEFAULT_QUANTILES, plan.spec.seed());
+    List<LlmClient.Planned> planned = new java.util.ArrayList<>();
+    for (String text : explanations) planned.addAll(scorer.estimate(text, set));
+    tally.unit(Steps.label(method), planned);
   }
 
   private void similarity(Plan.SetPlan sp, Target t, List<String> explanations) {

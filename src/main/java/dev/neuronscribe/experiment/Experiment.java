@@ -10,8 +10,12 @@ import dev.neuronscribe.llm.OpenAiCompatibleClient;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.CostEstimate;
 import dev.neuronscribe.simulate.Engine;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.Scorer;
+import dev.neuronscribe.simulate.Scorers;
+import dev.neuronscribe.simulate.ScoringSet;
 import dev.neuronscribe.simulate.Simulator;
+import dev.neuronscribe.simulate.Verdicts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -266,7 +270,10 @@ public final class Experiment {
           switch (k.step()) {
             case Steps.SIMULATE -> simulate(k, t, e, explanations);
             case Steps.SIMILARITY -> similarity(k, sp, t, f, explanations);
-            default -> throw new IllegalStateException("unknown step " + k.step());
+            default -> {
+              if (!Steps.scorer(k.step())) throw new IllegalStateException("unknown step " + k.step());
+              excerptScore(k, e, explanations);
+            }
           }
         }
       } catch (BudgetExceededException ex) {
@@ -294,6 +301,36 @@ public final class Experiment {
       String reason = ok ? "" : s.failures().isEmpty() ? "no explanation to simulate" : String.join("; ", s.failures());
       finish(k, ok, reason, Results.simulationJson(s.results()), Optional.of(dev.neuronscribe.simulate.NeuronSimulationResultsJson.toJsonLine(s.results())),
           m.cost(sim.name(), wall));
+    }
+
+    /** One of the excerpt scorers (the step names it) on the target's explanations, with the simulator choice's backend. */
+    void excerptScore(ExperimentStore.Key k, Explainee e, List<Explanation> explanations) {
+      RunSpec.SimulatorChoice choice = spec.simulators().stream().filter(s -> s.label().equals(k.method())).findFirst().orElseThrow();
+      UnitMeter m = new UnitMeter(models.prices);
+      long t0 = System.nanoTime();
+      ExcerptScorer scorer;
+      List<String> texts = Results.texts(explanations);
+      List<Verdicts> verdicts = new ArrayList<>();
+      try {
+        scorer = models.excerptScorer(k.step(), choice, m);
+        ScoringSet set = ScoringSet.of(e, Scorers.DEFAULT_QUANTILES, spec.seed());
+        for (String text : texts) verdicts.add(scorer.score(text, set));
+      } catch (BudgetExceededException ex) {
+        throw ex;
+      } catch (RuntimeException ex) {
+        fail(k, k.step() + " failed: " + ex.getMessage(), m.cost(k.method(), (System.nanoTime() - t0) / 1e9));
+        return;
+      }
+      double wall = choice.method().equals(Backend.BASELINE) ? m.busySeconds() : (System.nanoTime() - t0) / 1e9;
+      List<String> failures = new ArrayList<>();
+      for (int i = 0; i < verdicts.size(); i++) {
+        if (Scorers.headline(verdicts.get(i)).isEmpty()) {
+          failures.add("\"" + texts.get(i) + "\": " + (verdicts.get(i).failures().isEmpty() ? "no figure (one class only)" : String.join("; ", verdicts.get(i).failures())));
+        }
+      }
+      boolean ok = !texts.isEmpty() && failures.isEmpty();
+      String reason = texts.isEmpty() ? "no explanation to score" : String.join("; ", failures);
+      finish(k, ok, reason, Results.scorerJson(texts, verdicts), Optional.empty(), m.cost(scorer.name(), wall));
     }
 
     void similarity(ExperimentStore.Key k, Plan.SetPlan sp, Target t, PromptFormat f, List<Explanation> explanations) {

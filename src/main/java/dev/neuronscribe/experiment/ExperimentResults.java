@@ -132,6 +132,7 @@ public final class ExperimentResults {
   static List<Experiment.StepStatus> status(List<ExperimentStore.Key> planned, Map<ExperimentStore.Key, ExperimentStore.Unit> existing) {
     Map<String, int[]> counts = new LinkedHashMap<>();
     for (String s : List.of(Steps.EXPLAIN, Steps.SIMULATE, Steps.SIMILARITY)) counts.put(s, new int[3]);
+    for (RunSpec.Evaluation e : RunSpec.Evaluation.values()) if (e.scorer()) counts.put(e.id(), new int[3]);
     for (ExperimentStore.Key k : planned) {
       ExperimentStore.Unit u = existing.get(k);
       counts.get(k.step())[u == null ? 2 : u.done() ? 0 : 1]++;
@@ -176,7 +177,6 @@ public final class ExperimentResults {
    * Targets without a unit for the evaluation (a neuron without a reference) are left out.
    */
   public Scores scores(SetInfo set, Backend explainer, Kind kind, Optional<RunSpec.SimulatorChoice> simulator, String metric) {
-    Plan.SetPlan sp = setPlan(set.name());
     String step = kind == Kind.SIMULATE_SCORE ? Steps.SIMULATE : Steps.SIMILARITY;
     String method = kind == Kind.SIMULATE_SCORE ? simulator.orElseThrow().label() : spec.embeddings().label();
     String field = switch (kind) {
@@ -184,6 +184,17 @@ public final class ExperimentResults {
       case SIMILARITY, PUZZLE_SIMILARITY -> "similarity";
       case PUZZLE_DISCRIMINATION -> "discrimination";
     };
+    return scores(set, explainer, step, method, field, metric);
+  }
+
+  /** The per-target scores of one excerpt scorer (an evaluation such as detection) with one simulator choice's backend, by format. */
+  public Scores scorerScores(SetInfo set, Backend explainer, RunSpec.Evaluation scorer, RunSpec.SimulatorChoice backend, String metric) {
+    if (!scorer.scorer()) throw new IllegalArgumentException(scorer.id() + " is not an excerpt scorer");
+    return scores(set, explainer, scorer.id(), backend.label(), "score", metric);
+  }
+
+  private Scores scores(SetInfo set, Backend explainer, String step, String method, String field, String metric) {
+    Plan.SetPlan sp = setPlan(set.name());
     List<ScoreTable.Row> rows = new ArrayList<>();
     int failed = 0, missing = 0, undefined = 0, scored = 0;
     for (Target t : sp.targets()) {

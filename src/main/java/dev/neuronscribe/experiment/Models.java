@@ -2,6 +2,7 @@ package dev.neuronscribe.experiment;
 
 import dev.neuronscribe.evaluate.CachedEmbeddings;
 import dev.neuronscribe.explain.BaselineExplainer;
+import dev.neuronscribe.explain.LogitLensExplainer;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.LlmExplainer;
 import dev.neuronscribe.explain.PromptReaderBaseline;
@@ -21,6 +22,10 @@ import dev.neuronscribe.llm.Usage;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.SimulatorWording;
 import dev.neuronscribe.prompts.TokenCounter;
+import dev.neuronscribe.simulate.Verdicts;
+import dev.neuronscribe.simulate.ScoringSet;
+import dev.neuronscribe.simulate.Scorers;
+import dev.neuronscribe.simulate.ExcerptScorer;
 import dev.neuronscribe.simulate.AllAtOnceSimulator;
 import dev.neuronscribe.simulate.BaselineMiniLmSimulator;
 import dev.neuronscribe.simulate.ChatLogprobSimulator;
@@ -126,6 +131,11 @@ final class Models implements AutoCloseable {
 
   /** The explainer for one unit, its calls counted by {@code meter}. */
   Explainer explainer(Backend b, UnitMeter m) {
+    if (b.baseline() && b.model().equals(LogitLensExplainer.NAME)) {
+      // A run file names no model directory for it; the CLI's explain/pipeline commands take --model.
+      throw new IllegalArgumentException("the logit-lens explainer reads a model's weights and is not available in run files yet; "
+          + "use scribe explain --llm logit-lens --model DIR");
+    }
     if (b.baseline()) return b.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
     OpenAiCompatibleClient c = client(b, true);
     return new LlmExplainer(m.wrap(c, c.endpoint().preset().local()), pack);
@@ -147,6 +157,40 @@ final class Models implements AutoCloseable {
       case "chat-logprobs" -> new ChatLogprobSimulator(c, w);
       default -> new LogprobFreeSimulator(c, w);
     };
+  }
+
+  /**
+   * The excerpt scorer for one unit: {@code method} with the simulator choice's backend (baseline: the
+   * offline MiniLM judges, run in turns like the offline simulator).
+   */
+  ExcerptScorer excerptScorer(String method, RunSpec.SimulatorChoice s, UnitMeter m) {
+    if (s.method().equals(Backend.BASELINE)) {
+      ExcerptScorer inner = Scorers.create(method, Optional.empty(), pack, this::baselineSimulator, this::minilm, Scorers.DEFAULT_BATCH);
+      return new ExcerptScorer() {
+        @Override
+        public String method() {
+          return inner.method();
+        }
+
+        @Override
+        public String name() {
+          return inner.name();
+        }
+
+        @Override
+        public Kind kind() {
+          return inner.kind();
+        }
+
+        @Override
+        public Verdicts score(String explanation, ScoringSet examples) {
+          return inTurn(m, () -> inner.score(explanation, examples));
+        }
+      };
+    }
+    OpenAiCompatibleClient raw = client(s.backend(), true);
+    LlmClient c = m.wrap(raw, raw.local());
+    return Scorers.create(method, Optional.of(c), pack, () -> llmSimulator(s, c), this::minilm, Scorers.DEFAULT_BATCH);
   }
 
   /** The shared offline simulator, taking turns and counting the unit's busy time. */

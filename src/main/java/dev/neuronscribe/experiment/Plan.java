@@ -92,6 +92,10 @@ final class Plan {
       for (RunSpec.SimulatorChoice s : spec.simulators()) keys.add(new ExperimentStore.Key(Steps.SIMULATE, set, t.key(), f.id(), e.label(), s.label()));
     }
     if (sp.similarity(spec, t)) keys.add(new ExperimentStore.Key(Steps.SIMILARITY, set, t.key(), f.id(), e.label(), spec.embeddings().label()));
+    for (RunSpec.Evaluation ev : RunSpec.Evaluation.values()) {
+      if (!ev.scorer() || !spec.evaluations().contains(ev)) continue;
+      for (RunSpec.SimulatorChoice s : spec.simulators()) keys.add(new ExperimentStore.Key(ev.id(), set, t.key(), f.id(), e.label(), s.label()));
+    }
     return keys;
   }
 

@@ -19,6 +19,9 @@ import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.ScoreSummary;
 import dev.neuronscribe.simulate.ScoredExplanation;
+import dev.neuronscribe.simulate.ScorerMetrics;
+import dev.neuronscribe.simulate.Scorers;
+import dev.neuronscribe.simulate.Verdicts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +75,37 @@ final class Results {
       num(e, "absolute_dev_explained_score", x.scoredSimulation().absoluteDevExplainedScore());
     }
     num(o, "score", r.scoredExplanations().isEmpty() ? Double.NaN : ScoreSummary.of(List.of(r), 0).mean());
+    return o.toString();
+  }
+
+  // ---- the excerpt scorers ----
+
+  /**
+   * Per explanation the scorer's figures (accuracy, F1, AUROC, counts) and its headline (AUROC; intruder:
+   * accuracy); the target's score is the mean headline over the explanations that have one.
+   */
+  static String scorerJson(List<String> texts, List<Verdicts> verdicts) {
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode list = o.putArray("explanations");
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      Verdicts v = verdicts.get(i);
+      ScorerMetrics m = v.metrics();
+      ObjectNode e = list.addObject();
+      e.put("explanation", texts.get(i));
+      double h = Scorers.headline(v).orElse(Double.NaN);
+      num(e, "headline", h);
+      num(e, "accuracy", m.accuracy().orElse(Double.NaN));
+      num(e, "f1", m.f1().orElse(Double.NaN));
+      num(e, "auroc", m.auroc().orElse(Double.NaN));
+      e.put("decided", m.decided()).put("failed", m.failed());
+      if (!Double.isNaN(h)) {
+        sum += h;
+        n++;
+      }
+    }
+    num(o, "score", n == 0 ? Double.NaN : sum / n);
     return o.toString();
   }
 

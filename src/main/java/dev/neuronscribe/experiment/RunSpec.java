@@ -48,7 +48,13 @@ public record RunSpec(
     /** Embedding similarity to a reference explanation per neuron (the paper's Table 3, "AdaCS"). */
     SIMILARITY("similarity"),
     /** Similarity of puzzle explanations to the ground truth (Table 4) and to the false explanations. */
-    PUZZLES("puzzles");
+    PUZZLES("puzzles"),
+    /** The other scorers (docs/scorers.md), each with every simulator's backend (baseline: the offline MiniLM baselines). */
+    DETECTION("detection"),
+    FUZZING("fuzzing"),
+    EMBEDDING("embedding"),
+    INTRUDER("intruder"),
+    SURPRISAL("surprisal");
 
     final String id;
 
@@ -60,9 +66,15 @@ public record RunSpec(
       return id;
     }
 
+    /** Whether this evaluation is one of the excerpt scorers (run with each simulator's backend). */
+    public boolean scorer() {
+      return ordinal() >= DETECTION.ordinal();
+    }
+
     static Evaluation parse(String s) {
       for (Evaluation e : values()) if (e.id.equalsIgnoreCase(s.strip())) return e;
-      throw new IllegalArgumentException("unknown evaluation '" + s + "'; the evaluations are simulate-score, similarity, puzzles");
+      throw new IllegalArgumentException("unknown evaluation '" + s + "'; the evaluations are simulate-score, similarity, puzzles, "
+          + "detection, fuzzing, embedding, intruder, surprisal");
     }
   }
 
@@ -114,7 +126,7 @@ public record RunSpec(
 
   public boolean usesLlm() {
     return explainers.stream().anyMatch(b -> !b.baseline())
-        || (evaluations.contains(Evaluation.SIMULATE_SCORE) && simulators.stream().anyMatch(s -> !s.backend().baseline()))
+        || (evaluations.stream().anyMatch(e -> e == Evaluation.SIMULATE_SCORE || e.scorer()) && simulators.stream().anyMatch(s -> !s.backend().baseline()))
         || embeddings.endpoint().isPresent();
   }
 

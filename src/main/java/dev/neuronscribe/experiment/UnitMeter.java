@@ -46,6 +46,11 @@ final class UnitMeter {
       }
 
       @Override
+      public boolean promptLogprobs() {
+        return inner.promptLogprobs();
+      }
+
+      @Override
       public boolean local() {
         return local;
       }

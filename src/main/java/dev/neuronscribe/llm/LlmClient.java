@@ -18,6 +18,13 @@ public interface LlmClient {
 
   CompletionReply complete(CompletionRequest request);
 
+  /**
+   * Whether {@code /completions} with {@code echo} returns the prompt's own log-probabilities (vLLM and
+   * llama.cpp's server do; OpenAI's hosted models no longer do). Methods that need them refuse a client
+   * without them before sending anything.
+   */
+  boolean promptLogprobs();
+
   /** One vector per text, via {@code /embeddings}. */
   List<float[]> embed(List<String> texts);
 

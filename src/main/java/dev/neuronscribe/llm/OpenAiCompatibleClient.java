@@ -95,6 +95,11 @@ public final class OpenAiCompatibleClient implements LlmClient {
     return endpoint;
   }
 
+  @Override
+  public boolean promptLogprobs() {
+    return endpoint.preset().promptLogprobs();
+  }
+
   /** Retries so far, by the fault that caused them. */
   public Map<LlmException.Kind, Long> retries() {
     Map<LlmException.Kind, Long> out = new LinkedHashMap<>();

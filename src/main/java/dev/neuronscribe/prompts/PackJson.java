@@ -86,8 +86,9 @@ final class PackJson {
     List<FewShotExample> fewShot = fields.list(fields.required(root, "", "few_shot"), "few_shot", this::fewShotExample);
     Optional<SimulatorWording> simulator =
         optional(root, "simulator").map(s -> simulator(fields.object(s, "simulator"), "simulator"));
+    Optional<ScorerWording> scorers = optional(root, "scorers").map(s -> scorers(fields.object(s, "scorers"), "scorers"));
     try {
-      return new PromptPack(name, stem, header, cutoff, systems, fewShot, simulator, source, Optional.of((ObjectNode) root));
+      return new PromptPack(name, stem, header, cutoff, systems, fewShot, simulator, scorers, source, Optional.of((ObjectNode) root));
     } catch (IllegalArgumentException e) {
       // Every rule is checked above with the field's path; this is a safety net, not the usual route.
       throw new InvalidInputException(source, e.getMessage(), e);
@@ -108,6 +109,20 @@ final class PackJson {
     check(stem, path + ".explanation_stem", PackRules.stem(stem));
     List<SimulatorExample> examples = fields.list(fields.required(node, path, "few_shot"), path + ".few_shot", this::simulatorExample);
     return new SimulatorWording(system, stem, examples);
+  }
+
+  private ScorerWording scorers(JsonNode node, String path) {
+    String detection = nonBlank(node, path, "detection");
+    String fuzzing = nonBlank(node, path, "fuzzing");
+    String intruder = nonBlank(node, path, "intruder");
+    String prefix = fields.text(fields.required(node, path, "surprisal_prefix"), path + ".surprisal_prefix");
+    check(prefix, path + ".surprisal_prefix", PackRules.surprisalPrefix(prefix));
+    return new ScorerWording(detection, fuzzing, intruder, prefix);
+  }
+
+  private String nonBlank(JsonNode node, String path, String name) {
+    String text = fields.text(fields.required(node, path, name), path + "." + name);
+    return check(text, path + "." + name, PackRules.notBlank(text));
   }
 
   private SimulatorExample simulatorExample(JsonNode node, String path) {
@@ -212,6 +227,13 @@ final class PackJson {
         ArrayNode revealed = example.putArray("first_revealed_index");
         e.firstRevealedIndex().forEach(revealed::add);
       }
+    });
+    pack.scorers().ifPresent(s -> {
+      ObjectNode sc = root.putObject("scorers");
+      sc.put("detection", s.detection());
+      sc.put("fuzzing", s.fuzzing());
+      sc.put("intruder", s.intruder());
+      sc.put("surprisal_prefix", s.surprisalPrefix());
     });
     return root;
   }

@@ -27,6 +27,16 @@ final class PackRules {
     return name.isBlank() ? Optional.of("must not be blank") : Optional.empty();
   }
 
+  static Optional<String> notBlank(String text) {
+    return text.isBlank() ? Optional.of("must not be blank") : Optional.empty();
+  }
+
+  static Optional<String> surprisalPrefix(String prefix) {
+    return prefix.contains(ScorerWording.EXPLANATION)
+        ? Optional.empty()
+        : Optional.of("must contain {explanation}, the place where the explanation goes");
+  }
+
   static Optional<String> explanation(String explanation) {
     if (explanation.isBlank()) return Optional.of("must not be blank");
     if (explanation.strip().endsWith(".")) {

@@ -31,6 +31,7 @@ public final class PromptPack {
   private final Map<PromptFormat, String> systems;
   private final List<FewShotExample> fewShot;
   private final Optional<SimulatorWording> simulator;
+  private final Optional<ScorerWording> scorers;
   private final String source;
   // The JSON the pack was read from, so that export keeps fields we do not know. Never handed out.
   private final Optional<ObjectNode> readFrom;
@@ -43,6 +44,7 @@ public final class PromptPack {
       Map<PromptFormat, String> systems,
       List<FewShotExample> fewShot,
       Optional<SimulatorWording> simulator,
+      Optional<ScorerWording> scorers,
       String source,
       Optional<ObjectNode> readFrom) {
     PackRules.require(PackRules.name(name), "name");
@@ -62,6 +64,7 @@ public final class PromptPack {
     this.systems = Collections.unmodifiableMap(copy);
     this.fewShot = List.copyOf(fewShot);
     this.simulator = Objects.requireNonNull(simulator);
+    this.scorers = Objects.requireNonNull(scorers);
     this.source = source;
     this.readFrom = readFrom.map(ObjectNode::deepCopy);
   }
@@ -75,7 +78,21 @@ public final class PromptPack {
       Map<PromptFormat, String> systems,
       List<FewShotExample> fewShot,
       Optional<SimulatorWording> simulator) {
-    return new PromptPack(name, explanationStem, zerosFilteredHeader, fewShotCutoff, systems, fewShot, simulator, "pack '" + name + "'", Optional.empty());
+    return of(name, explanationStem, zerosFilteredHeader, fewShotCutoff, systems, fewShot, simulator, Optional.empty());
+  }
+
+  /** As above, with the wording of the other scorers. */
+  public static PromptPack of(
+      String name,
+      String explanationStem,
+      String zerosFilteredHeader,
+      double fewShotCutoff,
+      Map<PromptFormat, String> systems,
+      List<FewShotExample> fewShot,
+      Optional<SimulatorWording> simulator,
+      Optional<ScorerWording> scorers) {
+    return new PromptPack(name, explanationStem, zerosFilteredHeader, fewShotCutoff, systems, fewShot, simulator, scorers,
+        "pack '" + name + "'", Optional.empty());
   }
 
   /** NeuronScribe's own wording and few-shot examples. */
@@ -145,6 +162,11 @@ public final class PromptPack {
     return simulator;
   }
 
+  /** The wording of the detection, fuzzing, intruder and surprisal scorers, when the pack has it. */
+  public Optional<ScorerWording> scorers() {
+    return scorers;
+  }
+
   /** Where the pack came from ("built-in" or the file), for messages and reports. */
   public String source() {
     return source;
@@ -163,18 +185,19 @@ public final class PromptPack {
         && Double.compare(fewShotCutoff, p.fewShotCutoff) == 0
         && systems.equals(p.systems)
         && fewShot.equals(p.fewShot)
-        && simulator.equals(p.simulator);
+        && simulator.equals(p.simulator)
+        && scorers.equals(p.scorers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, explanationStem, zerosFilteredHeader, fewShotCutoff, systems, fewShot, simulator);
+    return Objects.hash(name, explanationStem, zerosFilteredHeader, fewShotCutoff, systems, fewShot, simulator, scorers);
   }
 
   @Override
   public String toString() {
     return "PromptPack[" + name + " from " + source + ", " + fewShot.size() + " few-shot examples"
-        + (simulator.isPresent() ? ", simulator wording" : "") + "]";
+        + (simulator.isPresent() ? ", simulator wording" : "") + (scorers.isPresent() ? ", scorer wording" : "") + "]";
   }
 
   /** Parsed once, on first use; immutable afterwards. */

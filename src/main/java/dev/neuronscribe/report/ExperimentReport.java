@@ -201,6 +201,20 @@ public final class ExperimentReport {
       out.add(comparisonSection(name + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes, groups,
           new Evaluated(name, explainer, planted ? "similarity to ground truth" : "similarity to reference", null, null), evaluated));
     }
+    for (RunSpec.Evaluation ev : RunSpec.Evaluation.values()) {
+      if (!ev.scorer() || !spec.evaluations().contains(ev)) continue;
+      for (RunSpec.SimulatorChoice s : spec.simulators()) {
+        String figure = ev == RunSpec.Evaluation.INTRUDER ? "accuracy" : "AUROC";
+        ExperimentResults.Scores t = results.scorerScores(set, b, ev, s, ev.id() + " " + figure + " (" + s.label() + ")");
+        List<String> notes = new ArrayList<>(common);
+        notes.add("Each " + set.itemKind() + "'s score is the " + ev.id() + " scorer's " + figure + " on its activating and non-activating excerpts"
+            + (s.backend().baseline() ? ", judged by the offline MiniLM baseline (no language model)" : ", judged by " + s.label())
+            + "; with several samples, the mean over them. See docs/scorers.md for what the scorer asks and how valid it is.");
+        notes.addAll(missingNotes(set, t, true));
+        out.add(comparisonSection(name + ": " + ev.id() + by(b) + (spec.simulators().size() > 1 ? ", " + s.label() : ""), t, notes, groups,
+            new Evaluated(name, explainer, ev.id() + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null, null), evaluated));
+      }
+    }
     return out;
   }
 

@@ -3,6 +3,7 @@ package dev.neuronscribe.study;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.activations.RecordingInfo;
+import dev.neuronscribe.subject.OutputTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -30,16 +31,18 @@ final class StudyApp {
   private final NeuronRecords records;
   private final KnownExplanations known;
   private final WebGuard guard;
+  private final Optional<OutputTokens> outputs;
   private final String stylesheet;
   /** Items never change once a study is created, so each study's are read (and parsed) once. */
   private final Map<Long, List<Item>> itemsByStudy = new ConcurrentHashMap<>();
 
-  StudyApp(StudyStore store, NeuronRecords records, KnownExplanations known, WebGuard guard) {
+  StudyApp(StudyStore store, NeuronRecords records, KnownExplanations known, WebGuard guard, Optional<OutputTokens> outputs) {
     this.store = store;
     this.results = new StudyResults(store);
     this.records = records;
     this.known = known;
     this.guard = guard;
+    this.outputs = outputs;
     this.stylesheet = resource("style.css");
   }
 
@@ -156,7 +159,8 @@ final class StudyApp {
     int at = all.indexOf(id);
     Optional<NeuronId> previous = at > 0 ? Optional.of(all.get(at - 1)) : Optional.empty();
     Optional<NeuronId> next = at >= 0 && at + 1 < all.size() ? Optional.of(all.get(at + 1)) : Optional.empty();
-    page(ctx, ViewerPages.neuron(records.read(id), known.of(id), previous, next, records.unitKind()));
+    Optional<OutputTokens.Neuron> output = outputs.map(o -> o.neuron(id.layer(), id.neuron(), ViewerPages.OUTPUT_TOKENS));
+    page(ctx, ViewerPages.neuron(records.read(id), known.of(id), previous, next, records.unitKind(), output));
   }
 
   // ---------------------------------------------------------------- organiser

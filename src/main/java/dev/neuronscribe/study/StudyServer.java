@@ -1,12 +1,15 @@
 package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronRecords;
+import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.subject.OutputTokens;
 import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 
 /** The neuron viewer and study app, running: start it with {@link #start}, stop it with {@link #close}. */
 public final class StudyServer implements AutoCloseable {
@@ -21,35 +24,50 @@ public final class StudyServer implements AutoCloseable {
    * @param results results files or directories of them (explanations and scores for the viewer)
    * @param database the study database
    * @param organiserToken the secret that signs an organiser in
+   * @param model the subject model, whose output side (the tokens each neuron promotes) the viewer then shows
    */
-  public record Config(String host, int port, Path records, List<Path> results, Path database, String organiserToken) {
+  public record Config(String host, int port, Path records, List<Path> results, Path database, String organiserToken, Optional<Path> model) {
     public Config {
       results = List.copyOf(results);
       if (organiserToken.strip().length() < 16) throw new IllegalArgumentException("the organiser token must have at least 16 characters");
+    }
+
+    public Config(String host, int port, Path records, List<Path> results, Path database, String organiserToken) {
+      this(host, port, records, results, database, organiserToken, Optional.empty());
     }
   }
 
   private final Javalin app;
   private final StudyStore store;
   private final String host;
+  private final Optional<OutputTokens> outputs;
 
-  private StudyServer(Javalin app, StudyStore store, String host) {
+  private StudyServer(Javalin app, StudyStore store, String host, Optional<OutputTokens> outputs) {
     this.app = app;
     this.store = store;
     this.host = host;
+    this.outputs = outputs;
   }
 
   public static StudyServer start(Config config) {
     KnownExplanations known = KnownExplanations.load(config.results());
-    StudyStore store = StudyStore.open(config.database());
+    Optional<OutputTokens> outputs = config.model().map(m -> OutputTokens.open(m, new Gpt2Tokenizer()));
+    StudyStore store;
+    try {
+      store = StudyStore.open(config.database());
+    } catch (RuntimeException e) {
+      outputs.ifPresent(OutputTokens::close);
+      throw e;
+    }
     try {
       Tokens tokens = new Tokens(new SecureRandom());
       WebGuard guard = new WebGuard(store.serverSecret(), config.organiserToken(), isLoopback(config.host()), tokens);
-      Javalin app = new StudyApp(store, NeuronRecords.open(config.records()), known, guard).create();
+      Javalin app = new StudyApp(store, NeuronRecords.open(config.records()), known, guard, outputs).create();
       app.start(config.host(), config.port());
-      return new StudyServer(app, store, config.host());
+      return new StudyServer(app, store, config.host(), outputs);
     } catch (RuntimeException e) {
       store.close();
+      outputs.ifPresent(OutputTokens::close);
       throw e;
     }
   }
@@ -74,6 +92,7 @@ public final class StudyServer implements AutoCloseable {
   public void close() {
     app.stop();
     store.close();
+    outputs.ifPresent(OutputTokens::close);
   }
 
   static boolean isLoopback(String host) {

@@ -4,6 +4,7 @@ import static dev.neuronscribe.study.Html.html;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
+import dev.neuronscribe.subject.OutputTokens;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,15 @@ final class ViewerPages {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
+  static final int OUTPUT_TOKENS = 10;
+
   static Html neuron(NeuronRecord record, List<KnownExplanations.Known> known, Optional<NeuronId> previous, Optional<NeuronId> next, String unit) {
+    return neuron(record, known, previous, next, unit, Optional.empty());
+  }
+
+  /** With {@code output}: the tokens the neuron promotes and suppresses through the unembedding, beside what it reads. */
+  static Html neuron(NeuronRecord record, List<KnownExplanations.Known> known, Optional<NeuronId> previous, Optional<NeuronId> next,
+      String unit, Optional<OutputTokens.Neuron> output) {
     NeuronId id = record.id();
     double max = record.maxActivation();
     Html nav = html("<nav class=\"pager\">{}<a href=\"/neurons\">All {}s</a>{}</nav>",
@@ -82,11 +91,35 @@ final class ViewerPages {
         <h1>Layer {}, {} {}</h1>
         <dl class="stats">{}</dl>
         <section class="card"><h2>Explanations</h2>{}</section>
+        {}
         <section class="card"><h2>Top-activating excerpts</h2>{}</section>
         <section class="card"><h2>Random excerpts</h2>{}</section>
         {}""",
-        nav, id.layer(), unit, id.neuron(), Html.join(stats), explanations(known, unit),
+        nav, id.layer(), unit, id.neuron(), Html.join(stats), explanations(known, unit), output.map(ViewerPages::outputSide).orElse(Html.EMPTY),
         excerpts(record.mostPositiveActivationRecords(), max), excerpts(record.randomSample(), max), nav));
+  }
+
+  private static Html outputSide(OutputTokens.Neuron n) {
+    return html("""
+        <section class="card output-side"><h2>Output side (logit lens)</h2>
+        <p class="muted">What this neuron's output weights add to each next-token logit per unit of activation (its row of the MLP
+        output projection times the unembedding; later layers and the final layer norm left out).</p>
+        <table class="data"><thead><tr><th>Promotes</th><th>logit</th><th>Suppresses</th><th>logit</th></tr></thead><tbody>{}</tbody></table>
+        </section>""", outputRows(n));
+  }
+
+  private static Html outputRows(OutputTokens.Neuron n) {
+    List<Html> rows = new ArrayList<>();
+    for (int i = 0; i < Math.max(n.promoted().size(), n.suppressed().size()); i++) {
+      rows.add(html("<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+          i < n.promoted().size() ? n.promoted().get(i).text() : "", i < n.promoted().size() ? logit(n.promoted().get(i)) : "",
+          i < n.suppressed().size() ? n.suppressed().get(i).text() : "", i < n.suppressed().size() ? logit(n.suppressed().get(i)) : ""));
+    }
+    return Html.join(rows);
+  }
+
+  private static String logit(OutputTokens.Token t) {
+    return String.format(Locale.ROOT, "%+.3f", t.logit());
   }
 
   private static Html stat(String name, OptionalDouble value) {

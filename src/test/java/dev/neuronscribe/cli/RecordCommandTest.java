@@ -191,9 +191,9 @@ class RecordCommandTest {
         "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4",
         "--output", "json");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2));
+    assertThat(NeuronRecords.open(out).list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2));
     // BOS is fed but not recorded: no excerpt shows it.
-    assertThat(new NeuronRecordDirectory(out).read(new NeuronId(1, 0)).mostPositiveActivationRecords())
+    assertThat(NeuronRecords.open(out).read(new NeuronId(1, 0)).mostPositiveActivationRecords())
         .allSatisfy(rec -> assertThat(rec.tokens()).doesNotContain("<|begin_of_text|>"));
   }
 

@@ -60,6 +60,8 @@ public final class OpenAiTestServer implements AutoCloseable {
   private final Random random = new Random(42);
   private volatile ToIntFunction<String> activation = token -> token.strip().isEmpty() ? 0 : (Math.abs(token.strip().hashCode()) % 11);
   private volatile String explanation = "the tokens \"red\", \"blue\" and \"green\"";
+  private volatile java.util.function.UnaryOperator<String> judge = OpenAiTestServer::wordJudge;
+  private volatile java.util.function.ToDoubleBiFunction<String, String> promptLogprob = (before, token) -> -1.25;
   // Rate limit: a token bucket of requests per second (0 = none).
   private volatile double limitPerSecond;
   private double limitBurst;
@@ -114,6 +116,62 @@ public final class OpenAiTestServer implements AutoCloseable {
   public OpenAiTestServer activation(ToIntFunction<String> f) {
     this.activation = f;
     return this;
+  }
+
+  /**
+   * How the model answers a scorer's batch (a user message with "Excerpts:"): given that message, the
+   * reply. The default is {@link #wordJudge}.
+   */
+  public OpenAiTestServer judge(java.util.function.UnaryOperator<String> f) {
+    this.judge = f;
+    return this;
+  }
+
+  /** The log-probability of an echoed prompt token, given the prompt text before it (default −1.25 for all). */
+  public OpenAiTestServer promptLogprob(java.util.function.ToDoubleBiFunction<String, String> f) {
+    this.promptLogprob = f;
+    return this;
+  }
+
+  /**
+   * A judge that knows only words: an excerpt fits the explanation when it shares a word of three letters
+   * or more with it (common words such as "the" and "tokens" aside). Detection says yes to such excerpts; fuzzing says yes when every marked token is such
+   * a word; intruder names the first excerpt that shares none.
+   */
+  public static String wordJudge(String message) {
+    String explanation = message.substring("Explanation: ".length(), message.indexOf("\n\nExcerpts:\n"));
+    java.util.Set<String> words = words(explanation);
+    String body = message.substring(message.indexOf("\n\nExcerpts:\n") + "\n\nExcerpts:\n".length(), message.lastIndexOf("\n\n"));
+    String[] lines = body.split("\n");
+    if (message.contains("odd one out")) {
+      for (int i = 0; i < lines.length; i++) {
+        if (java.util.Collections.disjoint(words, words(lines[i].substring(lines[i].indexOf(". ") + 2)))) return Integer.toString(i + 1);
+      }
+      return "1";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < lines.length; i++) {
+      String text = lines[i].substring(lines[i].indexOf(". ") + 2);
+      boolean yes;
+      if (text.contains("<<")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<<(.*?)>>").matcher(text);
+        yes = true;
+        while (m.find()) yes &= words.containsAll(words(m.group(1))) && !words(m.group(1)).isEmpty();
+      } else {
+        yes = !java.util.Collections.disjoint(words, words(text));
+      }
+      sb.append(i + 1).append(": ").append(yes ? 1 : 0).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static final java.util.Set<String> STOP_WORDS = java.util.Set.of("the", "and", "tokens", "token", "words", "word", "such", "with", "for",
+      "this", "that", "nothing", "else");
+
+  private static java.util.Set<String> words(String text) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) if (w.length() >= 3 && !STOP_WORDS.contains(w)) out.add(w);
+    return out;
   }
 
   public OpenAiTestServer explanation(String text) {
@@ -256,7 +314,9 @@ public final class OpenAiTestServer implements AutoCloseable {
     int tokensAt = last.lastIndexOf("\nTokens:\n<start>\n");
     for (int i = 0; i < n; i++) {
       String content;
-      if (tokensAt >= 0) {
+      if (last.startsWith("Explanation: ") && last.contains("\n\nExcerpts:\n")) {
+        content = judge.apply(last);
+      } else if (tokensAt >= 0) {
         // A chat simulator's request: answer each listed token with its digit.
         String list = last.substring(tokensAt + "\nTokens:\n<start>\n".length(), last.lastIndexOf("\n<end>"));
         StringBuilder sb = new StringBuilder("<start>\n");
@@ -332,7 +392,7 @@ public final class OpenAiTestServer implements AutoCloseable {
           tokenLps.addNull();
           tops.addNull();
         } else {
-          tokenLps.add(-1.25);
+          tokenLps.add(promptLogprob.applyAsDouble(line.toString(), tok));
           ObjectNode top = tops.addObject();
           if (tok.equals("unknown") && previous.endsWith("\t")) {
             // The slot of a subject token: the line so far is "\n" + token + "\t".
