@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.Pipeline;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ class OfflinePuzzlesPipelineTest {
 
   @Test
   void allPuzzlesInAllFormatsEndToEndWithNoNetwork() throws Exception {
-    Path puzzles = SharedData.require("reference/openai-puzzles.json");
+    Path puzzles = TestData.require("reference/openai-puzzles.json");
     int code = Main.run("pipeline", "--puzzles", puzzles.toString(), "--out", dir.toString());
     assertThat(code).isZero();
     for (PromptFormat f : PromptFormat.values()) {
@@ -35,7 +35,7 @@ class OfflinePuzzlesPipelineTest {
 
   @Test
   void theFormatBlindBaselineStaysSelectableByName() throws Exception {
-    Path puzzles = SharedData.require("reference/openai-puzzles.json");
+    Path puzzles = TestData.require("reference/openai-puzzles.json");
     int code = Main.run("explain", "--puzzles", puzzles.toString(), "--out", dir.toString(), "--formats", "summary", "--llm", "baseline-explainer");
     assertThat(code).isZero();
     assertThat(Files.readString(dir.resolve("summary").resolve("explanations.jsonl"))).contains("\"explainer\":\"baseline-explainer\"")

@@ -14,7 +14,7 @@ import dev.neuronscribe.prompts.Message;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.TokenCounter;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import dev.neuronscribe.testing.SyntheticRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ class PromptCommandTest {
 
   @Test
   void puzzlesAreRenderedFromThePuzzlesFile() throws Exception {
-    Path file = SharedData.require("reference/openai-puzzles.json");
+    Path file = TestData.require("reference/openai-puzzles.json");
     Puzzle colors = PuzzleJson.find(PuzzleJson.read(file), "colors", file.toString());
     CliRun run = CliRun.of("prompt", "--puzzle", "colors", "--puzzles", file.toString(), "--format", "highlight", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();

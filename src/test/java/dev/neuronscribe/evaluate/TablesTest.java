@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,7 +79,7 @@ class TablesTest {
 
   @Test
   void thePapersFilesJoinCompletely() {
-    Path dirR = SharedData.require("reference/paper-results");
+    Path dirR = TestData.require("reference/paper-results");
     ExplanationTable e = ExplanationTable.read(dirR.resolve("random_interpretable_GPT35_layers0-23.csv"), List.of());
     NeuronIndex r = NeuronIndex.read(dirR.resolve("neurons_to_evaluate.csv"));
     assertThat(e.rows()).hasSize(480);

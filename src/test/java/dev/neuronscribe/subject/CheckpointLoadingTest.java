@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +23,7 @@ class CheckpointLoadingTest {
 
   @Test
   void namesWithoutTheTransformerPrefixLoadToTheSameModel(@TempDir Path tmp) {
-    Path fixture = SharedData.require("fixtures/gpt2-tiny-a");
+    Path fixture = TestData.require("fixtures/gpt2-tiny-a");
     int[] ids = {464, 2068, 7586, 21831, 18045, 625, 262, 16931, 3290, 13};
     float[][][] expected;
     try (Gpt2 prefixed = Gpt2.load(fixture)) {
