@@ -3,6 +3,7 @@ package dev.neuronscribe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.explain.Target;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
@@ -16,8 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,10 +70,14 @@ final class ScoreCommand implements Callable<Integer> {
       if (!Files.exists(Pipeline.simulationsFile(runDir, f))) continue;
       found++;
       List<NeuronSimulationResults> rs = rescore(Pipeline.results(runDir, f));
-      int failed = Pipeline.failures(runDir, f).size();
+      // Failed: targets with no score because their explanation or every simulation of it failed.
+      Set<Target> scored = new HashSet<>();
+      rs.forEach(r -> scored.add(r.target()));
+      Map<Target, List<String>> failures = new TreeMap<>(Pipeline.failures(runDir, f));
+      int failed = (int) failures.keySet().stream().filter(t -> !scored.contains(t)).count();
       ScoreSummary s = ScoreSummary.of(rs, failed);
       row(pw, f.id(), s);
-      write(runDir.resolve(f.id()).resolve("scores.json"), f, s, rs);
+      write(runDir.resolve(f.id()).resolve("scores.json"), f, s, rs, failures);
     }
     pw.flush();
     if (found == 0) throw new IllegalArgumentException("no simulations under " + runDir + " (expected <format>/simulations.jsonl); run 'scribe simulate' first");
@@ -97,7 +106,7 @@ final class ScoreCommand implements Callable<Integer> {
     return Double.isNaN(v) ? "undef" : String.format("%.4f", v);
   }
 
-  private static void write(Path file, PromptFormat f, ScoreSummary s, List<NeuronSimulationResults> rs) {
+  private static void write(Path file, PromptFormat f, ScoreSummary s, List<NeuronSimulationResults> rs, Map<Target, List<String>> failures) {
     ObjectNode o = JSON.createObjectNode();
     o.put("format", f.id());
     o.put("targets", s.neurons()).put("scored", s.scored()).put("undefined", s.undefined()).put("failed", s.failed());
@@ -115,6 +124,8 @@ final class ScoreCommand implements Callable<Integer> {
         num(x, "absolute_dev_explained_score", e.scoredSimulation().absoluteDevExplainedScore());
       }
     }
+    ArrayNode failed = o.putArray("failures");
+    failures.forEach((t, reasons) -> reasons.forEach(reason -> failed.addObject().put("target", t.key()).put("reason", reason)));
     AtomicFiles.writeString(file, o.toPrettyString() + "\n");
   }
 

@@ -122,6 +122,21 @@ class LlmPipelineCommandTest {
   }
 
   @Test
+  void aFailedExplanationCountsAsAFailedTargetInTheScores() throws Exception {
+    SyntheticRecords.write(dir.resolve("records"), 2);
+    server.script(Fault.BAD_REQUEST); // the explainer refuses one neuron; nothing is left to simulate for it
+    Run r = scribe(pipeline("--formats", "summary", "--parallel", "1"));
+    assertThat(r.code()).isEqualTo(1);
+    String row = r.out().lines().filter(l -> l.startsWith("summary")).findFirst().orElseThrow();
+    // format, targets, scored, undefined, failed
+    assertThat(row.trim().split("\\s+")).startsWith("summary", "2", "1", "0", "1");
+    var scores = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("run/summary/scores.json").toFile());
+    assertThat(scores.get("targets").asInt()).isEqualTo(2);
+    assertThat(scores.get("failed").asInt()).isEqualTo(1);
+    assertThat(scores.get("failures").get(0).get("reason").asText()).contains("no explanation").contains("maximum context length");
+  }
+
+  @Test
   void aBudgetStopsTheRunCleanlyAndARerunGoesOn() throws Exception {
     SyntheticRecords.write(dir.resolve("records"), 4);
     Path prices = dir.resolve("prices.json");
