@@ -23,6 +23,7 @@ import dev.neuronscribe.simulate.ChatLogprobSimulator;
 import dev.neuronscribe.simulate.LogprobFreeSimulator;
 import dev.neuronscribe.simulate.Simulator;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,8 @@ final class Backends implements AutoCloseable {
   final Backend simulatorSpec;
   final String simulatorMethod;
 
-  Backends(LlmOptions o) {
+  /** @param runDir the run directory, which the budget and the ledger count spending for */
+  Backends(LlmOptions o, Path runDir) {
     this.o = o;
     this.explainerSpec = parse("--llm", o.llm);
     this.simulatorSpec = parse(o.simulatorLlm.isPresent() ? "--simulator-llm" : "--llm", o.simulatorLlm.orElse(o.llm));
@@ -67,7 +69,7 @@ final class Backends implements AutoCloseable {
     boolean anyLlm = !explainerSpec.baseline() || !simulatorMethod.equals(BASELINE);
     this.cache = anyLlm && !o.noCache ? Optional.of(ResponseCache.open(o.cache.orElse(LlmOptions.home().resolve("llm-cache.sqlite")))) : Optional.empty();
     this.ledger = anyLlm && !o.dryRun ? Optional.of(CostLedger.open(o.ledger.orElse(LlmOptions.home().resolve("llm-ledger.sqlite")))) : Optional.empty();
-    this.meter = new CostMeter(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger);
+    this.meter = CostMeter.forRun(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger, runDir);
   }
 
   private LlmClient client(Backend s, Optional<URI> baseUrl, Optional<String> keyEnv) {

@@ -58,7 +58,7 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--dry-run", description = "Print the requests, tokens and dollar upper bound of the units still to do; send nothing.")
     boolean dryRun;
 
-    @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Overrides the run file's budget_usd for this run.")
+    @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Overrides the run file's budget_usd, which caps what every run of this store spends together.")
     Optional<Double> budget;
 
     @Spec CommandSpec spec;

@@ -34,7 +34,7 @@ final class PipelineRunner {
     List<Explainee> explainees = in.explainees();
     List<PromptFormat> formats = in.formats();
     PromptPack pack = in.pack();
-    try (Backends b = new Backends(llm)) {
+    try (Backends b = new Backends(llm, in.out)) {
       Optional<Explainer> explainer = stages == Pipeline.Stages.SIMULATE ? Optional.empty() : Optional.of(b.explainer(pack));
       Optional<Simulator> simulator = stages == Pipeline.Stages.EXPLAIN ? Optional.empty() : Optional.of(b.simulator(pack));
       String names = explainer.map(e -> "explainer " + e.name()).orElse("") + (explainer.isPresent() && simulator.isPresent() ? ", " : "")

@@ -98,7 +98,7 @@ final class Models implements AutoCloseable {
     this.cache = llm && !spec.llm().noCache() ? Optional.of(ResponseCache.open(spec.llm().cache().orElse(home().resolve("llm-cache.sqlite"))))
         : Optional.empty();
     this.ledger = llm && !dryRun ? Optional.of(CostLedger.open(spec.llm().ledger().orElse(home().resolve("llm-ledger.sqlite")))) : Optional.empty();
-    this.meter = new CostMeter(prices, spec.budgetUsd(), ledger);
+    this.meter = CostMeter.forRun(prices, spec.budgetUsd(), ledger, spec.store());
   }
 
   /** Where the CLI keeps its cache and ledger: {@code $NEURONSCRIBE_HOME}, or {@code ~/.neuronscribe}. */

@@ -147,6 +147,12 @@ class LlmPipelineCommandTest {
     int paid = server.answered();
     assertThat(paid).isPositive();
     assertThat(results(PromptFormat.SUMMARY).size()).isLessThan(4);
+    // The budget is the run directory's: a rerun with the same budget has nothing left to spend.
+    Run same = scribe(pipeline("--formats", "summary", "--prices", prices.toString(), "--budget-usd", "3", "--parallel", "1"));
+    assertThat(same.code()).isEqualTo(1);
+    assertThat(same.err()).contains("budget of $3.0000 reached").contains("spent by earlier runs of " + dir.resolve("run").toAbsolutePath())
+        .contains("counts every run of this directory");
+    assertThat(server.answered()).isEqualTo(paid);
     Run more = scribe(pipeline("--formats", "summary", "--prices", prices.toString(), "--budget-usd", "1000"));
     assertThat(more.code()).as(more.err()).isZero();
     assertThat(results(PromptFormat.SUMMARY)).hasSize(4);
