@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.experiment.DryRun;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
@@ -115,6 +116,7 @@ final class ExperimentCommand implements Runnable {
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
     Experiment.Outcome o = x.run(new Bar());
     ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
+    AtomicFiles.removeLeftovers(x.spec().store(), 4); // files half-written by a run killed before this one
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());
     CostMeter.Snapshot m = o.spend();
     if (x.spec().usesLlm()) {

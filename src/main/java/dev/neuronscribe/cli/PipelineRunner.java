@@ -1,6 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.Explanation;
@@ -69,6 +70,7 @@ final class PipelineRunner {
         for (OpenAiCompatibleClient c : b.clients) if (!c.retries().isEmpty()) out.println("  " + c.name() + " retries: " + c.retries());
         if (!m.unpricedModels().isEmpty()) out.println("  no price for " + m.unpricedModels() + " (counted as $0; add them with --prices FILE)");
       }
+      AtomicFiles.removeLeftovers(in.out, 1); // files half-written by a run killed before this one
       out.println("output: " + in.out.toAbsolutePath());
       out.flush();
       if (s.stoppedBecause().isPresent()) {

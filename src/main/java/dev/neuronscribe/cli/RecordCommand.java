@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
@@ -131,6 +132,7 @@ final class RecordCommand implements Callable<Integer> {
         case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
       }
+      AtomicFiles.removeLeftovers(out, 1); // records half-written by a run killed before this one
       return Cli.OK;
     }
   }

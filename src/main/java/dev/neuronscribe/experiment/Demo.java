@@ -134,6 +134,7 @@ public final class Demo {
             r.neuronsWritten(), r.excerpts(), r.tokens(), records));
         case INTERRUPTED -> throw new IllegalStateException("the recording was stopped; run the demo again to resume it");
       }
+      AtomicFiles.removeLeftovers(records, 1);
     }
   }
 

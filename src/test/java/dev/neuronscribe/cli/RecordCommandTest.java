@@ -33,9 +33,22 @@ class RecordCommandTest {
     assertThat(new NeuronRecordDirectory(out).read(new NeuronId(1, 18)).mostPositiveActivationRecords().get(0).text()).contains(")");
     assertThat(out.resolve(RecordCommand.WORK_DIR)).doesNotExist();
 
+    // What a run killed with -9 while writing leaves: a half-written record and the recorder's work folder
+    // with its excerpt cache and a half-written state. A finished rerun removes them.
+    Path work = Files.createDirectories(out.resolve(RecordCommand.WORK_DIR));
+    List<Path> leftovers = List.of(out.resolve("1/.7.json.8412093711.tmp"), work.resolve(".state.bin.99120.tmp"), work.resolve("excerpts.bin"));
+    for (Path p : leftovers) {
+      Files.writeString(p, "cut short");
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(86_400 * 365)));
+    }
+    Path live = out.resolve("1/.9.json.5550123.tmp"); // being written by another process right now: kept
+    Files.writeString(live, "in flight");
     MainTest.Result again = MainTest.scribe(record);
     assertThat(again.exitCode()).isZero();
     assertThat(again.out()).contains("Nothing to do");
+    assertThat(leftovers).allSatisfy(p -> assertThat(p).doesNotExist());
+    assertThat(work).doesNotExist();
+    assertThat(live).exists();
   }
 
   @Test
