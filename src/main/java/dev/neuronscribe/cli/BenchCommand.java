@@ -24,8 +24,8 @@ final class BenchCommand implements Runnable {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
-        "Times the recorder on a random GPT-2 it writes to a temporary directory (GPT-2 small's shape by default),",
-        "comparable with: python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4"
+        "Times the recorder on a random GPT-2 (GPT-2 small's shape by default) it writes to a temporary directory.",
+        "Comparable with numpy's forward pass: tools/bench-record-vs-numpy.sh runs both in turn."
       })
   static final class Record implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}).")

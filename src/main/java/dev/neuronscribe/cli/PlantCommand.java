@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "plant",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes a small GPT-2 checkpoint whose chosen neurons fire on known tokens (colour words, digits, closing brackets,",
-      "month names), with planted.json naming each one and its ground-truth explanation: a subject with known answers."
+      "Writes a small GPT-2 whose chosen neurons fire on known tokens: a subject with known answers.",
+      "The planted neurons fire on colour words, digits, closing brackets and month names; planted.json names each one",
+      "with its ground-truth explanation."
     })
 final class PlantCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write config.json, model.safetensors and planted.json into.")

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a GPT-2 checkpoint over a corpus and writes one OpenAI-format NeuronRecord per MLP neuron to OUT/<layer>/<neuron>.json:",
-      "top excerpts by max activation, a random sample, random samples per quantile bin, and the moments of all activations.",
-      "Interrupted runs resume: rerun the same command."
+      "Runs a GPT-2 checkpoint over a corpus and writes an OpenAI-format NeuronRecord per MLP neuron.",
+      "Each OUT/<layer>/<neuron>.json holds the top excerpts by max activation, a random sample, random samples per",
+      "quantile bin, and the moments of all activations. Interrupted runs resume: rerun the same command."
     })
 final class RecordCommand implements Callable<Integer> {
   static final String WORK_DIR = ".scribe-recording";

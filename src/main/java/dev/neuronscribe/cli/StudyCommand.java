@@ -51,10 +51,10 @@ final class StudyCommand implements Runnable {
 
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {
-        "Creates a study from explanations per format, either a CSV in the paper's layout",
-        "(Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS; an 'explainer' column is allowed) or the run",
-        "directory of `scribe explain` (OUT/<format>/explanations.jsonl), and the NeuronRecords in DIR/<layer>/<neuron>.json,",
-        "whose top excerpts raters see. Prints one link per rater."
+        "Creates a study from explanations per format and prints one link per rater.",
+        "The explanations are a CSV in the paper's layout (Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS;",
+        "an 'explainer' column is allowed) or the run directory of `scribe explain` (OUT/<format>/explanations.jsonl);",
+        "raters see the top excerpts of the NeuronRecords in DIR/<layer>/<neuron>.json."
       })
   static final class Create implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of NeuronRecords; the study database is DIR/study.sqlite unless --db.")
@@ -154,7 +154,7 @@ final class StudyCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = {
-        "Writes Table 5 as CSV: per explainer model and format, the mean rating, its SEM and % chosen best.",
+        "Writes Table 5 as CSV: per explainer model and format, the mean rating, its SEM and %% chosen best.",
         "Columns: explainer_model,format,n_ratings,mean_rating,sem,n_answers,n_chosen_best,percent_chosen_best.",
         "With --answers, writes every single rating of one study instead."
       })
