@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -44,7 +45,7 @@ public final class JsonFields {
     try {
       return parse(source, Files.readString(file));
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "no such file");
+      throw new InvalidDataException(source, "not found");
     } catch (IOException e) {
       throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
     }
@@ -59,8 +60,7 @@ public final class JsonFields {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new InvalidDataException(source, "is not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     } catch (IOException e) {
       throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
     }

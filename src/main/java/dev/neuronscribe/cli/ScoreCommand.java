@@ -64,6 +64,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   /** Scores every format of a run that has simulations; prints the table and writes scores.json. */
   static int scoreRun(Path runDir, List<PromptFormat> formats, PrintWriter pw) {
+    if (!Files.isDirectory(runDir)) throw new IllegalArgumentException(runDir + ": not found (--out names the run directory of 'scribe simulate')");
     header(pw);
     int found = 0;
     for (PromptFormat f : formats) {

@@ -41,7 +41,9 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
-    if (!Files.isDirectory(data)) throw new IllegalArgumentException(data + " is not a directory (--data names the directory of NeuronRecords)");
+    if (!Files.isDirectory(data)) {
+      throw new IllegalArgumentException(data + (Files.exists(data) ? " is not a directory" : ": not found") + " (--data names the directory of NeuronRecords)");
+    }
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     List<Path> resultPaths = new ArrayList<>();
     if (Files.isDirectory(data.resolve("results"))) resultPaths.add(data.resolve("results"));

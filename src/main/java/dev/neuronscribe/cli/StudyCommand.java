@@ -175,7 +175,7 @@ final class StudyCommand implements Runnable {
     public Integer call() {
       OptionalLong study = studyOption.map(OptionalLong::of).orElse(OptionalLong.empty());
       Path file = database.file();
-      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " does not exist: no study has been created there yet");
+      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " not found: no study has been created there yet");
       String csv;
       try (StudyStore store = StudyStore.open(file)) {
         if (study.isPresent() && store.studies().stream().noneMatch(s -> s.id() == study.getAsLong())) {
@@ -206,7 +206,7 @@ final class StudyCommand implements Runnable {
     @Override
     public Integer call() {
       Path file = database.file();
-      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " does not exist: no study has been created there yet");
+      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " not found: no study has been created there yet");
       try (StudyStore store = StudyStore.open(file)) {
         System.out.println("id\tneurons\traters\tanswers\texplainer\tname");
         for (StudyStore.StudySummary s : store.studies()) {

@@ -75,7 +75,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
     try {
       lines = Files.readAllLines(file);
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "does not exist");
+      throw new InvalidDataException(source, "not found");
     } catch (IOException e) {
       throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
     }

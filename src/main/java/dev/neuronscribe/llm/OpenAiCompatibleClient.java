@@ -1,5 +1,6 @@
 package dev.neuronscribe.llm;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -461,7 +462,7 @@ public final class OpenAiCompatibleClient implements LlmClient {
       if (n == null || !n.isObject()) throw malformed("the reply is not a JSON object");
       return n;
     } catch (IOException e) {
-      throw malformed("the reply is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw malformed("the reply is not valid JSON: " + ParseErrors.describe(e));
     }
   }
 

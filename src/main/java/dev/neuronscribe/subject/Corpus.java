@@ -56,7 +56,7 @@ public record Corpus(Path file, Format format) {
       for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(file.toString(), "no such file");
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
@@ -75,7 +75,7 @@ public record Corpus(Path file, Format format) {
     } catch (CharacterCodingException e) {
       throw new InvalidInputException(source, "is not UTF-8 text; convert it to UTF-8");
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such file");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

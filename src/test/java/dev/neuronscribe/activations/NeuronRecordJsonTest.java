@@ -86,7 +86,7 @@ class NeuronRecordJsonTest {
   void missingFileIsNamed(@TempDir Path tmp) {
     assertThatThrownBy(() -> NeuronRecordJson.read(tmp.resolve("nope.json")))
         .isInstanceOf(InvalidDataException.class)
-        .hasMessageContaining("nope.json: no such file");
+        .hasMessageContaining("nope.json: not found");
   }
 
   @Test

@@ -107,7 +107,7 @@ class PromptCommandTest {
     Path missing = tmp.resolve("missing.json");
     CliRun run = CliRun.of("prompt", "--record", missing.toString(), "--format", "summary");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+    assertThat(run.err()).isEqualTo("error: " + missing + ": not found\n");
     assertThat(run.out()).isEmpty();
 
     Path noQuantiles = recordFile(false);

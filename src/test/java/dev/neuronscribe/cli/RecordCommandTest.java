@@ -80,7 +80,7 @@ class RecordCommandTest {
     Files.writeString(corpus, "{\"text\": \"fine\"}\nnot json\n");
     MainTest.Result missing = MainTest.scribe("record", "--model", tmp.resolve("none").toString(), "--corpus", corpus.toString(), "--out", tmp.toString());
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).startsWith("error: ").contains("is not a directory");
+    assertThat(missing.err()).startsWith("error: ").contains("none: not found");
 
     Path model = tmp.resolve("m");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();

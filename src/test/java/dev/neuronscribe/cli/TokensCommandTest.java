@@ -81,7 +81,7 @@ class TokensCommandTest {
     Path missing = tmp.resolve("nothing.json");
     CliRun run = CliRun.of("tokens", "--record", missing.toString());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+    assertThat(run.err()).isEqualTo("error: " + missing + ": not found\n");
 
     Path noQuantiles = tmp.resolve("nq.json");
     NeuronRecordJson.write(noQuantiles, SyntheticRecords.neuron(new NeuronId(0, 0), 5, false));

@@ -61,7 +61,7 @@ class TablesTest {
         .hasMessageContaining("line 2").hasMessageContaining("'neuron'");
     assertThatThrownBy(() -> ExplanationTable.read(file("f.csv", "Layer,Neuron,Summary\n0,1,a,b\n"), List.of()))
         .hasMessageContaining("line 2 has 4 fields");
-    assertThatThrownBy(() -> ExplanationTable.read(dir.resolve("missing.csv"), List.of())).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ExplanationTable.read(dir.resolve("missing.csv"), List.of())).hasMessageContaining("not found");
     assertThatThrownBy(() -> ExplanationTable.read(file("g.csv", "Layer,Neuron,Summary\n"), List.of("Nope")))
         .hasMessageContaining("format 'Nope'");
   }

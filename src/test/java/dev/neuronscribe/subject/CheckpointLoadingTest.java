@@ -167,9 +167,9 @@ class CheckpointLoadingTest {
     assertThatThrownBy(() -> Gpt2.load(tmp.resolve("nowhere"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a directory");
     Path dir = writeTiny(tmp);
     Files.delete(dir.resolve("model.safetensors"));
-    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("model.safetensors: no such file");
+    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("model.safetensors: not found");
     Files.delete(dir.resolve("config.json"));
-    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("config.json: no such file");
+    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("config.json: not found");
   }
 
   @Test
