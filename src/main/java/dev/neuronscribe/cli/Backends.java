@@ -39,7 +39,7 @@ final class Backends implements AutoCloseable {
     try {
       return Backend.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + " " + e.getMessage(), e);
+      throw new UsageException(option + " " + e.getMessage());
     }
   }
 
@@ -60,11 +60,15 @@ final class Backends implements AutoCloseable {
     this.simulatorSpec = parse(o.simulatorLlm.isPresent() ? "--simulator-llm" : "--llm", o.simulatorLlm.orElse(o.llm));
     this.simulatorMethod = o.simulator.orElseGet(() -> Backend.defaultMethod(simulatorSpec));
     if (!List.of("all-at-once", "chat-logprobs", "logprob-free", BASELINE).contains(simulatorMethod)) {
-      throw new IllegalArgumentException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
+      throw new UsageException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
     }
     if (!simulatorMethod.equals(BASELINE) && simulatorSpec.baseline()) {
-      throw new IllegalArgumentException("--simulator " + simulatorMethod + " needs a model: give --simulator-llm PRESET:MODEL");
+      throw new UsageException("--simulator " + simulatorMethod + " needs a model: give --simulator-llm PRESET:MODEL");
     }
+    if (!(o.rpm >= 0) || !(o.tpm >= 0)) throw new UsageException("--rpm and --tpm cannot be negative (0: no limit), got " + o.rpm + " and " + o.tpm);
+    if (o.concurrency < 1 || o.attempts < 1) throw new UsageException("--concurrency and --attempts must be at least 1, got " + o.concurrency + " and " + o.attempts);
+    if (!(o.timeoutSeconds > 0)) throw new UsageException("--timeout must be a positive number of seconds, got " + o.timeoutSeconds);
+    if (o.budgetUsd.isPresent() && !(o.budgetUsd.get() >= 0)) throw new UsageException("--budget-usd must be a non-negative number of dollars, got " + o.budgetUsd.get());
     this.prices = o.prices.map(PriceTable::load).orElseGet(PriceTable::builtIn);
     boolean anyLlm = !explainerSpec.baseline() || !simulatorMethod.equals(BASELINE);
     this.cache = anyLlm && !o.noCache ? Optional.of(ResponseCache.open(o.cache.orElse(LlmOptions.home().resolve("llm-cache.sqlite")))) : Optional.empty();

@@ -67,6 +67,7 @@ final class ExperimentCommand implements Runnable {
     @Override
     public Integer call() {
       RunSpec s = in.spec();
+      if (budget.isPresent() && !(budget.get() >= 0)) throw new UsageException("--budget-usd must be a non-negative number of dollars, got " + budget.get());
       if (budget.isPresent()) s = s.withBudget(OptionalDouble.of(budget.get()));
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -129,7 +130,7 @@ final class ExperimentCommand implements Runnable {
     out.println("report: " + report.html().toAbsolutePath().toUri());
     out.flush();
     if (o.stoppedBecause().isPresent()) {
-      err.println("error: " + o.stoppedBecause().get());
+      err.println(o.stoppedBecause().get().equals("interrupted") ? Cli.INTERRUPTED : "error: " + o.stoppedBecause().get());
       err.flush();
       return Cli.FAILURE;
     }

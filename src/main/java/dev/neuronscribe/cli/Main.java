@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,7 +36,15 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     useLaunchersStderr();
-    System.exit(run(args));
+    // Ctrl-C (or kill) runs the shutdown hooks, which save what the command had finished; every command then
+    // says the same one thing. A command that ended by itself says nothing more.
+    AtomicBoolean ended = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!ended.get()) System.err.println(System.lineSeparator() + Cli.INTERRUPTED);
+    }, "scribe-interrupted"));
+    int code = run(args);
+    ended.set(true);
+    System.exit(code);
   }
 
   /**

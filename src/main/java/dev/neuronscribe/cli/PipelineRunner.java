@@ -74,7 +74,7 @@ final class PipelineRunner {
       out.println("output: " + in.out.toAbsolutePath());
       out.flush();
       if (s.stoppedBecause().isPresent()) {
-        err.println("error: " + s.stoppedBecause().get());
+        err.println(s.stoppedBecause().get().equals("interrupted") ? Cli.INTERRUPTED : "error: " + s.stoppedBecause().get());
         return Cli.FAILURE;
       }
       if (s.failed() > 0) {

@@ -87,27 +87,31 @@ final class RecordCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
-        Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+    RecordingOptions options;
+    try {
+      options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
+          Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() + " (see --excerpt-tokens, --min-excerpt-tokens, --batch, --top, --random, --per-quantile, --calibration, --checkpoint-minutes)");
+    }
     Path work = out.resolve(WORK_DIR);
     if (restart) deleteTree(work);
     Corpus source = format.map(f -> new Corpus(corpus, switch (f.toLowerCase(java.util.Locale.ROOT)) {
       case "jsonl" -> Corpus.Format.JSONL;
       case "text" -> Corpus.Format.TEXT;
-      default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
+      default -> throw new UsageException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
+    // The options are read before the model is, so that a mistyped range is a usage error, found at once.
+    boolean pairs = neurons.isPresent() && neurons.get().contains(":");
+    if (pairs && layers.isPresent()) {
+      throw new UsageException("--neurons with LAYER:NEURON pairs names the layers itself; leave out --layers (or give --neurons as plain indices)");
+    }
+    Optional<Recorder.Selection> named = pairs ? Optional.of(Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()))) : Optional.empty();
+    Optional<List<Integer>> layerList = layers.map(l -> Ranges.parse(l, "layers"));
+    Optional<List<Integer>> neuronList = pairs ? Optional.empty() : neurons.map(n -> Ranges.parse(n, "neurons"));
     try (Gpt2 gpt2 = Gpt2.load(model)) {
-      Recorder.Selection selection;
-      if (neurons.isPresent() && neurons.get().contains(":")) {
-        if (layers.isPresent()) {
-          throw new IllegalArgumentException("--neurons with LAYER:NEURON pairs names the layers itself; leave out --layers (or give --neurons as plain indices)");
-        }
-        selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
-      } else {
-        List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList());
-        selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
-      }
+      Recorder.Selection selection = named.orElseGet(() -> new Recorder.Selection(
+          layerList.orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList()), neuronList));
       Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
@@ -126,7 +130,7 @@ final class RecordCommand implements Callable<Integer> {
       switch (result.status()) {
         case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected neuron.");
         case INTERRUPTED -> {
-          System.out.println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
+          System.err.println(Cli.INTERRUPTED + " (The recording is kept in " + work + ".)");
           return Cli.FAILURE;
         }
         case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",

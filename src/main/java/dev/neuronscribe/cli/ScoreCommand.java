@@ -49,7 +49,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    if (results.isPresent() == out.isPresent()) throw new IllegalArgumentException("give exactly one of --out DIR and --results FILE");
+    if (results.isPresent() == out.isPresent()) throw new UsageException("give exactly one of --out DIR and --results FILE");
     if (results.isPresent()) {
       List<NeuronSimulationResults> rs = rescore(NeuronSimulationResultsJson.read(results.get()));
       header(pw);
@@ -57,8 +57,13 @@ final class ScoreCommand implements Callable<Integer> {
       pw.flush();
       return Cli.OK;
     }
-    List<PromptFormat> fs = formats.equalsIgnoreCase("all") ? List.of(PromptFormat.values())
-        : Arrays.stream(formats.split(",")).map(String::trim).map(PromptFormat::parse).toList();
+    List<PromptFormat> fs;
+    try {
+      fs = formats.equalsIgnoreCase("all") ? List.of(PromptFormat.values())
+          : Arrays.stream(formats.split(",")).map(String::trim).map(PromptFormat::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw UsageException.of("--formats", e);
+    }
     return scoreRun(out.get(), fs, pw);
   }
 

@@ -44,7 +44,7 @@ final class StudyCommand implements Runnable {
 
     Path file() {
       if (db != null) return db;
-      if (data == null) throw new IllegalArgumentException("say where the studies are: --data DIR or --db FILE");
+      if (data == null) throw new UsageException("say where the studies are: --data DIR or --db FILE");
       return data.resolve("study.sqlite");
     }
   }
@@ -101,7 +101,7 @@ final class StudyCommand implements Runnable {
 
       List<String> labels() {
         if (labels != null) return labels;
-        if (count < 1 || count > 1000) throw new IllegalArgumentException("--raters must be 1..1000, got " + count);
+        if (count < 1 || count > 1000) throw new UsageException("--raters must be 1..1000, got " + count);
         List<String> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) out.add("rater " + i);
         return out;
@@ -117,6 +117,8 @@ final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (top < 1) throw new UsageException("--top must be at least 1, got " + top);
+      if (random < 0) throw new UsageException("--random cannot be negative, got " + random);
       boolean run = Files.isDirectory(explanations);
       if (!run && explanations.toString().endsWith(".jsonl")) {
         Path formatDir = explanations.toAbsolutePath().getParent();
@@ -125,8 +127,18 @@ final class StudyCommand implements Runnable {
       }
       ExplanationTable table = run ? ExplanationTable.fromRun(explanations) : ExplanationTable.read(explanations);
       // A run's columns are format ids; --formats takes the spellings the pipeline commands take (summary, hs, avhs).
-      List<String> columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
-      List<NeuronId> ids = neurons.stream().map(NeuronId::parse).toList();
+      List<String> columns;
+      List<NeuronId> ids;
+      try {
+        columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
+      } catch (IllegalArgumentException e) {
+        throw UsageException.of("--formats", e);
+      }
+      try {
+        ids = neurons.stream().map(NeuronId::parse).toList();
+      } catch (IllegalArgumentException e) {
+        throw UsageException.of("--neurons", e);
+      }
       NewStudy study = StudyInputs.fromTable(table, new NeuronRecordDirectory(data),
           new StudyInputs.Options(name, explainer, columns, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
       Path file = db != null ? db : data.resolve("study.sqlite");
@@ -182,7 +194,7 @@ final class StudyCommand implements Runnable {
           throw new IllegalArgumentException(file + " has no study " + study.getAsLong() + " (see `scribe study list`)");
         }
         if (answers) {
-          if (study.isEmpty()) throw new IllegalArgumentException("--answers needs --study ID");
+          if (study.isEmpty()) throw new UsageException("--answers needs --study ID");
           csv = store.answersCsv(study.getAsLong());
         } else {
           csv = store.table5(study).toCsv();

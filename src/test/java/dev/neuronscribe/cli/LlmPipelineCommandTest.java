@@ -175,7 +175,7 @@ class LlmPipelineCommandTest {
   void aBadBackendIsAUsageErrorNamingTheChoices() {
     SyntheticRecords.write(dir.resolve("records"), 1);
     Run r = scribe("explain", "--records", dir.resolve("records").toString(), "--out", dir.toString(), "--llm", "gpt4");
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("baseline").contains("openai");
   }
 

@@ -59,7 +59,7 @@ class RecordCommandTest {
     String[] common = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
         "--excerpt-tokens", "16", "--min-excerpt-tokens", "4"};
     MainTest.Result mixed = MainTest.scribe(concat(common, "--layers", "0", "--neurons", "0:37"));
-    assertThat(mixed.exitCode()).isEqualTo(1);
+    assertThat(mixed.exitCode()).isEqualTo(2);
     assertThat(mixed.err()).contains("leave out --layers");
     MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
     assertThat(r.exitCode()).as(r.err()).isZero();
