@@ -84,7 +84,7 @@ final class Backends implements AutoCloseable {
         .withRetries(o.attempts, LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
     // Explainer and simulator on the same endpoint share one client: one rate limit, one concurrency bound.
     for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
-    OpenAiCompatibleClient c = new OpenAiCompatibleClient(e, settings, cache, meter);
+    OpenAiCompatibleClient c = o.dryRun ? OpenAiCompatibleClient.forEstimates(e, settings, cache, meter) : new OpenAiCompatibleClient(e, settings, cache, meter);
     clients.add(c);
     return c;
   }

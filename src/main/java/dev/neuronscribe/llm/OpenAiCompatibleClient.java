@@ -62,6 +62,14 @@ public final class OpenAiCompatibleClient implements LlmClient {
     this(endpoint, settings, cache, meter, endpoint.apiKey());
   }
 
+  /**
+   * A client for a dry run: it counts tokens, prices requests and looks replies up in the cache, which
+   * needs no API key, so a missing key is no error here (a request it did send would go without one).
+   */
+  public static OpenAiCompatibleClient forEstimates(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter) {
+    return new OpenAiCompatibleClient(endpoint, settings, cache, meter, endpoint.apiKeyIfSet());
+  }
+
   OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter, Optional<String> apiKey) {
     this.endpoint = endpoint;
     this.settings = settings;

@@ -165,7 +165,8 @@ class LlmPipelineCommandTest {
   @Test
   void aDryRunSendsNothing() {
     SyntheticRecords.write(dir.resolve("records"), 2);
-    Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "PATH"));
+    // No key is set: an estimate sends nothing, so it needs none.
+    Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "SCRIBE_TEST_KEY_THAT_IS_NOT_SET"));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("dry run: 44 requests").contains("nothing was sent");
     assertThat(server.requests()).isZero();
