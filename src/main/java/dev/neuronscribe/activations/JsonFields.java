@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,29 +46,29 @@ public final class JsonFields {
     try {
       return parse(source, Files.readString(file));
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "not found");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
-      throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
   }
 
   static JsonNode parse(String source, String json) {
     try (JsonParser parser = MAPPER.createParser(json)) {
       JsonNode node = MAPPER.readTree(parser);
-      if (node == null) throw new InvalidDataException(source, "is empty; expected a JSON document");
+      if (node == null) throw new InvalidInputException(source, "is empty; expected a JSON document");
       if (parser.nextToken() != null) {
-        throw new InvalidDataException(source, "has more after the JSON document ends (line " + parser.currentLocation().getLineNr() + ")");
+        throw new InvalidInputException(source, "has more after the JSON document ends (line " + parser.currentLocation().getLineNr() + ")");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
   }
 
-  public InvalidDataException error(String path, String problem) {
-    return new InvalidDataException(source, "field '" + path + "' " + problem + hint);
+  public InvalidInputException error(String path, String problem) {
+    return new InvalidInputException(source, "field '" + path + "' " + problem + hint);
   }
 
   /** The field; absent or JSON null is an error saying it is missing. */

@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +15,22 @@ import java.util.stream.Stream;
  */
 public record NeuronRecordDirectory(Path root) {
 
+  /** The record files named: files as they are, directories (DIR/&lt;layer&gt;/&lt;neuron&gt;.json) as every record in them. */
+  public static List<Path> files(List<Path> filesOrDirectories) {
+    List<Path> files = new ArrayList<>();
+    for (Path p : filesOrDirectories) {
+      if (Files.isDirectory(p)) {
+        NeuronRecordDirectory dir = new NeuronRecordDirectory(p);
+        List<NeuronId> ids = dir.list();
+        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+        ids.forEach(id -> files.add(dir.pathOf(id)));
+      } else {
+        files.add(p);
+      }
+    }
+    return files;
+  }
+
   public Path pathOf(NeuronId id) {
     return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
   }
@@ -25,7 +42,7 @@ public record NeuronRecordDirectory(Path root) {
   public NeuronRecord read(NeuronId id) {
     NeuronRecord r = NeuronRecordJson.read(pathOf(id));
     if (!r.id().equals(id)) {
-      throw new InvalidDataException(pathOf(id).toString(), "field 'neuron_id' says " + r.id() + " but the file is stored as neuron " + id);
+      throw new InvalidInputException(pathOf(id).toString(), "field 'neuron_id' says " + r.id() + " but the file is stored as neuron " + id);
     }
     return r;
   }
@@ -37,7 +54,7 @@ public record NeuronRecordDirectory(Path root) {
   /** Every neuron with a record here, in (layer, neuron) order. */
   public List<NeuronId> list() {
     if (!Files.isDirectory(root)) {
-      throw new InvalidDataException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+      throw new InvalidInputException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");
     }
     List<NeuronId> ids = new ArrayList<>();
     try (Stream<Path> layers = Files.list(root)) {

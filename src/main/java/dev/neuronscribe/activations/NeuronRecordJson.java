@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ public final class NeuronRecordJson {
 
   private NeuronRecordJson() {}
 
-  /** Reads one NeuronRecord file; any problem is an {@link InvalidDataException} naming the file and field. */
+  /** Reads one NeuronRecord file; any problem is an {@link InvalidInputException} naming the file and field. */
   public static NeuronRecord read(Path file) {
     return fromTree(JsonFields.readTree(file), file.toString());
   }
@@ -146,7 +147,7 @@ public final class NeuronRecordJson {
 
   static NeuronRecord fromTree(JsonNode root, String source) {
     JsonFields f = new JsonFields(source);
-    if (!root.isObject()) throw new InvalidDataException(source, "must hold one JSON object (a NeuronRecord), found " + JsonFields.describe(root));
+    if (!root.isObject()) throw new InvalidInputException(source, "must hold one JSON object (a NeuronRecord), found " + JsonFields.describe(root));
     f.expectDataclass(root, "", "NeuronRecord");
 
     JsonNode idNode = f.required(root, "", "neuron_id");

@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -159,7 +160,7 @@ public final class OpenAiPublicData {
             check(id, kind, body, url.toString());
             dev.neuronscribe.files.AtomicFiles.writeString(target, body);
             return new Outcome(id, kind, Status.DOWNLOADED, "", attempt);
-          } catch (InvalidDataException e) {
+          } catch (InvalidInputException e) {
             lastProblem = "the server sent content that is not a valid " + (kind == Kind.RECORD ? "NeuronRecord" : "explanations file") + ": " + e.getMessage();
           }
         } else if (code == 404) {
@@ -196,7 +197,7 @@ public final class OpenAiPublicData {
   static void check(NeuronId id, Kind kind, String body, String source) {
     if (kind == Kind.RECORD) {
       NeuronRecord r = NeuronRecordJson.parse(body, source);
-      if (!r.id().equals(id)) throw new InvalidDataException(source, "field 'neuron_id' says " + r.id() + " but neuron " + id + " was requested");
+      if (!r.id().equals(id)) throw new InvalidInputException(source, "field 'neuron_id' says " + r.id() + " but neuron " + id + " was requested");
       return;
     }
     String[] lines = body.split("\n", -1);
@@ -204,10 +205,10 @@ public final class OpenAiPublicData {
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) continue;
       if (!JsonFields.parse(source + " line " + (i + 1), lines[i]).isObject()) {
-        throw new InvalidDataException(source, "line " + (i + 1) + " is not a JSON object");
+        throw new InvalidInputException(source, "line " + (i + 1) + " is not a JSON object");
       }
       objects++;
     }
-    if (objects == 0) throw new InvalidDataException(source, "is empty");
+    if (objects == 0) throw new InvalidInputException(source, "is empty");
   }
 }

@@ -3,6 +3,7 @@ package dev.neuronscribe.activations;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -35,16 +36,16 @@ public final class PuzzleJson {
     return puzzles.stream()
         .filter(p -> p.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> new InvalidDataException(source, "has no puzzle named '" + name + "'; it has: "
+        .orElseThrow(() -> new InvalidInputException(source, "has no puzzle named '" + name + "'; it has: "
             + String.join(", ", puzzles.stream().map(Puzzle::name).toList())));
   }
 
   static List<Puzzle> fromTree(JsonNode root, String source) {
     JsonFields f = new JsonFields(source);
     if (!root.isObject()) {
-      throw new InvalidDataException(source, "must hold a JSON object of puzzles keyed by name, found " + JsonFields.describe(root));
+      throw new InvalidInputException(source, "must hold a JSON object of puzzles keyed by name, found " + JsonFields.describe(root));
     }
-    if (root.isEmpty()) throw new InvalidDataException(source, "holds no puzzles");
+    if (root.isEmpty()) throw new InvalidInputException(source, "holds no puzzles");
     List<Puzzle> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       String path = e.getKey();

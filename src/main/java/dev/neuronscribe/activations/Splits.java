@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +43,7 @@ public final class Splits {
   private static List<ActivationRecord> top(NeuronRecord record, int offset) {
     List<ActivationRecord> top = record.mostPositiveActivationRecords();
     if (top.size() < TOP_NEEDED) {
-      throw new InvalidDataException("neuron " + record.id(),
+      throw new InvalidInputException("neuron " + record.id(),
           "has " + top.size() + " top-activating excerpts; the explain/score splits need at least " + TOP_NEEDED
               + " (record more excerpts, e.g. a larger corpus)");
     }
@@ -52,7 +53,7 @@ public final class Splits {
   private static List<ActivationRecord> random(NeuronRecord record, int offset) {
     List<ActivationRecord> random = record.randomSample();
     if (random.size() < RANDOM_NEEDED) {
-      throw new InvalidDataException("neuron " + record.id(),
+      throw new InvalidInputException("neuron " + record.id(),
           "has " + random.size() + " random excerpts; the score/calibration/test splits need at least " + RANDOM_NEEDED
               + " (record more excerpts, e.g. a larger corpus)");
     }

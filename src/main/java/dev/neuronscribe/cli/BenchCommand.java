@@ -17,7 +17,7 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(
@@ -28,6 +28,8 @@ final class BenchCommand implements Runnable {
         "Comparable with numpy's forward pass: tools/bench-record-vs-numpy.sh runs both in turn."
       })
   static final class Record implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
@@ -56,27 +58,27 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
-      var r = RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), System.out::println);
-      System.out.println();
-      System.out.printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
+      var r = RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().println();
+      spec.commandLine().getOut().printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
       line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);
       line("", "best", RecorderBenchmark.Report.best(r.forward()), r);
       if (!r.recording().isEmpty()) {
         line("recording", "median", RecorderBenchmark.Report.median(r.recording()), r);
         line("", "best", RecorderBenchmark.Report.best(r.recording()), r);
       }
-      System.out.printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
+      spec.commandLine().getOut().printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
-      System.out.printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
-      System.out.println("The FLOP count is gpt2_numpy.py's: 2·tokens·layers·12·width² (attention scores excluded). The recorder skips the");
-      System.out.println("language-model head (numpy's bench computes none either) and the last layer's MLP output projection.");
+      spec.commandLine().getOut().printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
+      spec.commandLine().getOut().println("The FLOP count is gpt2_numpy.py's: 2·tokens·layers·12·width² (attention scores excluded). The recorder skips the");
+      spec.commandLine().getOut().println("language-model head (numpy's bench computes none either) and the last layer's MLP output projection.");
       return Cli.OK;
     }
 
-    private static void line(String what, String statistic, double tokensPerSecond, RecorderBenchmark.Report r) {
+    private void line(String what, String statistic, double tokensPerSecond, RecorderBenchmark.Report r) {
       double gflops = tokensPerSecond * r.flopsPerToken() / 1e9;
       String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
-      System.out.printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
+      spec.commandLine().getOut().printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
           what, statistic, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
     }
   }

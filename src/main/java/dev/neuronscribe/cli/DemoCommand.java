@@ -57,12 +57,12 @@ final class DemoCommand implements Callable<Integer> {
     if (budget.isPresent() && model.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--budget-usd goes with --llm (the offline demo costs nothing)");
     }
-    RunSpec run = Demo.prepare(new Demo.Options(out, model, budget, Demo.Options.defaultRecording()), new RecordingProgressBar(System.err), line -> {
+    RunSpec run = Demo.prepare(new Demo.Options(out, model, budget, Demo.Options.defaultRecording()), new RecordingProgressBar(spec.commandLine().getErr()), line -> {
       err.println("scribe demo: " + line);
       err.flush();
     });
     if (dryRun) {
-      ExperimentCommand.printEstimate(new Experiment(run).estimate(), outw);
+      Estimates.print(new Experiment(run).estimate(), outw);
       return Cli.OK;
     }
     int code = ExperimentCommand.runAndReport(new Experiment(run), outw, err);

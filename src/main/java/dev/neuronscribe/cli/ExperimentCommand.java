@@ -1,7 +1,6 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.files.AtomicFiles;
-import dev.neuronscribe.experiment.DryRun;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
 import dev.neuronscribe.report.ExperimentReport;
@@ -15,9 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,7 +70,7 @@ final class ExperimentCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       Experiment x = new Experiment(s);
       if (dryRun) {
-        printEstimate(x.estimate(), out);
+        Estimates.print(x.estimate(), out);
         return Cli.OK;
       }
       return runAndReport(x, out, err);
@@ -115,7 +112,7 @@ final class ExperimentCommand implements Runnable {
 
   /** Runs with a progress bar, prints the outcome and where the report is; the exit code says whether everything is done. */
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
-    Experiment.Outcome o = x.run(new Bar());
+    Experiment.Outcome o = x.run(new Bar(err));
     ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
     AtomicFiles.removeLeftovers(x.spec().store(), 4); // files half-written by a run killed before this one
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());
@@ -143,26 +140,18 @@ final class ExperimentCommand implements Runnable {
     return Cli.OK;
   }
 
-  static void printEstimate(DryRun.Estimate e, PrintWriter out) {
-    out.printf(Locale.ROOT, "dry run: %d units to do (%d already done)%n", e.unitsToDo(), e.unitsDone());
-    out.printf(Locale.ROOT, "  %-20s %-44s %7s %9s %8s %14s %14s %12s%n", "step", "model", "units", "requests", "cached", "prompt tok", "max compl tok", "at most $");
-    for (DryRun.Line l : e.lines()) {
-      boolean offline = l.requests() == 0;
-      out.printf(Locale.ROOT, "  %-20s %-44s %7d %9s %8s %,14d %,14d %12s%n", l.step(), l.model(), l.units(), offline ? "offline" : Long.toString(l.requests()),
-          offline ? "" : Long.toString(l.cached()), l.promptTokens(), l.maxCompletionTokens(), l.priced() ? String.format(Locale.ROOT, "%.4f", l.dollars()) : "unpriced");
-    }
-    out.printf(Locale.ROOT, "in all: %d requests, at most $%.4f at the prices of %s. Nothing was sent.%n", e.requests(), e.dollars(), e.pricesAsOf());
-    out.flush();
-  }
-
   /** A progress bar on stderr: units, units/s, ETA, and the run's tokens and dollars so far. */
   static final class Bar implements Experiment.Progress {
+    private final PrintWriter err;
     private ProgressBar bar;
+
+    Bar(PrintWriter err) {
+      this.err = err;
+    }
 
     @Override
     public void start(String task, long total, long alreadyDone) {
-      bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).startsFrom(alreadyDone, java.time.Duration.ZERO)
-          .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).setUnit(" units", 1)
+      bar = ProgressBars.builder(task, total, "units").startsFrom(alreadyDone, java.time.Duration.ZERO)
           .showSpeed(new DecimalFormat("0.0")).build();
     }
 
@@ -179,7 +168,8 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void note(String message) {
-      System.err.println(message);
+      err.println(message);
+      err.flush();
     }
   }
 }

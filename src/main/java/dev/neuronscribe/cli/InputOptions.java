@@ -1,11 +1,11 @@
 package dev.neuronscribe.cli;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
 import dev.neuronscribe.explain.Explainee;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import java.nio.file.Path;
@@ -72,15 +72,15 @@ final class InputOptions {
     List<NeuronId> ids;
     try {
       ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
-    } catch (InvalidDataException e) {
+    } catch (InvalidInputException e) {
       throw e;
     } catch (IllegalArgumentException e) {
       throw UsageException.of("--neurons", e);
     }
-    if (ids.isEmpty()) throw new InvalidDataException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+    if (ids.isEmpty()) throw new InvalidInputException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
     List<Explainee> out = new ArrayList<>();
     for (NeuronId id : ids) {
-      if (!dir.contains(id)) throw new InvalidDataException(dir.pathOf(id).toString(), "no such NeuronRecord (neuron " + id + " was asked for)");
+      if (!dir.contains(id)) throw new InvalidInputException(dir.pathOf(id).toString(), "no such NeuronRecord (neuron " + id + " was asked for)");
       out.add(new Explainee.Neuron(dir.read(id)));
     }
     return out;

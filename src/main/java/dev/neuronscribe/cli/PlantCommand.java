@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
       "with its ground-truth explanation."
     })
 final class PlantCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write config.json, model.safetensors and planted.json into.")
   Path out;
 
@@ -27,12 +29,12 @@ final class PlantCommand implements Callable<Integer> {
   public Integer call() {
     List<PlantedModel.PlantedNeuron> planted = PlantedModel.write(out, new Gpt2Tokenizer(), seed);
     var c = PlantedModel.CONFIG;
-    System.out.printf("Wrote a GPT-2 with %d layers, width %d, %d neurons per layer, to %s%n", c.layers(), c.width(), c.mlpWidth(), out);
-    System.out.println("Planted neurons (layer:neuron, tokens, ground truth):");
+    spec.commandLine().getOut().printf("Wrote a GPT-2 with %d layers, width %d, %d neurons per layer, to %s%n", c.layers(), c.width(), c.mlpWidth(), out);
+    spec.commandLine().getOut().println("Planted neurons (layer:neuron, tokens, ground truth):");
     for (PlantedModel.PlantedNeuron p : planted) {
-      System.out.printf("  %d:%-4d %5d tokens  %s%n", p.layer(), p.neuron(), p.tokens().size(), p.explanation());
+      spec.commandLine().getOut().printf("  %d:%-4d %5d tokens  %s%n", p.layer(), p.neuron(), p.tokens().size(), p.explanation());
     }
-    System.out.println("Record it with: scribe record --model " + out + " --corpus CORPUS.jsonl --out RECORDS");
+    spec.commandLine().getOut().println("Record it with: scribe record --model " + out + " --corpus CORPUS.jsonl --out RECORDS");
     return Cli.OK;
   }
 }

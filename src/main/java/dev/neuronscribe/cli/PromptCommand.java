@@ -3,11 +3,11 @@ package dev.neuronscribe.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordJson;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.Message;
 import dev.neuronscribe.prompts.PromptFormat;
@@ -109,8 +109,8 @@ final class PromptCommand implements Callable<Integer> {
       return cutoff == null
           ? ExplanationPrompts.forNeuron(format, active, neuron)
           : ExplanationPrompts.forNeuron(format, active, neuron, cutoff);
-    } catch (InvalidDataException e) {
-      throw new InvalidDataException(record.toString(), e.getMessage(), e);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(record.toString(), e.getMessage(), e);
     }
   }
 

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
       "quantile bin, and the moments of all activations. Interrupted runs resume: rerun the same command."
     })
 final class RecordCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   static final String WORK_DIR = ".scribe-recording";
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
@@ -119,7 +121,7 @@ final class RecordCommand implements Callable<Integer> {
       Recorder.Result result;
       try {
         result = recorder.record(source, selection, work,
-            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(System.err));
+            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(spec.commandLine().getErr()));
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -128,12 +130,12 @@ final class RecordCommand implements Callable<Integer> {
         }
       }
       switch (result.status()) {
-        case ALREADY_DONE -> System.out.println("Nothing to do: " + out + " already holds a record for every selected neuron.");
+        case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected neuron.");
         case INTERRUPTED -> {
-          System.err.println(Cli.INTERRUPTED + " (The recording is kept in " + work + ".)");
+          spec.commandLine().getErr().println(Cli.INTERRUPTED + " (The recording is kept in " + work + ".)");
           return Cli.FAILURE;
         }
-        case COMPLETED -> System.out.printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
+        case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), selection.layers(), result.excerpts(), result.tokens(), out);
       }
       AtomicFiles.removeLeftovers(out, 1); // records half-written by a run killed before this one

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       "(set SCRIBE_ORGANISER_TOKEN to keep one fixed)."
     })
 final class ServeCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory: NeuronRecords, results/, study.sqlite.")
   Path data;
 
@@ -63,14 +65,14 @@ final class ServeCommand implements Runnable {
     }, "scribe-serve-shutdown"));
 
     if (!server.loopbackOnly()) {
-      System.err.println("warning: listening on " + host + ": anyone who can reach this machine can load the sign-in page, and");
-      System.err.println("         anyone holding a rater link can answer through it. Use a trusted network, or put HTTPS in front.");
+      spec.commandLine().getErr().println("warning: listening on " + host + ": anyone who can reach this machine can load the sign-in page, and");
+      spec.commandLine().getErr().println("         anyone holding a rater link can answer through it. Use a trusted network, or put HTTPS in front.");
     }
-    System.out.println("NeuronScribe is serving " + server.baseUrl() + "  (Ctrl-C stops it)");
-    System.out.println("  organiser sign-in: " + server.baseUrl() + "/login?token=" + token);
-    System.out.println("  (the token is shown only here" + (System.getenv("SCRIBE_ORGANISER_TOKEN") != null ? "; it comes from SCRIBE_ORGANISER_TOKEN)" : " and changes at every start)"));
-    System.out.println("  neurons: " + data.toAbsolutePath() + "   studies: " + (db != null ? db : data.resolve("study.sqlite")).toAbsolutePath());
-    System.out.flush();
+    spec.commandLine().getOut().println("NeuronScribe is serving " + server.baseUrl() + "  (Ctrl-C stops it)");
+    spec.commandLine().getOut().println("  organiser sign-in: " + server.baseUrl() + "/login?token=" + token);
+    spec.commandLine().getOut().println("  (the token is shown only here" + (System.getenv("SCRIBE_ORGANISER_TOKEN") != null ? "; it comes from SCRIBE_ORGANISER_TOKEN)" : " and changes at every start)"));
+    spec.commandLine().getOut().println("  neurons: " + data.toAbsolutePath() + "   studies: " + (db != null ? db : data.resolve("study.sqlite")).toAbsolutePath());
+    spec.commandLine().getOut().flush();
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -1,26 +1,24 @@
 package dev.neuronscribe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.evaluate.CachedEmbeddings;
 import dev.neuronscribe.evaluate.ComparisonSettings;
 import dev.neuronscribe.evaluate.ExplanationSimilarity;
 import dev.neuronscribe.evaluate.ExplanationTable;
 import dev.neuronscribe.evaluate.FormatComparison;
 import dev.neuronscribe.evaluate.NeuronIndex;
-import dev.neuronscribe.evaluate.PairedComparison;
 import dev.neuronscribe.evaluate.PuzzleExplanations;
 import dev.neuronscribe.evaluate.PuzzleScoring;
-import dev.neuronscribe.evaluate.ScoreTable;
-import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
 import dev.neuronscribe.report.EvaluationSections;
 import dev.neuronscribe.report.Report;
 import dev.neuronscribe.report.ReportWriter;
 import dev.neuronscribe.report.ResultsJson;
+import dev.neuronscribe.report.TextTables;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,10 +135,10 @@ public final class SimilarityCommand implements Callable<Integer> {
         ExplanationTable explanations = ExplanationTable.read(input.neurons.explanations, formats);
         NeuronIndex references = NeuronIndex.read(input.neurons.references);
         ExplanationSimilarity.Result r;
-        try (ProgressBar bar = ProgressBars.start("embedding", countTexts(explanations, references), "texts")) {
+        try (ProgressBar bar = ProgressBars.start("embedding", ExplanationSimilarity.textsToEmbed(explanations, references), "texts")) {
           r = new ExplanationSimilarity(e.model).score(explanations, references, bar::stepBy);
         }
-        List<String> notes = joinNotes(r.join(), input.neurons.explanations, input.neurons.references);
+        List<String> notes = r.join().notes(input.neurons.explanations, input.neurons.references);
         if (!r.join().explanationsWithoutReference().isEmpty() && !allowUnmatched) {
           notes.forEach(err::println);
           err.println("error: " + r.join().explanationsWithoutReference().size() + " explanation rows have no reference (first: "
@@ -150,46 +148,32 @@ public final class SimilarityCommand implements Callable<Integer> {
         }
         FormatComparison c = FormatComparison.of(r.table(), settings);
         result.set("similarity", ResultsJson.comparison(c));
-        ObjectNode join = result.putObject("join");
-        join.put("explanation_rows", r.join().explanationRows());
-        join.put("reference_rows", r.join().referenceRows());
-        join.put("matched", r.join().matched());
-        join.put("explanations_without_reference", r.join().explanationsWithoutReference().size());
-        join.put("references_without_explanation", r.join().referencesWithoutExplanation());
+        result.set("join", ResultsJson.join(r.join()));
         if (!json) {
           notes.forEach(err::println);
-          printComparison(out, "Similarity to the reference explanations", c);
+          out.print(TextTables.comparison("Similarity to the reference explanations", c));
         }
         intro.add("Explanations from `" + input.neurons.explanations + "` against references from `" + input.neurons.references + "`, embedded with "
             + e.model.name() + ".");
         sections.add(EvaluationSections.formatComparison("Similarity to the reference explanations", c, notes));
-        if (scoresOut != null) writeScores(r.table());
+        if (scoresOut != null) r.table().writeCsv(scoresOut);
       } else {
         PuzzleExplanations.Table table = PuzzleExplanations.read(input.puzzles.results, formats);
         List<Puzzle> puzzles = input.puzzles.puzzles == null ? BuiltInPuzzles.load() : PuzzleJson.read(input.puzzles.puzzles);
         PuzzleScoring.Result r;
-        try (ProgressBar bar = ProgressBars.start("embedding", countTexts(table, puzzles), "texts")) {
+        try (ProgressBar bar = ProgressBars.start("embedding", PuzzleScoring.textsToEmbed(table, puzzles), "texts")) {
           r = new PuzzleScoring(e.model).score(table, puzzles, bar::stepBy);
         }
-        List<String> notes = new ArrayList<>();
-        notes.add(table.puzzles().size() + " puzzles in " + input.puzzles.results + "; false explanations from "
-            + (input.puzzles.puzzles == null ? "the built-in puzzles" : input.puzzles.puzzles.toString()) + ".");
-        if (!r.puzzlesWithoutGroundTruth().isEmpty()) {
-          notes.add(r.puzzlesWithoutGroundTruth().size() + " puzzles have no ground truth (no GT column and not in the puzzles file) and are left out: "
-              + String.join(", ", r.puzzlesWithoutGroundTruth()) + ".");
-        }
-        if (!r.puzzlesWithoutFalseExplanations().isEmpty()) {
-          notes.add(r.puzzlesWithoutFalseExplanations().size() + " puzzles have no false explanations in the puzzles file, so no discrimination score: "
-              + String.join(", ", r.puzzlesWithoutFalseExplanations()) + (input.puzzles.puzzles == null ? " (pass --puzzles with the file they come from)" : "") + ".");
-        }
+        List<String> notes = PuzzleScoring.notes(table, r, input.puzzles.results,
+            input.puzzles.puzzles == null ? "the built-in puzzles" : input.puzzles.puzzles.toString(), input.puzzles.puzzles == null);
         FormatComparison sim = FormatComparison.of(r.similarity(), settings);
         FormatComparison disc = FormatComparison.of(r.discrimination(), settings);
         result.set("similarity", ResultsJson.comparison(sim));
         result.set("discrimination", ResultsJson.comparison(disc));
         if (!json) {
           notes.forEach(err::println);
-          printComparison(out, "Puzzles: similarity to the ground truth", sim);
-          printComparison(out, "Puzzles: share of false explanations farther from the explanation than the ground truth", disc);
+          out.print(TextTables.comparison("Puzzles: similarity to the ground truth", sim));
+          out.print(TextTables.comparison("Puzzles: share of false explanations farther from the explanation than the ground truth", disc));
         }
         intro.add("Puzzle explanations from `" + input.puzzles.results + "`, embedded with " + e.model.name() + ".");
         sections.add(EvaluationSections.formatComparison("Puzzles: similarity to the ground truth", sim, notes));
@@ -203,7 +187,7 @@ public final class SimilarityCommand implements Callable<Integer> {
         result.set("ranks", ResultsJson.ranks(ranks));
         sections.add(new Report.Section("Ranks across the two puzzle evaluations", List.of(EvaluationSections.rankSummary(ranks))));
         sections.add(new Report.Section("Per puzzle", List.of(EvaluationSections.puzzleDetail(r))));
-        if (scoresOut != null) writeScores(r.similarity());
+        if (scoresOut != null) r.similarity().writeCsv(scoresOut);
       }
       if (e.cached != null) {
         err.printf(Locale.ROOT, "embeddings: %d from the cache, %d computed (%s)%n", e.cached.hits(), e.cached.misses(), e.cached.file());
@@ -271,91 +255,5 @@ public final class SimilarityCommand implements Callable<Integer> {
     if (noCache) return new Embeddings(model, null, costs, meter);
     CachedEmbeddings c = new CachedEmbeddings(model, cache != null ? cache : CachedEmbeddings.defaultFile());
     return new Embeddings(c, c, costs, meter);
-  }
-
-  static long countTexts(ExplanationTable e, NeuronIndex refs) {
-    java.util.Set<String> texts = new java.util.HashSet<>();
-    java.util.Set<dev.neuronscribe.activations.NeuronId> ids = new java.util.HashSet<>(e.rows().stream().map(ExplanationTable.Row::id).toList());
-    refs.entries().stream().filter(x -> ids.contains(x.id())).forEach(x -> x.explanation().ifPresent(texts::add));
-    e.rows().forEach(r -> texts.addAll(r.explanations().values()));
-    return texts.size();
-  }
-
-  static long countTexts(PuzzleExplanations.Table t, List<Puzzle> puzzles) {
-    java.util.Set<String> texts = new java.util.HashSet<>();
-    t.puzzles().forEach(p -> {
-      p.groundTruth().ifPresent(texts::add);
-      p.runsByFormat().values().forEach(texts::addAll);
-    });
-    java.util.Set<String> names = new java.util.HashSet<>(t.puzzles().stream().map(PuzzleExplanations::puzzle).toList());
-    puzzles.stream().filter(p -> names.contains(p.name())).forEach(p -> {
-      texts.add(p.explanation());
-      texts.addAll(p.falseExplanations());
-    });
-    return texts.size();
-  }
-
-  static List<String> joinNotes(ExplanationSimilarity.Join j, Path explanations, Path references) {
-    List<String> notes = new ArrayList<>();
-    notes.add(j.matched() + " of " + j.explanationRows() + " explanation rows joined to a reference on (layer, neuron).");
-    if (!j.explanationsWithoutReference().isEmpty()) {
-      notes.add(j.explanationsWithoutReference().size() + " explanation rows of " + explanations + " have no reference in " + references
-          + " and are not scored (first: " + j.explanationsWithoutReference().stream().limit(5).map(Object::toString).toList() + ").");
-    }
-    if (!j.referencesWithoutText().isEmpty()) {
-      notes.add(j.referencesWithoutText().size() + " references have an empty explanation; their neurons are not scored.");
-    }
-    if (j.referencesWithoutExplanation() > 0) {
-      notes.add(j.referencesWithoutExplanation() + " of " + j.referenceRows() + " reference rows have no explanation row (not used).");
-    }
-    j.missingExplanations().forEach((f, k) -> {
-      if (k > 0) notes.add(k + " joined neurons have no " + f + " explanation (blank cell); they count as missing for " + f + ".");
-    });
-    return notes;
-  }
-
-  static void printComparison(PrintWriter out, String title, FormatComparison c) {
-    out.println();
-    out.println(title);
-    out.println("  " + c.table().metric() + "; one value per " + c.table().itemKind() + ", " + c.table().rows().size() + " " + c.table().itemKind() + "s");
-    out.printf(Locale.ROOT, "  %-18s %5s  %-17s %6s %5s%n", "format", "n", "mean ± SEM", "sd", "rank");
-    for (FormatComparison.ConditionSummary s : c.summaries()) {
-      out.printf(Locale.ROOT, "  %-18s %5d  %6.3f ± %-8.3f %6.3f %5s%n", s.condition(), s.summary().n(), s.summary().mean(), s.summary().sem(),
-          s.summary().sd(), s.rank() == Math.rint(s.rank()) ? Integer.toString((int) s.rank()) : String.format(Locale.ROOT, "%.1f", s.rank()));
-    }
-    if (c.pairs().isEmpty()) return;
-    out.println();
-    out.printf(Locale.ROOT, "  Paired differences a − b on the same %ss: 95%% paired-bootstrap CI (%d resamples, seed %d),%n", c.table().itemKind(),
-        c.settings().bootstrapResamples(), c.settings().seed());
-    out.printf(Locale.ROOT, "  two-sided paired t-test (Holm-adjusted over %d pairs), Wilcoxon signed-rank.%n", c.pairs().size());
-    out.printf(Locale.ROOT, "  %-36s %5s  %-27s %8s %10s %10s %10s%n", "a − b", "n", "mean diff [95% CI]", "t", "p", "p Holm", "p Wilcoxon");
-    for (PairedComparison p : c.pairs()) {
-      out.printf(Locale.ROOT, "  %-36s %5d  %+.3f [%+.3f, %+.3f]    %8.2f %10s %10s %10s%n", p.a() + " − " + p.b(), p.n(), p.meanDifference(),
-          p.ciLow(), p.ciHigh(), p.t(), fmtP(p.pT()), fmtP(p.pTHolm()), fmtP(p.pWilcoxon()));
-    }
-  }
-
-  static String fmtP(double p) {
-    if (Double.isNaN(p)) return "—";
-    return p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.4f", p);
-  }
-
-  /** Per-item scores: neurons as layer,neuron; puzzles by name; empty cells for missing scores. */
-  private void writeScores(ScoreTable t) {
-    boolean neurons = t.itemKind().equals("neuron");
-    StringBuilder s = new StringBuilder(neurons ? "layer,neuron" : t.itemKind());
-    for (String f : t.conditions()) s.append(',').append(f.contains(",") ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
-    s.append('\n');
-    for (ScoreTable.Row r : t.rows()) {
-      if (neurons) {
-        dev.neuronscribe.activations.NeuronId id = dev.neuronscribe.activations.NeuronId.parse(r.item());
-        s.append(id.layer()).append(',').append(id.neuron());
-      } else {
-        s.append(r.item().contains(",") ? "\"" + r.item().replace("\"", "\"\"") + "\"" : r.item());
-      }
-      for (double v : r.values()) s.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
-      s.append('\n');
-    }
-    AtomicFiles.writeString(scoresOut, s.toString());
   }
 }

@@ -3,10 +3,12 @@ package dev.neuronscribe.cli;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.CsvWriter;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.study.ExplanationTable;
 import dev.neuronscribe.study.NewStudy;
 import dev.neuronscribe.study.StudyInputs;
+import dev.neuronscribe.study.StudyResults;
 import dev.neuronscribe.study.StudyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ final class StudyCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Where the study database is: DIR/study.sqlite, or --db. */
@@ -57,6 +59,8 @@ final class StudyCommand implements Runnable {
         "raters see the top excerpts of the NeuronRecords in DIR/<layer>/<neuron>.json."
       })
   static final class Create implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of NeuronRecords; the study database is DIR/study.sqlite unless --db.")
     Path data;
 
@@ -147,18 +151,18 @@ final class StudyCommand implements Runnable {
         created = store.createStudy(study, raters.labels());
       }
       String base = baseUrl.replaceAll("/+$", "");
-      System.out.println("Created study " + created.id() + " \"" + study.name() + "\": " + study.items().size() + " neurons, "
+      spec.commandLine().getOut().println("Created study " + created.id() + " \"" + study.name() + "\": " + study.items().size() + " neurons, "
           + study.items().getFirst().explanationsByFormat().size() + " formats, explainer " + study.explainerModel() + ", in " + file);
-      System.out.println("Rater links (shown only now; `scribe serve` must be running at " + base + "):");
-      StringBuilder csv = new StringBuilder("label,link\n");
+      spec.commandLine().getOut().println("Rater links (shown only now; `scribe serve` must be running at " + base + "):");
+      CsvWriter csv = CsvWriter.withHeader("label", "link");
       for (StudyStore.RaterLink link : created.raters()) {
         String url = base + "/r/" + link.token();
-        System.out.println("  " + link.label() + "\t" + url);
-        csv.append('"').append(link.label().replace("\"", "\"\"")).append("\",").append(url).append('\n');
+        spec.commandLine().getOut().println("  " + link.label() + "\t" + url);
+        csv.row(link.label(), url);
       }
       if (linksFile != null) {
-        AtomicFiles.writeString(linksFile, csv.toString());
-        System.out.println("Links written to " + linksFile);
+        csv.writeTo(linksFile);
+        spec.commandLine().getOut().println("Links written to " + linksFile);
       }
       return Cli.OK;
     }
@@ -171,6 +175,8 @@ final class StudyCommand implements Runnable {
         "With --answers, writes every single rating of one study instead."
       })
   static final class Export implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @ArgGroup(exclusive = false, multiplicity = "1")
     Database database;
 
@@ -195,16 +201,17 @@ final class StudyCommand implements Runnable {
         }
         if (answers) {
           if (study.isEmpty()) throw new UsageException("--answers needs --study ID");
-          csv = store.answersCsv(study.getAsLong());
+          csv = new StudyResults(store).answersCsv(study.getAsLong());
         } else {
-          csv = store.table5(study).toCsv();
+          csv = new StudyResults(store).table5(study).toCsv();
         }
       }
       if (out != null) {
         AtomicFiles.writeString(out, csv);
-        System.err.println("wrote " + out);
+        spec.commandLine().getErr().println("wrote " + out);
       } else {
-        System.out.print(csv);
+        spec.commandLine().getOut().print(csv);
+        spec.commandLine().getOut().flush();
       }
       return Cli.OK;
     }
@@ -212,6 +219,8 @@ final class StudyCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the studies with their progress.")
   static final class ListStudies implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @ArgGroup(exclusive = false, multiplicity = "1")
     Database database;
 
@@ -220,9 +229,9 @@ final class StudyCommand implements Runnable {
       Path file = database.file();
       if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " not found: no study has been created there yet");
       try (StudyStore store = StudyStore.open(file)) {
-        System.out.println("id\tneurons\traters\tanswers\texplainer\tname");
+        spec.commandLine().getOut().println("id\tneurons\traters\tanswers\texplainer\tname");
         for (StudyStore.StudySummary s : store.studies()) {
-          System.out.println(s.id() + "\t" + s.items() + "\t" + s.raters() + "\t" + s.answers() + "/" + (s.items() * s.raters())
+          spec.commandLine().getOut().println(s.id() + "\t" + s.items() + "\t" + s.raters() + "\t" + s.answers() + "/" + (s.items() * s.raters())
               + "\t" + s.explainerModel() + "\t" + s.name());
         }
       }

@@ -1,34 +1,20 @@
 package dev.neuronscribe.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
-import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
-import dev.neuronscribe.activations.NeuronRecordJson;
-import dev.neuronscribe.prompts.ExplanationPrompts;
-import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
+import dev.neuronscribe.prompts.PromptTokens;
 import dev.neuronscribe.prompts.TokenCounter;
+import dev.neuronscribe.report.PromptTokensTables;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(
     name = "tokens",
@@ -46,9 +32,6 @@ import picocli.CommandLine.Option;
       "  scribe tokens --record neurons/ --json     # all neurons of a record directory"
     })
 final class TokensCommand implements Callable<Integer> {
-  /** Below this many neurons the count is over before a progress bar would be read. */
-  private static final int PROGRESS_FROM = 20;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--record", required = true, arity = "1..*", paramLabel = "FILE",
@@ -65,98 +48,23 @@ final class TokensCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
-  private record Neuron(Path file, NeuronId id, Map<PromptFormat, Integer> tokens) {}
-
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     TokenCounter counter = PromptCommand.tokenCounter(encoding);
     PromptPack active = Packs.active(pack);
-    List<Path> files = expand(records);
+    List<Path> files = NeuronRecordDirectory.files(records);
 
-    List<Neuron> neurons = new ArrayList<>(files.size());
-    try (ProgressBar bar = files.size() >= PROGRESS_FROM ? progress(files.size()) : null) {
+    List<PromptTokens.Neuron> neurons = new ArrayList<>(files.size());
+    try (ProgressBar bar = ProgressBars.start("counting", files.size(), "neurons")) {
       for (Path file : files) {
-        neurons.add(count(file, active, counter));
-        if (bar != null) bar.step();
+        neurons.add(PromptTokens.count(file, active, counter));
+        bar.step();
       }
     }
-
-    Map<PromptFormat, Double> mean = new EnumMap<>(PromptFormat.class);
-    for (PromptFormat f : PromptFormat.values()) {
-      mean.put(f, neurons.stream().mapToInt(n -> n.tokens().get(f)).average().orElseThrow());
-    }
+    PromptTokens table = new PromptTokens(counter.encodingName(), active.name(), neurons);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? json(active, counter, neurons, mean) : table(active, counter, neurons.size(), mean));
+    out.print(json ? PromptTokensTables.json(table) : PromptTokensTables.text(table));
     out.flush();
     return Cli.OK;
-  }
-
-  private static Neuron count(Path file, PromptPack pack, TokenCounter counter) {
-    NeuronRecord record = NeuronRecordJson.read(file);
-    Map<PromptFormat, Integer> tokens = new EnumMap<>(PromptFormat.class);
-    for (PromptFormat f : PromptFormat.values()) {
-      try {
-        tokens.put(f, counter.countChat(ExplanationPrompts.forNeuron(f, pack, record)));
-      } catch (InvalidDataException e) {
-        throw new InvalidDataException(file.toString(), e.getMessage(), e);
-      }
-    }
-    return new Neuron(file, record.id(), tokens);
-  }
-
-  private static List<Path> expand(List<Path> given) {
-    List<Path> files = new ArrayList<>();
-    for (Path p : given) {
-      if (Files.isDirectory(p)) {
-        NeuronRecordDirectory dir = new NeuronRecordDirectory(p);
-        List<NeuronId> ids = dir.list();
-        if (ids.isEmpty()) throw new InvalidDataException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
-        ids.forEach(id -> files.add(dir.pathOf(id)));
-      } else {
-        files.add(p);
-      }
-    }
-    return files;
-  }
-
-  private static ProgressBar progress(int total) {
-    return new ProgressBarBuilder().setTaskName("counting").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" neurons", 1).showSpeed().continuousUpdate().build();
-  }
-
-  private static String table(PromptPack pack, TokenCounter counter, int n, Map<PromptFormat, Double> mean) {
-    double original = mean.get(PromptFormat.ORIGINAL);
-    StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "Explainer prompt tokens, mean over %d neuron%s (%s, chat billing; pack '%s')%n",
-        n, n == 1 ? "" : "s", counter.encodingName(), pack.name()));
-    sb.append(String.format(Locale.ROOT, "%-18s %12s %14s %8s%n", "format", "mean tokens", "vs original", "saving"));
-    for (PromptFormat f : PromptFormat.values()) {
-      double m = mean.get(f);
-      sb.append(String.format(Locale.ROOT, "%-18s %12.1f %13.2fx %7.1f%%%n", f.id(), m, original / m, 100 * (1 - m / original)));
-    }
-    return sb.toString();
-  }
-
-  private static String json(PromptPack pack, TokenCounter counter, List<Neuron> neurons, Map<PromptFormat, Double> mean) throws Exception {
-    JsonNodeFactory nodes = JsonNodeFactory.instance;
-    double original = mean.get(PromptFormat.ORIGINAL);
-    ObjectNode root = nodes.objectNode();
-    root.put("encoding", counter.encodingName());
-    root.put("pack", pack.name());
-    root.put("counting", "prompt tokens as the chat API bills them: sum over messages of (3 + tokens of the content) + 3");
-    ArrayNode ns = root.putArray("neurons");
-    for (Neuron n : neurons) ns.addObject().put("file", n.file().toString()).put("neuron", n.id().toString());
-    ArrayNode formats = root.putArray("formats");
-    for (PromptFormat f : PromptFormat.values()) {
-      double m = mean.get(f);
-      ObjectNode o = formats.addObject();
-      o.put("format", f.id());
-      o.put("mean_prompt_tokens", m);
-      o.put("times_cheaper_than_original", original / m);
-      o.put("saving_vs_original", 1 - m / original);
-      ArrayNode per = o.putArray("prompt_tokens");
-      for (Neuron n : neurons) per.add(n.tokens().get(f));
-    }
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + System.lineSeparator();
   }
 }

@@ -1,18 +1,14 @@
 package dev.neuronscribe.evaluate;
 
+import dev.neuronscribe.files.Sqlite;
 import dev.neuronscribe.llm.EmbeddingModel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +28,9 @@ public final class CachedEmbeddings implements EmbeddingModel, AutoCloseable {
   public CachedEmbeddings(EmbeddingModel inner, Path file) {
     this.inner = inner;
     this.file = file;
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) Files.createDirectories(dir);
-      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = db.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA busy_timeout=10000");
-        s.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, text TEXT NOT NULL, dims INTEGER NOT NULL, "
+    this.db = Sqlite.open(file, Sqlite.Durability.NORMAL, "delete the file to start a fresh cache, or pass --no-cache",
+        "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, text TEXT NOT NULL, dims INTEGER NOT NULL, "
             + "vector BLOB NOT NULL, PRIMARY KEY (model, text))");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the embedding cache " + file + ": " + e.getMessage()
-          + " (delete the file to start a fresh cache, or pass --no-cache)", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the directory of the embedding cache " + file, e);
-    }
   }
 
   @Override

@@ -4,7 +4,7 @@ import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ public record Csv(String source, List<String> header, List<Line> lines) {
     }
   }
 
-  /** Reads the file; a missing, empty or malformed file is an {@link InvalidDataException} naming it. */
+  /** Reads the file; a missing, empty or malformed file is an {@link InvalidInputException} naming it. */
   public static Csv read(Path file) {
     String source = file.toString();
     CsvMapper mapper = new CsvMapper();
@@ -50,18 +50,18 @@ public record Csv(String source, List<String> header, List<Line> lines) {
         }
         if (row.length == 0 || (row.length == 1 && row[0].isBlank())) continue;
         if (row.length > header.size()) {
-          throw new InvalidDataException(source, "line " + Math.max(lineNumber, 2) + " has " + row.length + " fields but the header has "
+          throw new InvalidInputException(source, "line " + Math.max(lineNumber, 2) + " has " + row.length + " fields but the header has "
               + header.size() + "; quote fields that contain commas");
         }
         lines.add(new Line(Math.max(lineNumber, 2), List.of(row)));
       }
-      if (header == null) throw new InvalidDataException(source, "is empty; expected a header row and data rows");
+      if (header == null) throw new InvalidInputException(source, "is empty; expected a header row and data rows");
       return new Csv(source, header, List.copyOf(lines));
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "not found");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException | RuntimeException e) {
-      if (e instanceof InvalidDataException ide) throw ide;
-      throw new InvalidDataException(source, "is not readable CSV: " + ParseErrors.describe(e), e);
+      if (e instanceof InvalidInputException ide) throw ide;
+      throw new InvalidInputException(source, "is not readable CSV: " + ParseErrors.describe(e), e);
     }
   }
 
@@ -78,7 +78,7 @@ public record Csv(String source, List<String> header, List<Line> lines) {
   int requireColumn(String what, String... names) {
     int c = column(names);
     if (c < 0) {
-      throw new InvalidDataException(source, "has no " + what + " column (looked for " + String.join(" / ", names)
+      throw new InvalidInputException(source, "has no " + what + " column (looked for " + String.join(" / ", names)
           + "); its columns are: " + String.join(", ", header));
     }
     return c;
@@ -89,7 +89,7 @@ public record Csv(String source, List<String> header, List<Line> lines) {
     try {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
-      throw new InvalidDataException(source, "line " + line.number() + ": " + what + " '" + s + "' is not a whole number");
+      throw new InvalidInputException(source, "line " + line.number() + ": " + what + " '" + s + "' is not a whole number");
     }
   }
 
@@ -100,18 +100,8 @@ public record Csv(String source, List<String> header, List<Line> lines) {
     try {
       return Double.parseDouble(s);
     } catch (NumberFormatException e) {
-      throw new InvalidDataException(source, "line " + line.number() + ": " + what + " '" + s + "' is not a number");
+      throw new InvalidInputException(source, "line " + line.number() + ": " + what + " '" + s + "' is not a number");
     }
-  }
-
-  /** Writes a CSV field, quoting only when needed (as pandas does). */
-  static String field(String s) {
-    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) return "\"" + s.replace("\"", "\"\"") + "\"";
-    return s;
-  }
-
-  static String row(List<String> cells) {
-    return String.join(",", cells.stream().map(Csv::field).toList()) + "\n";
   }
 
   static String lower(String s) {

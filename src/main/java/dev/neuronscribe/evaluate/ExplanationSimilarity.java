@@ -1,15 +1,18 @@
 package dev.neuronscribe.evaluate;
 
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.llm.EmbeddingModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -35,6 +38,35 @@ public final class ExplanationSimilarity {
       referencesWithoutText = List.copyOf(referencesWithoutText);
       missingExplanations = Map.copyOf(missingExplanations);
     }
+
+    /** What a reader should know about the join, one sentence each; the files are named as given. */
+    public List<String> notes(Path explanations, Path references) {
+      List<String> notes = new ArrayList<>();
+      notes.add(matched + " of " + explanationRows + " explanation rows joined to a reference on (layer, neuron).");
+      if (!explanationsWithoutReference.isEmpty()) {
+        notes.add(explanationsWithoutReference.size() + " explanation rows of " + explanations + " have no reference in " + references
+            + " and are not scored (first: " + explanationsWithoutReference.stream().limit(5).map(Object::toString).toList() + ").");
+      }
+      if (!referencesWithoutText.isEmpty()) {
+        notes.add(referencesWithoutText.size() + " references have an empty explanation; their neurons are not scored.");
+      }
+      if (referencesWithoutExplanation > 0) {
+        notes.add(referencesWithoutExplanation + " of " + referenceRows + " reference rows have no explanation row (not used).");
+      }
+      missingExplanations.forEach((f, k) -> {
+        if (k > 0) notes.add(k + " joined neurons have no " + f + " explanation (blank cell); they count as missing for " + f + ".");
+      });
+      return notes;
+    }
+  }
+
+  /** How many distinct texts scoring will embed (for a progress bar's total). */
+  public static long textsToEmbed(ExplanationTable e, NeuronIndex refs) {
+    Set<String> texts = new HashSet<>();
+    Set<NeuronId> ids = new HashSet<>(e.rows().stream().map(ExplanationTable.Row::id).toList());
+    refs.entries().stream().filter(x -> ids.contains(x.id())).forEach(x -> x.explanation().ifPresent(texts::add));
+    e.rows().forEach(r -> texts.addAll(r.explanations().values()));
+    return texts.size();
   }
 
   public record Result(ScoreTable table, Join join) {}
@@ -59,7 +91,7 @@ public final class ExplanationSimilarity {
     if (matched.isEmpty()) {
       // Nothing to compare is an error, not a table of NaN.
       boolean anyText = references.entries().stream().anyMatch(e -> e.explanation().isPresent());
-      throw new InvalidDataException(references.source(), anyText
+      throw new InvalidInputException(references.source(), anyText
           ? "none of its " + references.entries().size() + " neurons has a row among the " + explanations.rows().size()
               + " explanations (first: " + explanations.rows().stream().limit(3).map(r -> r.id().toString()).toList() + "); check that both files cover the same neurons"
           : "has no reference explanations: it needs an 'explanation' column with text (e.g. OpenAI's explanations, as in the paper's neurons_to_evaluate.csv)");

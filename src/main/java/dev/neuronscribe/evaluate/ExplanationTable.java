@@ -1,6 +1,6 @@
 package dev.neuronscribe.evaluate;
 
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.activations.NeuronId;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public record ExplanationTable(String source, List<String> formats, List<Row> ro
     for (Csv.Line line : csv.lines()) {
       NeuronId id = new NeuronId(csv.integer(line, layer, "layer"), csv.integer(line, neuron, "neuron"));
       Integer before = seen.put(id, line.number());
-      if (before != null) throw new InvalidDataException(csv.source(), "neuron " + id + " appears twice (lines " + before + " and " + line.number() + ")");
+      if (before != null) throw new InvalidInputException(csv.source(), "neuron " + id + " appears twice (lines " + before + " and " + line.number() + ")");
       Map<String, String> explanations = new LinkedHashMap<>();
       columns.forEach((format, c) -> {
         String text = line.cell(c);
@@ -71,7 +71,7 @@ public record ExplanationTable(String source, List<String> formats, List<Row> ro
         if (KNOWN_FORMATS.contains(Csv.lower(csv.header().get(i)))) columns.put(csv.header().get(i), i);
       }
       if (columns.isEmpty()) {
-        throw new InvalidDataException(csv.source(), "has no explanation columns named like a prompt format (Original, Summary, Highlight, "
+        throw new InvalidInputException(csv.source(), "has no explanation columns named like a prompt format (Original, Summary, Highlight, "
             + "HighlightSummary, AVHS); name the columns to use with --formats. Its columns are: " + String.join(", ", csv.header()));
       }
     } else {

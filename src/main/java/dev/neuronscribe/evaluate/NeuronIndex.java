@@ -3,7 +3,8 @@ package dev.neuronscribe.evaluate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.CsvWriter;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.files.AtomicFiles;
@@ -56,7 +57,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
     for (Csv.Line line : csv.lines()) {
       NeuronId id = id(csv.source(), line.number(), csv.integer(line, layer, "layer"), csv.integer(line, neuron, "neuron"));
       Integer before = seen.put(id, line.number());
-      if (before != null) throw new InvalidDataException(csv.source(), "neuron " + id + " appears twice (lines " + before + " and " + line.number() + ")");
+      if (before != null) throw new InvalidInputException(csv.source(), "neuron " + id + " appears twice (lines " + before + " and " + line.number() + ")");
       double s = score < 0 ? Double.NaN : csv.number(line, score, "score");
       String e = explanation < 0 ? "" : line.cell(explanation);
       entries.add(new Entry(id, Double.isNaN(s) ? OptionalDouble.empty() : OptionalDouble.of(s), EmbeddingModel.blank(e) ? Optional.empty() : Optional.of(e)));
@@ -65,7 +66,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
   }
 
   private static NeuronId id(String source, int line, int layer, int neuron) {
-    if (layer < 0 || neuron < 0) throw new InvalidDataException(source, "line " + line + ": layer and neuron must be >= 0, got " + layer + ":" + neuron);
+    if (layer < 0 || neuron < 0) throw new InvalidInputException(source, "line " + line + ": layer and neuron must be >= 0, got " + layer + ":" + neuron);
     return new NeuronId(layer, neuron);
   }
 
@@ -75,9 +76,9 @@ public record NeuronIndex(String source, List<Entry> entries) {
     try {
       lines = Files.readAllLines(file);
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "not found");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
-      throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
     ObjectMapper json = new ObjectMapper();
     List<Entry> entries = new ArrayList<>();
@@ -90,16 +91,16 @@ public record NeuronIndex(String source, List<Entry> entries) {
       try {
         node = json.readTree(text);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new InvalidDataException(source, "line " + lineNo + " is not JSON: " + e.getOriginalMessage());
+        throw new InvalidInputException(source, "line " + lineNo + " is not JSON: " + e.getOriginalMessage());
       }
-      if (!node.isObject()) throw new InvalidDataException(source, "line " + lineNo + " must be a JSON object with layer and neuron");
+      if (!node.isObject()) throw new InvalidInputException(source, "line " + lineNo + " must be a JSON object with layer and neuron");
       NeuronId id = id(source, lineNo, intField(source, lineNo, node, "layer"), intField(source, lineNo, node, "neuron"));
       Integer before = seen.put(id, lineNo);
-      if (before != null) throw new InvalidDataException(source, "neuron " + id + " appears twice (lines " + before + " and " + lineNo + ")");
+      if (before != null) throw new InvalidInputException(source, "neuron " + id + " appears twice (lines " + before + " and " + lineNo + ")");
       JsonNode s = node.get("score");
-      if (s != null && !s.isNull() && !s.isNumber()) throw new InvalidDataException(source, "line " + lineNo + ": field 'score' must be a number or null");
+      if (s != null && !s.isNull() && !s.isNumber()) throw new InvalidInputException(source, "line " + lineNo + ": field 'score' must be a number or null");
       JsonNode e = node.get("explanation");
-      if (e != null && !e.isNull() && !e.isTextual()) throw new InvalidDataException(source, "line " + lineNo + ": field 'explanation' must be a string or null");
+      if (e != null && !e.isNull() && !e.isTextual()) throw new InvalidInputException(source, "line " + lineNo + ": field 'explanation' must be a string or null");
       entries.add(new Entry(id,
           s == null || s.isNull() ? OptionalDouble.empty() : OptionalDouble.of(s.doubleValue()),
           e == null || e.isNull() || EmbeddingModel.blank(e.textValue()) ? Optional.empty() : Optional.of(e.textValue())));
@@ -110,7 +111,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
   private static int intField(String source, int line, JsonNode node, String name) {
     JsonNode v = node.get(name);
     if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new InvalidDataException(source, "line " + line + ": field '" + name + "' must be a whole number");
+      throw new InvalidInputException(source, "line " + line + ": field '" + name + "' must be a whole number");
     }
     return v.intValue();
   }
@@ -135,11 +136,12 @@ public record NeuronIndex(String source, List<Entry> entries) {
         out.append(o).append('\n');
       }
     } else {
-      out.append("layer,neuron,score,explanation\n");
+      CsvWriter csv = CsvWriter.withHeader("layer", "neuron", "score", "explanation");
       for (Entry e : entries) {
-        out.append(Csv.row(List.of(Integer.toString(e.id().layer()), Integer.toString(e.id().neuron()),
-            e.score().isPresent() ? Double.toString(e.score().getAsDouble()) : "", e.explanation().orElse(""))));
+        csv.row(Integer.toString(e.id().layer()), Integer.toString(e.id().neuron()),
+            e.score().isPresent() ? Double.toString(e.score().getAsDouble()) : "", e.explanation().orElse(""));
       }
+      out.append(csv.text());
     }
     AtomicFiles.writeString(file, out.toString());
   }

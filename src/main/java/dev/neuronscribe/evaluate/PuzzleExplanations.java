@@ -1,6 +1,6 @@
 package dev.neuronscribe.evaluate;
 
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.EmbeddingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,11 +42,11 @@ public record PuzzleExplanations(String puzzle, Optional<String> groundTruth, Ma
     Map<String, Map<String, List<String>>> runs = new LinkedHashMap<>();
     for (Csv.Line line : csv.lines()) {
       String name = line.cell(id).trim();
-      if (name.isEmpty()) throw new InvalidDataException(csv.source(), "line " + line.number() + " has no puzzle id");
+      if (name.isEmpty()) throw new InvalidInputException(csv.source(), "line " + line.number() + " has no puzzle id");
       Optional<String> truth = gt < 0 || EmbeddingModel.blank(line.cell(gt)) ? Optional.empty() : Optional.of(line.cell(gt));
       Optional<String> before = truths.putIfAbsent(name, truth);
       if (before != null && !before.equals(truth)) {
-        throw new InvalidDataException(csv.source(), "line " + line.number() + ": puzzle '" + name + "' has a different ground truth than on an earlier row");
+        throw new InvalidInputException(csv.source(), "line " + line.number() + ": puzzle '" + name + "' has a different ground truth than on an earlier row");
       }
       Map<String, List<String>> byFormat = runs.computeIfAbsent(name, k -> new LinkedHashMap<>());
       columns.forEach((format, c) -> {

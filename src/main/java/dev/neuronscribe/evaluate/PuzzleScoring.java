@@ -2,13 +2,16 @@ package dev.neuronscribe.evaluate;
 
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.llm.EmbeddingModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -50,6 +53,40 @@ public final class PuzzleScoring {
    * {@code puzzles}. Puzzles with no ground truth are left out and listed; puzzles with no false
    * explanations have no discrimination score (NaN) and are listed.
    */
+  /** How many distinct texts scoring will embed (for a progress bar's total). */
+  public static long textsToEmbed(PuzzleExplanations.Table t, List<Puzzle> puzzles) {
+    Set<String> texts = new HashSet<>();
+    t.puzzles().forEach(p -> {
+      p.groundTruth().ifPresent(texts::add);
+      p.runsByFormat().values().forEach(texts::addAll);
+    });
+    Set<String> names = new HashSet<>(t.puzzles().stream().map(PuzzleExplanations::puzzle).toList());
+    puzzles.stream().filter(p -> names.contains(p.name())).forEach(p -> {
+      texts.add(p.explanation());
+      texts.addAll(p.falseExplanations());
+    });
+    return texts.size();
+  }
+
+  /**
+   * What a reader should know about a puzzle scoring: how many puzzles, where the false explanations
+   * came from ({@code puzzlesSource}; {@code builtIn} when they are the built-in puzzles), and the puzzles
+   * left out of each evaluation.
+   */
+  public static List<String> notes(PuzzleExplanations.Table table, Result r, Path results, String puzzlesSource, boolean builtIn) {
+    List<String> notes = new ArrayList<>();
+    notes.add(table.puzzles().size() + " puzzles in " + results + "; false explanations from " + puzzlesSource + ".");
+    if (!r.puzzlesWithoutGroundTruth().isEmpty()) {
+      notes.add(r.puzzlesWithoutGroundTruth().size() + " puzzles have no ground truth (no GT column and not in the puzzles file) and are left out: "
+          + String.join(", ", r.puzzlesWithoutGroundTruth()) + ".");
+    }
+    if (!r.puzzlesWithoutFalseExplanations().isEmpty()) {
+      notes.add(r.puzzlesWithoutFalseExplanations().size() + " puzzles have no false explanations in the puzzles file, so no discrimination score: "
+          + String.join(", ", r.puzzlesWithoutFalseExplanations()) + (builtIn ? " (pass --puzzles with the file they come from)" : "") + ".");
+    }
+    return notes;
+  }
+
   public Result score(PuzzleExplanations.Table explanations, List<Puzzle> puzzles, IntConsumer progress) {
     Map<String, Puzzle> byName = new HashMap<>();
     puzzles.forEach(p -> byName.put(p.name(), p));

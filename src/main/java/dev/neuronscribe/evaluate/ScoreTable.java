@@ -1,5 +1,8 @@
 package dev.neuronscribe.evaluate;
 
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.files.CsvWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +47,27 @@ public record ScoreTable(String metric, String itemKind, List<String> conditions
       }
       if (!items.add(r.item())) throw new IllegalArgumentException("item " + r.item() + " appears twice");
     }
+  }
+
+  /** The scores as CSV: neurons as layer,neuron, other items by name, one column per condition; an empty cell for a missing score. */
+  public void writeCsv(Path file) {
+    boolean neurons = itemKind.equals("neuron");
+    List<String> header = new ArrayList<>(neurons ? List.of("layer", "neuron") : List.of(itemKind));
+    header.addAll(conditions);
+    CsvWriter csv = CsvWriter.withHeader(header);
+    for (Row r : rows) {
+      List<String> row = new ArrayList<>();
+      if (neurons) {
+        NeuronId id = NeuronId.parse(r.item());
+        row.add(Integer.toString(id.layer()));
+        row.add(Integer.toString(id.neuron()));
+      } else {
+        row.add(r.item());
+      }
+      for (double v : r.values) row.add(Double.isNaN(v) ? "" : Double.toString(v));
+      csv.row(row);
+    }
+    csv.writeTo(file);
   }
 
   public int indexOf(String condition) {

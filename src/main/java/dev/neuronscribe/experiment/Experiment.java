@@ -1,6 +1,5 @@
 package dev.neuronscribe.experiment;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.explain.Explanation;
@@ -9,7 +8,9 @@ import dev.neuronscribe.llm.BudgetExceededException;
 import dev.neuronscribe.llm.CostMeter;
 import dev.neuronscribe.llm.OpenAiCompatibleClient;
 import dev.neuronscribe.prompts.PromptFormat;
-import dev.neuronscribe.simulate.Pipeline;
+import dev.neuronscribe.simulate.CostEstimate;
+import dev.neuronscribe.simulate.Engine;
+import dev.neuronscribe.simulate.Scorer;
 import dev.neuronscribe.simulate.Simulator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs an experiment: the run file's cross product of neuron sets × formats × explainers × simulators ×
@@ -106,17 +105,16 @@ public final class Experiment {
       }
       double elapsed = (System.nanoTime() - t0) / 1e9;
       CostMeter.Snapshot spend = models.meter.snapshot();
-      store.endSession(session, runner.done.get(), runner.failed.get(), elapsed, spend.requests(), spend.dollars(),
-          Optional.ofNullable(runner.stop.get()));
+      store.endSession(session, runner.done.get(), runner.failed.get(), elapsed, spend.requests(), spend.dollars(), runner.stoppedBecause);
       List<String> retries = new ArrayList<>();
       for (OpenAiCompatibleClient c : models.clients()) if (!c.retries().isEmpty()) retries.add(c.name() + " retries: " + c.retries());
-      return new Outcome(all.size(), alreadyDone, runner.done.get(), runner.failed.get(), Optional.ofNullable(runner.stop.get()), elapsed, spend,
+      return new Outcome(all.size(), alreadyDone, runner.done.get(), runner.failed.get(), runner.stoppedBecause, elapsed, spend,
           runner.firstFailures(), retries);
     }
   }
 
   /** What a dry run found: requests, tokens and the dollar upper bound per step and model. Sends nothing. */
-  public DryRun.Estimate estimate() {
+  public CostEstimate estimate() {
     Plan plan = new Plan(spec);
     Map<ExperimentStore.Key, ExperimentStore.Unit> existing = new HashMap<>();
     if (java.nio.file.Files.isRegularFile(spec.store().resolve(ExperimentStore.FILE))) {
@@ -151,7 +149,7 @@ public final class Experiment {
     final Models models;
     final Map<ExperimentStore.Key, ExperimentStore.Unit> existing;
     final Progress progress;
-    final AtomicReference<String> stop = new AtomicReference<>();
+    Optional<String> stoppedBecause = Optional.empty();
     final AtomicInteger done = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final List<String> failures = new ArrayList<>();
@@ -168,38 +166,24 @@ public final class Experiment {
       return List.copyOf(failures);
     }
 
+    /** The engine runs one unit per target with work left; within it, every (format, explainer) chain. */
     void runAll() {
-      Semaphore slots = new Semaphore(spec.parallel());
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        List<Future<?>> futures = new ArrayList<>();
-        for (Plan.SetPlan sp : plan.sets) {
-          for (Target t : sp.targets()) {
-            List<ExperimentStore.Key> keys = plan.units(sp, t);
-            if (keys.stream().allMatch(this::isDone)) continue;
-            futures.add(pool.submit(() -> {
-              slots.acquire();
-              try {
-                if (stop.get() == null) target(sp, t);
-              } finally {
-                slots.release();
-              }
-              return null;
-            }));
-          }
-        }
-        for (Future<?> f : futures) {
-          try {
-            f.get();
-          } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.compareAndSet(null, "interrupted");
-            break;
-          }
-        }
-      }
+      Iterable<Engine.Unit> units = () -> plan.sets.stream()
+          .flatMap(sp -> sp.targets().stream().<Engine.Unit>map(t -> new Engine.Unit() {
+            @Override
+            public boolean done() {
+              return plan.units(sp, t).stream().allMatch(Runner.this::isDone);
+            }
+
+            @Override
+            public Engine.Result run(Engine.Control control) throws InterruptedException {
+              if (control.stopping()) return Engine.Result.NOT_STARTED;
+              target(sp, t, control);
+              return Engine.Result.DONE; // the units of the target are counted one by one in finish and fail
+            }
+          }))
+          .iterator();
+      stoppedBecause = new Engine(spec.parallel()).run(units, Engine.Listener.NONE).stoppedBecause();
     }
 
     boolean isDone(ExperimentStore.Key k) {
@@ -208,7 +192,7 @@ public final class Experiment {
     }
 
     /** One target: read it once, then every (format, explainer) chain in parallel. */
-    void target(Plan.SetPlan sp, Target t) throws InterruptedException {
+    void target(Plan.SetPlan sp, Target t, Engine.Control control) throws InterruptedException {
       Explainee e;
       try {
         e = sp.explainee(t);
@@ -223,7 +207,7 @@ public final class Experiment {
         for (PromptFormat f : spec.formats()) {
           for (Backend b : spec.explainers()) {
             futures.add(pool.submit(() -> {
-              chain(sp, t, e, f, b);
+              chain(sp, t, e, f, b, control);
               return null;
             }));
           }
@@ -240,7 +224,7 @@ public final class Experiment {
       }
     }
 
-    void chain(Plan.SetPlan sp, Target t, Explainee e, PromptFormat f, Backend b) throws InterruptedException {
+    void chain(Plan.SetPlan sp, Target t, Explainee e, PromptFormat f, Backend b, Engine.Control control) throws InterruptedException {
       List<ExperimentStore.Key> keys = plan.chain(sp, t, f, b);
       ExperimentStore.Key explainKey = keys.getFirst();
       List<Explanation> explanations;
@@ -248,7 +232,7 @@ public final class Experiment {
         if (isDone(explainKey)) {
           explanations = Results.explanations(existing.get(explainKey).result(), store.file() + " (" + explainKey + ")");
         } else {
-          if (stop.get() != null) return;
+          if (control.stopping()) return;
           UnitMeter m = new UnitMeter(models.prices);
           Explainer x = models.explainer(b, m);
           long t0 = System.nanoTime();
@@ -278,7 +262,7 @@ public final class Experiment {
         }
         for (ExperimentStore.Key k : keys.subList(1, keys.size())) {
           if (isDone(k)) continue;
-          if (stop.get() != null) return;
+          if (control.stopping()) return;
           switch (k.step()) {
             case Steps.SIMULATE -> simulate(k, t, e, explanations);
             case Steps.SIMILARITY -> similarity(k, sp, t, f, explanations);
@@ -286,7 +270,7 @@ public final class Experiment {
           }
         }
       } catch (BudgetExceededException ex) {
-        stop.compareAndSet(null, ex.getMessage());
+        control.stop(ex.getMessage());
       }
     }
 
@@ -295,9 +279,9 @@ public final class Experiment {
       UnitMeter m = new UnitMeter(models.prices);
       Simulator sim = models.simulator(choice, m);
       long t0 = System.nanoTime();
-      Pipeline.Simulated s;
+      Scorer.Scored s;
       try {
-        s = Pipeline.simulateAndScore(sim, t, explanations, e.scoring());
+        s = Scorer.simulation(sim).score(e, explanations);
       } catch (BudgetExceededException ex) {
         throw ex;
       } catch (RuntimeException ex) {

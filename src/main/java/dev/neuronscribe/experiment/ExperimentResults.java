@@ -1,11 +1,12 @@
 package dev.neuronscribe.experiment;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.evaluate.PuzzleScoring;
 import dev.neuronscribe.evaluate.ScoreTable;
 import dev.neuronscribe.explain.Target;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.CsvWriter;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class ExperimentResults {
   /** Reads the run's store (which must exist), then writes the exports. */
   public static ExperimentResults read(RunSpec spec) {
     if (!Files.isRegularFile(spec.store().resolve(ExperimentStore.FILE))) {
-      throw new InvalidDataException(spec.store().toString(), "holds no experiment store yet; run 'scribe experiment run " + spec.source() + "' first");
+      throw new InvalidInputException(spec.store().toString(), "holds no experiment store yet; run 'scribe experiment run " + spec.source() + "' first");
     }
     Plan plan = new Plan(spec);
     PromptPack pack = spec.pack().map(PromptPack::load).orElseGet(PromptPack::builtIn);
@@ -285,37 +286,37 @@ public final class ExperimentResults {
         Path dir = spec.store().resolve("results").resolve(set.name()).resolve(safe(b.label()));
         Map<Target, Map<PromptFormat, List<String>>> all = explanations(set, b);
         if (all.values().stream().allMatch(Map::isEmpty)) continue;
-        StringBuilder csv = new StringBuilder();
+        CsvWriter csv;
         if (set.puzzles()) {
-          csv.append("Puzzle id,GT Explanation");
-          for (String f : formatNames()) csv.append(',').append(f);
-          csv.append('\n');
+          List<String> header = new ArrayList<>(List.of("Puzzle id", "GT Explanation"));
+          header.addAll(formatNames());
+          csv = CsvWriter.withHeader(header);
           for (var e : all.entrySet()) {
             int runs = e.getValue().values().stream().mapToInt(List::size).max().orElse(0);
             for (int r = 0; r < runs; r++) {
-              csv.append(cell(item(e.getKey()))).append(',').append(cell(set.references().getOrDefault(e.getKey(), "")));
+              List<String> row = new ArrayList<>(List.of(item(e.getKey()), set.references().getOrDefault(e.getKey(), "")));
               for (PromptFormat f : spec.formats()) {
                 List<String> texts = e.getValue().getOrDefault(f, List.of());
-                csv.append(',').append(cell(r < texts.size() ? texts.get(r) : ""));
+                row.add(r < texts.size() ? texts.get(r) : "");
               }
-              csv.append('\n');
+              csv.row(row);
             }
           }
         } else {
-          csv.append("Layer,Neuron");
-          for (String f : formatNames()) csv.append(',').append(f);
-          csv.append('\n');
+          List<String> header = new ArrayList<>(List.of("Layer", "Neuron"));
+          header.addAll(formatNames());
+          csv = CsvWriter.withHeader(header);
           for (var e : all.entrySet()) {
             NeuronId id = ((Target.Neuron) e.getKey()).id();
-            csv.append(id.layer()).append(',').append(id.neuron());
+            List<String> row = new ArrayList<>(List.of(Integer.toString(id.layer()), Integer.toString(id.neuron())));
             for (PromptFormat f : spec.formats()) {
               List<String> texts = e.getValue().getOrDefault(f, List.of());
-              csv.append(',').append(cell(texts.isEmpty() ? "" : texts.getFirst()));
+              row.add(texts.isEmpty() ? "" : texts.getFirst());
             }
-            csv.append('\n');
+            csv.row(row);
           }
         }
-        AtomicFiles.writeString(dir.resolve("explanations.csv"), csv.toString());
+        csv.writeTo(dir.resolve("explanations.csv"));
         if (!spec.evaluations().contains(RunSpec.Evaluation.SIMULATE_SCORE)) continue;
         for (RunSpec.SimulatorChoice s : spec.simulators()) {
           for (PromptFormat f : spec.formats()) {
@@ -334,10 +335,6 @@ public final class ExperimentResults {
   /** A label as a folder name. */
   public static String safe(String label) {
     return label.replaceAll("[^A-Za-z0-9._-]+", "_");
-  }
-
-  private static String cell(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 
   /** Whether every target explained in two or more formats got the same explanations in each: how many such targets, else 0. */

@@ -1,14 +1,13 @@
 package dev.neuronscribe.experiment;
 
+import dev.neuronscribe.files.Sqlite;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,15 +61,9 @@ final class ExperimentStore implements AutoCloseable {
 
   static ExperimentStore open(Path dir) {
     Path file = dir.resolve(FILE);
-    try {
-      Files.createDirectories(dir);
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=NORMAL");
-        s.execute("PRAGMA busy_timeout=30000");
-        s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        s.execute("""
+    Connection c = Sqlite.open(file, Sqlite.Durability.NORMAL, "is it an experiment store? point 'store' elsewhere to start a new one",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
             CREATE TABLE IF NOT EXISTS units (
               step TEXT NOT NULL, neuron_set TEXT NOT NULL, target TEXT NOT NULL, format TEXT NOT NULL,
               explainer TEXT NOT NULL, method TEXT NOT NULL,
@@ -78,19 +71,12 @@ final class ExperimentStore implements AutoCloseable {
               detail BLOB, model TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
               dollars REAL, wall_seconds REAL NOT NULL, calls INTEGER NOT NULL, cached_calls INTEGER NOT NULL,
               finished_at TEXT NOT NULL,
-              PRIMARY KEY (step, neuron_set, target, format, explainer, method))""");
-        s.execute("""
+              PRIMARY KEY (step, neuron_set, target, format, explainer, method))""",
+        """
             CREATE TABLE IF NOT EXISTS sessions (
               id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, units_done INTEGER, units_failed INTEGER,
               elapsed_seconds REAL, paid_requests INTEGER, dollars REAL, stopped_because TEXT)""");
-      }
-      return new ExperimentStore(file, c);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the experiment store " + file + ": " + e.getMessage()
-          + " (is it an experiment store? point 'store' elsewhere to start a new one)", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the experiment store folder " + dir + ": " + e.getMessage(), e);
-    }
+    return new ExperimentStore(file, c);
   }
 
   Path file() {

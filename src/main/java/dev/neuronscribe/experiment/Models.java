@@ -137,10 +137,14 @@ final class Models implements AutoCloseable {
   /** The simulator for one unit. The offline one is shared: it keeps the embeddings of the tokens it has seen. */
   Simulator simulator(RunSpec.SimulatorChoice s, UnitMeter m) {
     if (s.method().equals(Backend.BASELINE)) return turns(baselineSimulator(), m);
+    OpenAiCompatibleClient raw = client(s.backend(), true);
+    return llmSimulator(s, m.wrap(raw, raw.local()));
+  }
+
+  /** The simulator a choice names, sending through {@code c}. */
+  Simulator llmSimulator(RunSpec.SimulatorChoice s, LlmClient c) {
     SimulatorWording w = pack.simulator().orElseThrow(() -> new IllegalArgumentException(
         "the prompt pack '" + pack.name() + "' has no simulator wording; use a pack that has one (the built-in pack does)"));
-    OpenAiCompatibleClient raw = client(s.backend(), true);
-    LlmClient c = m.wrap(raw, raw.endpoint().preset().local());
     return switch (s.method()) {
       case "all-at-once" -> new AllAtOnceSimulator(c, w);
       case "chat-logprobs" -> new ChatLogprobSimulator(c, w);

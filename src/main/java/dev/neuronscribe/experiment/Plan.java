@@ -3,15 +3,15 @@ package dev.neuronscribe.experiment;
 import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.evaluate.NeuronIndex;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.NeuronSimulationResultsJson;
@@ -109,7 +109,7 @@ final class Plan {
         List<Target> targets = new ArrayList<>();
         for (Puzzle z : puzzles) {
           if (byName.put(z.name(), z) != null) {
-            throw new InvalidDataException(p.file().map(Path::toString).orElse("built-in puzzles"), "puzzle '" + z.name() + "' appears twice");
+            throw new InvalidInputException(p.file().map(Path::toString).orElse("built-in puzzles"), "puzzle '" + z.name() + "' appears twice");
           }
           Target t = new Target.Puzzle(z.name());
           targets.add(t);
@@ -122,10 +122,10 @@ final class Plan {
         LinkedHashSet<NeuronId> ids = new LinkedHashSet<>(r.neurons());
         r.subset().ifPresent(f -> ids.addAll(NeuronIndex.read(f).ids()));
         List<NeuronId> chosen = ids.isEmpty() ? dir.list() : new ArrayList<>(ids);
-        if (chosen.isEmpty()) throw new InvalidDataException(r.records().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
+        if (chosen.isEmpty()) throw new InvalidInputException(r.records().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
         List<NeuronId> missing = chosen.stream().filter(id -> !dir.contains(id)).toList();
         if (!missing.isEmpty()) {
-          throw new InvalidDataException(r.records().toString(), missing.size() + " of the " + chosen.size() + " neurons of set '" + r.name()
+          throw new InvalidInputException(r.records().toString(), missing.size() + " of the " + chosen.size() + " neurons of set '" + r.name()
               + "' have no record here (first: " + missing.stream().limit(5).map(NeuronId::toString).toList() + ")"
               + (r.subset().isPresent() ? "; fetch them first, e.g. 'scribe fetch --subset " + r.subset().get() + "'" : ""));
         }
@@ -165,15 +165,15 @@ final class Plan {
           }
         }
       } catch (IOException e) {
-        throw new InvalidDataException(p.toString(), "cannot be listed: " + e.getMessage(), e);
+        throw new InvalidInputException(p.toString(), "cannot be listed: " + e.getMessage(), e);
       }
-      if (out.isEmpty()) throw new InvalidDataException(p.toString(), "holds no explanation files (<layer>/<neuron>.jsonl) and no planted.json");
+      if (out.isEmpty()) throw new InvalidInputException(p.toString(), "holds no explanation files (<layer>/<neuron>.jsonl) and no planted.json");
       return out;
     }
-    if (!Files.isRegularFile(p)) throw new InvalidDataException(p.toString(), "not found (field 'references' of the run file)");
+    if (!Files.isRegularFile(p)) throw new InvalidInputException(p.toString(), "not found (field 'references' of the run file)");
     if (p.getFileName().toString().endsWith(".json")) return planted(p);
     for (NeuronIndex.Entry e : NeuronIndex.read(p).entries()) e.explanation().ifPresent(x -> out.put(e.id(), x));
-    if (out.isEmpty()) throw new InvalidDataException(p.toString(), "has no 'explanation' column with text; references need the explanation to compare with");
+    if (out.isEmpty()) throw new InvalidInputException(p.toString(), "has no 'explanation' column with text; references need the explanation to compare with");
     return out;
   }
 
@@ -183,15 +183,15 @@ final class Plan {
     try {
       root = new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "is not valid JSON: " + ParseErrors.describe(e), e);
+      throw new InvalidInputException(file.toString(), "is not valid JSON: " + ParseErrors.describe(e), e);
     }
     JsonNode neurons = root == null ? null : root.get("neurons");
-    if (neurons == null || !neurons.isArray()) throw new InvalidDataException(file.toString(), "field 'neurons' is missing; is this a planted model's planted.json?");
+    if (neurons == null || !neurons.isArray()) throw new InvalidInputException(file.toString(), "field 'neurons' is missing; is this a planted model's planted.json?");
     Map<NeuronId, String> out = new LinkedHashMap<>();
     for (int i = 0; i < neurons.size(); i++) {
       JsonNode n = neurons.get(i);
       if (!n.path("layer").isIntegralNumber() || !n.path("neuron").isIntegralNumber() || !n.path("explanation").isTextual()) {
-        throw new InvalidDataException(file.toString(), "field 'neurons[" + i + "]' needs 'layer', 'neuron' and 'explanation'");
+        throw new InvalidInputException(file.toString(), "field 'neurons[" + i + "]' needs 'layer', 'neuron' and 'explanation'");
       }
       out.put(new NeuronId(n.get("layer").asInt(), n.get("neuron").asInt()), n.get("explanation").asText());
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.evaluate.ExplanationSimilarity;
@@ -14,6 +13,7 @@ import dev.neuronscribe.evaluate.PuzzleExplanations;
 import dev.neuronscribe.evaluate.PuzzleScoring;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
@@ -47,7 +47,7 @@ final class Results {
 
   static List<Explanation> explanations(String json, String source) {
     JsonNode a = tree(json);
-    if (!a.isArray()) throw new InvalidDataException(source, "the stored explanations are not a list");
+    if (!a.isArray()) throw new InvalidInputException(source, "the stored explanations are not a list");
     List<Explanation> out = new ArrayList<>();
     for (JsonNode e : a) out.add(ExplanationsJson.parseLine(e.toString(), source));
     return out;

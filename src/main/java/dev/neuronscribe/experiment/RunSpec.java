@@ -4,8 +4,8 @@ import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.io.IOException;
 import java.net.URI;
@@ -141,9 +141,9 @@ public record RunSpec(
     try {
       text = Files.readString(file);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new InvalidDataException(file.toString(), "not found");
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
     Path dir = file.toAbsolutePath().getParent();
     String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
@@ -161,9 +161,9 @@ public record RunSpec(
       ObjectMapper mapper = trimmed.startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
       root = mapper.readTree(text);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "is not valid YAML or JSON: " + yamlProblem(e));
+      throw new InvalidInputException(source, "is not valid YAML or JSON: " + yamlProblem(e));
     }
-    if (root == null || !root.isObject()) throw new InvalidDataException(source, "must be a mapping of fields (name, neuron_sets, formats, ...)");
+    if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a mapping of fields (name, neuron_sets, formats, ...)");
     return new Reader(source, baseDir).run(root, defaultStore);
   }
 
@@ -437,8 +437,8 @@ public record RunSpec(
       }
     }
 
-    InvalidDataException fail(String field, String problem) {
-      throw new InvalidDataException(source, "field '" + field + "' " + problem);
+    InvalidInputException fail(String field, String problem) {
+      throw new InvalidInputException(source, "field '" + field + "' " + problem);
     }
   }
 }

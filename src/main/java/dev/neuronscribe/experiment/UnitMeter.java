@@ -46,6 +46,11 @@ final class UnitMeter {
       }
 
       @Override
+      public boolean local() {
+        return local;
+      }
+
+      @Override
       public ChatReply chat(ChatRequest request) {
         ChatReply r = inner.chat(request);
         add(inner.model(), local, r.usage(), r.cached());

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,23 +50,23 @@ public final class ExplanationsJson {
     try {
       o = MAPPER.readTree(line);
     } catch (IOException ex) {
-      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(ex));
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(ex));
     }
-    if (o == null || !o.isObject()) throw new InvalidDataException(source, "must be a JSON object");
+    if (o == null || !o.isObject()) throw new InvalidInputException(source, "must be a JSON object");
     Target target;
     if (o.hasNonNull("puzzle")) target = new Target.Puzzle(o.get("puzzle").asText());
     else if (o.has("layer_index") && o.has("neuron_index")) target = new Target.Neuron(new NeuronId(o.get("layer_index").asInt(), o.get("neuron_index").asInt()));
-    else throw new InvalidDataException(source, "needs 'layer_index' and 'neuron_index', or 'puzzle'");
-    if (!o.hasNonNull("format")) throw new InvalidDataException(source, "field 'format' is missing");
+    else throw new InvalidInputException(source, "needs 'layer_index' and 'neuron_index', or 'puzzle'");
+    if (!o.hasNonNull("format")) throw new InvalidInputException(source, "field 'format' is missing");
     PromptFormat format;
     try {
       format = PromptFormat.parse(o.get("format").asText());
     } catch (IllegalArgumentException ex) {
-      throw new InvalidDataException(source, "field 'format': " + ex.getMessage());
+      throw new InvalidInputException(source, "field 'format': " + ex.getMessage());
     }
     Optional<String> text = o.hasNonNull("explanation") ? Optional.of(o.get("explanation").asText()) : Optional.empty();
     Optional<String> error = o.hasNonNull("error") ? Optional.of(o.get("error").asText()) : Optional.empty();
-    if (text.isPresent() == error.isPresent()) throw new InvalidDataException(source, "needs exactly one of 'explanation' and 'error'");
+    if (text.isPresent() == error.isPresent()) throw new InvalidInputException(source, "needs exactly one of 'explanation' and 'error'");
     return new Explanation(target, format, o.path("sample").asInt(0), o.path("explainer").asText(""), text, error,
         o.path("prompt_tokens").asLong(0), o.path("completion_tokens").asLong(0));
   }
@@ -78,7 +78,7 @@ public final class ExplanationsJson {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException ex) {
-      throw new InvalidDataException(file.toString(), "cannot be read: " + ex.getMessage(), ex);
+      throw new InvalidInputException(file.toString(), "cannot be read: " + ex.getMessage(), ex);
     }
     List<Explanation> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

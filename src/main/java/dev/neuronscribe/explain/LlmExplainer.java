@@ -10,6 +10,7 @@ import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The paper's explainer: the format's prompt (pack wording, the neuron's explain split or a puzzle's
@@ -41,6 +42,11 @@ public final class LlmExplainer implements Explainer {
 
   public ChatRequest request(PromptFormat format, Explainee e, int samples) {
     return ChatRequest.sample(prompt(format, e), samples, TEMPERATURE, TOP_P, MAX_TOKENS);
+  }
+
+  @Override
+  public Optional<LlmClient.Planned> estimate(PromptFormat format, Explainee e, int samples) {
+    return Optional.of(new LlmClient.Planned(client, client.estimate(request(format, e, samples))));
   }
 
   @Override

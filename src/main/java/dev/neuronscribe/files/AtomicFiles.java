@@ -17,6 +17,12 @@ import java.util.Set;
  * Writes files so that a reader (or a rerun after a crash) sees either the old content or the whole
  * new content, never half of it: write a temporary file beside the target, force it to disk, then
  * rename it over the target.
+ *
+ * <p>The guarantee rests on the rename being atomic. The temporary file is in the target's own folder,
+ * so on every local POSIX file system it is. Where the file system refuses an atomic rename (some network
+ * or FUSE mounts), we fall back to a plain move so that the command still works, and the guarantee is
+ * weaker there: a crash during that move may leave the target missing or partly copied, though the
+ * complete new content is still in the temporary file until the move finishes.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -55,6 +61,7 @@ public final class AtomicFiles {
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
+        // Not atomic (see the class comment): better a weaker guarantee than no output on such a mount.
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;

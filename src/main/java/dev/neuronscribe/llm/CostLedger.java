@@ -1,5 +1,6 @@
 package dev.neuronscribe.llm;
 
+import dev.neuronscribe.files.Sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,7 @@ public final class CostLedger implements AutoCloseable {
 
   private CostLedger(Path file) {
     this.file = file;
-    this.db = Sqlite.open(file, """
+    this.db = Sqlite.open(file, Sqlite.Durability.FULL, "delete it if it is not one of ours, or point the ledger elsewhere", """
         CREATE TABLE IF NOT EXISTS requests (
           id INTEGER PRIMARY KEY, at TEXT NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,
           endpoint TEXT NOT NULL, cache_key TEXT NOT NULL, prompt_tokens INTEGER NOT NULL,

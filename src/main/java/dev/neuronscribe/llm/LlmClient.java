@@ -31,4 +31,12 @@ public interface LlmClient {
    * and whether the cache already holds its reply (then it is free).
    */
   record Estimate(long promptTokens, long maxCompletionTokens, boolean cached) {}
+
+  /** A server of one's own (vLLM, llama.cpp, Ollama…): free unless the price table names its model. */
+  default boolean local() {
+    return false;
+  }
+
+  /** A request a step would send, estimated, with the client that would send it (for pricing in dry runs). */
+  record Planned(LlmClient client, Estimate estimate) {}
 }

@@ -95,6 +95,11 @@ public final class OpenAiCompatibleClient implements LlmClient {
     return endpoint.model();
   }
 
+  @Override
+  public boolean local() {
+    return endpoint.preset().local();
+  }
+
   public LlmEndpoint endpoint() {
     return endpoint;
   }

@@ -2,7 +2,7 @@ package dev.neuronscribe.llm;
 
 import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,7 +45,7 @@ public final class PriceTable {
     try {
       return parse(Files.readString(file), file.toString());
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -54,12 +54,12 @@ public final class PriceTable {
     try {
       root = Json.MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     }
-    if (root == null || !root.isObject()) throw new InvalidDataException(source, "must be a JSON object with a 'models' field");
+    if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a JSON object with a 'models' field");
     JsonNode models = root.get("models");
     if (models == null || !models.isObject()) {
-      throw new InvalidDataException(source, "field 'models' is missing; expected {\"models\": {\"MODEL\": {\"input\": DOLLARS, \"output\": DOLLARS}}} (dollars per 1M tokens)");
+      throw new InvalidInputException(source, "field 'models' is missing; expected {\"models\": {\"MODEL\": {\"input\": DOLLARS, \"output\": DOLLARS}}} (dollars per 1M tokens)");
     }
     Map<String, Price> out = new LinkedHashMap<>();
     for (var it = models.properties().iterator(); it.hasNext(); ) {
@@ -67,7 +67,7 @@ public final class PriceTable {
       JsonNode in = e.getValue().get("input");
       JsonNode outp = e.getValue().get("output");
       if (in == null || !in.isNumber() || outp == null || !outp.isNumber() || in.doubleValue() < 0 || outp.doubleValue() < 0) {
-        throw new InvalidDataException(source, "field 'models." + e.getKey() + "' needs non-negative numbers 'input' and 'output' (dollars per 1M tokens)");
+        throw new InvalidInputException(source, "field 'models." + e.getKey() + "' needs non-negative numbers 'input' and 'output' (dollars per 1M tokens)");
       }
       out.put(e.getKey(), new Price(in.doubleValue(), outp.doubleValue()));
     }

@@ -10,37 +10,65 @@ import java.util.concurrent.TimeUnit;
  * rate); the token bucket a full minute's, since one request may be large.
  */
 final class RateLimiter {
+  /** Time as the limiter sees it: the system's, or a test's that moves only when someone sleeps. */
+  interface Clock {
+    long nanoTime();
+
+    void sleep(long nanos) throws InterruptedException;
+
+    Clock SYSTEM = new Clock() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void sleep(long nanos) throws InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(nanos);
+      }
+    };
+  }
+
+  private final Clock clock;
   private final Bucket requests;
   private final Bucket tokens;
 
   /** A limit of 0 means none. */
   RateLimiter(double requestsPerMinute, double tokensPerMinute) {
-    this.requests = requestsPerMinute > 0 ? new Bucket(requestsPerMinute / 60.0, Math.max(1, requestsPerMinute / 60.0)) : null;
-    this.tokens = tokensPerMinute > 0 ? new Bucket(tokensPerMinute / 60.0, tokensPerMinute) : null;
+    this(requestsPerMinute, tokensPerMinute, Clock.SYSTEM);
+  }
+
+  RateLimiter(double requestsPerMinute, double tokensPerMinute, Clock clock) {
+    this.clock = clock;
+    this.requests = requestsPerMinute > 0 ? new Bucket(requestsPerMinute / 60.0, Math.max(1, requestsPerMinute / 60.0), clock) : null;
+    this.tokens = tokensPerMinute > 0 ? new Bucket(tokensPerMinute / 60.0, tokensPerMinute, clock) : null;
   }
 
   void acquire(long estimatedTokens) throws InterruptedException {
     long waitNanos = 0;
     if (requests != null) waitNanos = Math.max(waitNanos, requests.take(1));
     if (tokens != null) waitNanos = Math.max(waitNanos, tokens.take(Math.min(estimatedTokens, (long) tokens.capacity)));
-    if (waitNanos > 0) TimeUnit.NANOSECONDS.sleep(waitNanos);
+    if (waitNanos > 0) clock.sleep(waitNanos);
   }
 
   private static final class Bucket {
     private final double perSecond;
     private final double capacity;
+    private final Clock clock;
     private double level;
-    private long last = System.nanoTime();
+    private long last;
 
-    Bucket(double perSecond, double capacity) {
+    Bucket(double perSecond, double capacity, Clock clock) {
       this.perSecond = perSecond;
       this.capacity = capacity;
+      this.clock = clock;
       this.level = capacity;
+      this.last = clock.nanoTime();
     }
 
     /** Takes n and returns how long the caller must wait before its share has really refilled. */
     synchronized long take(double n) {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       level = Math.min(capacity, level + (now - last) / 1e9 * perSecond);
       last = now;
       level -= n;

@@ -1,5 +1,6 @@
 package dev.neuronscribe.llm;
 
+import dev.neuronscribe.files.Sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +21,7 @@ public final class ResponseCache implements AutoCloseable {
 
   private ResponseCache(Path file) {
     this.file = file;
-    this.db = Sqlite.open(file, """
+    this.db = Sqlite.open(file, Sqlite.Durability.NORMAL, "delete it if it is not one of ours, or point the cache option elsewhere", """
         CREATE TABLE IF NOT EXISTS responses (
           key TEXT PRIMARY KEY, endpoint TEXT NOT NULL, model TEXT NOT NULL,
           request TEXT NOT NULL, response TEXT NOT NULL, created TEXT NOT NULL)""");

@@ -1,11 +1,11 @@
 package dev.neuronscribe.prompts;
 
 import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.QuantileBoundaries;
 import dev.neuronscribe.activations.Splits;
+import dev.neuronscribe.files.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,12 +68,12 @@ public final class ExplanationPrompts {
   }
 
   private static double ninetiethPercentile(NeuronRecord record) {
-    QuantileBoundaries q = record.quantileBoundaries().orElseThrow(() -> new InvalidDataException("neuron " + record.id(),
+    QuantileBoundaries q = record.quantileBoundaries().orElseThrow(() -> new InvalidInputException("neuron " + record.id(),
         "has no quantile_boundaries, whose 90th percentile is the hot-token cutoff; give the cutoff explicitly (--cutoff)"));
     try {
       return q.ninetiethPercentile();
     } catch (IllegalStateException e) {
-      throw new InvalidDataException("neuron " + record.id(), e.getMessage());
+      throw new InvalidInputException("neuron " + record.id(), e.getMessage());
     }
   }
 }

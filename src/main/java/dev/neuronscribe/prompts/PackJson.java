@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.JsonFields;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
@@ -48,20 +48,20 @@ final class PackJson {
     JsonNode root;
     try (JsonParser parser = MAPPER.createParser(json)) {
       root = MAPPER.readTree(parser);
-      if (root == null) throw new InvalidDataException(source, "is empty; expected a prompt pack (a JSON object)" + HINT);
+      if (root == null) throw new InvalidInputException(source, "is empty; expected a prompt pack (a JSON object)" + HINT);
       if (parser.nextToken() != null) {
-        throw new InvalidDataException(source, "has more after the JSON object ends (line " + parser.currentLocation().getLineNr() + ")");
+        throw new InvalidInputException(source, "has more after the JSON object ends (line " + parser.currentLocation().getLineNr() + ")");
       }
     } catch (JsonProcessingException e) {
-      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
     return new PackJson(source).pack(root);
   }
 
   private PromptPack pack(JsonNode root) {
-    if (!root.isObject()) throw new InvalidDataException(source, "must hold a prompt pack (a JSON object), found " + JsonFields.describe(root) + HINT);
+    if (!root.isObject()) throw new InvalidInputException(source, "must hold a prompt pack (a JSON object), found " + JsonFields.describe(root) + HINT);
     String name = fields.text(fields.required(root, "", "name"), "name");
     check(name, "name", PackRules.name(name));
     String stem = fields.text(fields.required(root, "", "explanation_stem"), "explanation_stem");
@@ -90,7 +90,7 @@ final class PackJson {
       return new PromptPack(name, stem, header, cutoff, systems, fewShot, simulator, source, Optional.of((ObjectNode) root));
     } catch (IllegalArgumentException e) {
       // Every rule is checked above with the field's path; this is a safety net, not the usual route.
-      throw new InvalidDataException(source, e.getMessage(), e);
+      throw new InvalidInputException(source, e.getMessage(), e);
     }
   }
 
@@ -160,7 +160,7 @@ final class PackJson {
 
   // --- field helpers: every error names the file and the field ---
 
-  private InvalidDataException error(String path, String problem) {
+  private InvalidInputException error(String path, String problem) {
     return fields.error(path, problem);
   }
 

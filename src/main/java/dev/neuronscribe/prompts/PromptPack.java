@@ -1,7 +1,7 @@
 package dev.neuronscribe.prompts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -83,15 +83,15 @@ public final class PromptPack {
     return BuiltIn.PACK;
   }
 
-  /** Reads a pack file; any problem is an {@link InvalidDataException} naming the file and the field. */
+  /** Reads a pack file; any problem is an {@link InvalidInputException} naming the file and the field. */
   public static PromptPack load(Path file) {
     String source = file.toString();
     try {
       return PackJson.parse(Files.readString(file, StandardCharsets.UTF_8), source);
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(source, "not found (a prompt pack file; `scribe pack export` writes one to start from)");
+      throw new InvalidInputException(source, "not found (a prompt pack file; `scribe pack export` writes one to start from)");
     } catch (IOException e) {
-      throw new InvalidDataException(source, "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
   }
 

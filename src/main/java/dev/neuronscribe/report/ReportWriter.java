@@ -1,6 +1,7 @@
 package dev.neuronscribe.report;
 
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.HtmlEscaper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class ReportWriter {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return HtmlEscaper.escape(s);
   }
 
   /** Escapes text and turns Markdown's {@code **bold**}, {@code *italic*} and {@code `code`} into HTML. */

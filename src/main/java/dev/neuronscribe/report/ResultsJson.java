@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.evaluate.ExplanationSimilarity;
 import dev.neuronscribe.evaluate.FormatComparison;
 import dev.neuronscribe.evaluate.PairedComparison;
 import dev.neuronscribe.evaluate.RankSummary;
@@ -71,6 +72,17 @@ public final class ResultsJson {
       num(x, "average_rank", row.averageRank());
     }
     return o;
+  }
+
+  /** How explanations and references lined up (counts). */
+  public static ObjectNode join(ExplanationSimilarity.Join j) {
+    ObjectNode join = JSON.createObjectNode();
+    join.put("explanation_rows", j.explanationRows());
+    join.put("reference_rows", j.referenceRows());
+    join.put("matched", j.matched());
+    join.put("explanations_without_reference", j.explanationsWithoutReference().size());
+    join.put("references_without_explanation", j.referencesWithoutExplanation());
+    return join;
   }
 
   public static ObjectNode object() {

@@ -1,5 +1,6 @@
 package dev.neuronscribe.report;
 
+import dev.neuronscribe.files.HtmlEscaper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +64,7 @@ final class Svg {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return HtmlEscaper.escape(s);
   }
 
   static String f(double v) {

@@ -7,6 +7,7 @@ import dev.neuronscribe.llm.LlmException;
 import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.SimulatorWording;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The paper's simulator: one {@code /completions} request per excerpt with {@code echo}, {@code logprobs:
@@ -34,6 +35,11 @@ public final class AllAtOnceSimulator implements Simulator {
   /** The request this simulator sends for an excerpt (for dry runs and tests). */
   public CompletionRequest request(String explanation, List<String> tokens) {
     return CompletionRequest.promptLogprobs(ExplanationPrompts.asCompletionPrompt(SimulatorPrompt.allAtOnce(wording, explanation, tokens)), TOP_LOGPROBS);
+  }
+
+  @Override
+  public Optional<LlmClient.Planned> estimate(String explanation, List<String> tokens) {
+    return Optional.of(new LlmClient.Planned(client, client.estimate(request(explanation, tokens))));
   }
 
   @Override

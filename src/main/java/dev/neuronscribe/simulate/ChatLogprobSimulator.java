@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -37,6 +38,11 @@ public final class ChatLogprobSimulator implements Simulator {
 
   public ChatRequest request(String explanation, List<String> tokens) {
     return new ChatRequest(SimulatorPrompt.chat(wording, explanation, tokens), 1, 0, 1, LogprobFreeSimulator.maxTokens(tokens), true, TOP_LOGPROBS);
+  }
+
+  @Override
+  public Optional<LlmClient.Planned> estimate(String explanation, List<String> tokens) {
+    return Optional.of(new LlmClient.Planned(client, client.estimate(request(explanation, tokens))));
   }
 
   @Override

@@ -3,12 +3,12 @@ package dev.neuronscribe.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
 import dev.neuronscribe.explain.Target;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ final class FormatStore {
     this.format = format;
     this.dir = runDir.resolve(format.id());
     for (Explanation e : ExplanationsJson.read(explanationsFile())) {
-      if (e.format() != format) throw new InvalidDataException(explanationsFile().toString(), "holds an explanation for format '" + e.format().id() + "'; files of one format only belong here");
+      if (e.format() != format) throw new InvalidInputException(explanationsFile().toString(), "holds an explanation for format '" + e.format().id() + "'; files of one format only belong here");
       explanations.computeIfAbsent(e.target(), t -> new ArrayList<>()).add(e);
     }
     if (Files.exists(simulationsFile())) {
@@ -151,7 +151,7 @@ final class FormatStore {
         failures.computeIfAbsent(t, k -> new ArrayList<>()).add(o.path("reason").asText());
       }
     } catch (IOException | RuntimeException e) {
-      throw new InvalidDataException(failuresFile().toString(), "cannot be read: " + e.getMessage());
+      throw new InvalidInputException(failuresFile().toString(), "cannot be read: " + e.getMessage());
     }
   }
 }

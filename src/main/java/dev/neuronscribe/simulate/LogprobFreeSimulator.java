@@ -6,6 +6,7 @@ import dev.neuronscribe.llm.LlmClient;
 import dev.neuronscribe.llm.LlmException;
 import dev.neuronscribe.prompts.SimulatorWording;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * For servers without log-probabilities: the model writes {@code token<TAB>integer} lines and the
@@ -32,6 +33,11 @@ public final class LogprobFreeSimulator implements Simulator {
 
   static int maxTokens(List<String> tokens) {
     return 32 + 8 * tokens.size();
+  }
+
+  @Override
+  public Optional<LlmClient.Planned> estimate(String explanation, List<String> tokens) {
+    return Optional.of(new LlmClient.Planned(client, client.estimate(request(explanation, tokens))));
   }
 
   @Override

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.explain.Target;
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -40,9 +40,9 @@ public final class NeuronSimulationResultsJson {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new InvalidDataException(file.toString(), "not found");
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
-      throw new InvalidDataException(file.toString(), "cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
     List<NeuronSimulationResults> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -134,9 +134,9 @@ public final class NeuronSimulationResultsJson {
     try {
       root = MAPPER.readTree(line);
     } catch (IOException e) {
-      throw new InvalidDataException(source, "is not valid JSON: " + ParseErrors.describe(e));
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e));
     }
-    if (root == null || !root.isObject()) throw new InvalidDataException(source, "must be a NeuronSimulationResults object");
+    if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a NeuronSimulationResults object");
     Target target;
     if (root.hasNonNull("neuron_id")) {
       JsonNode id = root.get("neuron_id");
@@ -144,7 +144,7 @@ public final class NeuronSimulationResultsJson {
     } else if (root.hasNonNull("puzzle")) {
       target = new Target.Puzzle(root.get("puzzle").asText());
     } else {
-      throw new InvalidDataException(source, "field 'neuron_id' is missing");
+      throw new InvalidInputException(source, "field 'neuron_id' is missing");
     }
     List<ScoredExplanation> explanations = new ArrayList<>();
     JsonNode list = array(root, "scored_explanations", source, "");
@@ -153,16 +153,16 @@ public final class NeuronSimulationResultsJson {
       String path = "scored_explanations[" + i + "]";
       if (e.isNull()) continue; // OpenAI's files may hold null for an explanation that was never scored
       JsonNode expl = e.get("explanation");
-      if (expl == null || !expl.isTextual()) throw new InvalidDataException(source, "field '" + path + ".explanation' is missing or not a string");
+      if (expl == null || !expl.isTextual()) throw new InvalidInputException(source, "field '" + path + ".explanation' is missing or not a string");
       JsonNode ss = e.get("scored_simulation");
-      if (ss == null || !ss.isObject()) throw new InvalidDataException(source, "field '" + path + ".scored_simulation' is missing");
+      if (ss == null || !ss.isObject()) throw new InvalidInputException(source, "field '" + path + ".scored_simulation' is missing");
       List<ScoredSequenceSimulation> seqs = new ArrayList<>();
       JsonNode seqList = array(ss, "scored_sequence_simulations", source, path + ".scored_simulation");
       for (int j = 0; j < seqList.size(); j++) {
         JsonNode q = seqList.get(j);
         String qp = path + ".scored_simulation.scored_sequence_simulations[" + j + "]";
         JsonNode sim = q.get("simulation");
-        if (sim == null || !sim.isObject()) throw new InvalidDataException(source, "field '" + qp + ".simulation' is missing");
+        if (sim == null || !sim.isObject()) throw new InvalidInputException(source, "field '" + qp + ".simulation' is missing");
         List<String> tokens = new ArrayList<>();
         for (JsonNode t : array(sim, "tokens", source, qp + ".simulation")) tokens.add(t.asText());
         double[] expected = doubles(array(sim, "expected_activations", source, qp + ".simulation"), source, qp + ".simulation.expected_activations");
@@ -178,10 +178,10 @@ public final class NeuronSimulationResultsJson {
         try {
           simulation = new SequenceSimulation(tokens, expected, values, probs);
         } catch (IllegalArgumentException ex) {
-          throw new InvalidDataException(source, "field '" + qp + ".simulation' " + ex.getMessage());
+          throw new InvalidInputException(source, "field '" + qp + ".simulation' " + ex.getMessage());
         }
         double[] truth = doubles(array(q, "true_activations", source, qp), source, qp + ".true_activations");
-        if (truth.length != tokens.size()) throw new InvalidDataException(source, "field '" + qp + ".true_activations' has " + truth.length + " values for " + tokens.size() + " tokens");
+        if (truth.length != tokens.size()) throw new InvalidInputException(source, "field '" + qp + ".true_activations' has " + truth.length + " values for " + tokens.size() + " tokens");
         seqs.add(new ScoredSequenceSimulation(simulation, truth, score(q, "ev_correlation_score"), score(q, "rsquared_score"), score(q, "absolute_dev_explained_score")));
       }
       explanations.add(new ScoredExplanation(expl.textValue(),
@@ -192,22 +192,22 @@ public final class NeuronSimulationResultsJson {
 
   private static int integer(JsonNode node, String field, String source, String path) {
     JsonNode v = node.get(field);
-    if (v == null || !v.canConvertToInt()) throw new InvalidDataException(source, "field '" + path + "." + field + "' is missing or not an integer");
+    if (v == null || !v.canConvertToInt()) throw new InvalidInputException(source, "field '" + path + "." + field + "' is missing or not an integer");
     return v.intValue();
   }
 
   private static JsonNode array(JsonNode node, String field, String source, String path) {
     JsonNode v = node.get(field);
-    if (v == null || !v.isArray()) throw new InvalidDataException(source, "field '" + (path.isEmpty() ? "" : path + ".") + field + "' is missing or not a list");
+    if (v == null || !v.isArray()) throw new InvalidInputException(source, "field '" + (path.isEmpty() ? "" : path + ".") + field + "' is missing or not a list");
     return v;
   }
 
   private static double[] doubles(JsonNode list, String source, String path) {
-    if (!list.isArray()) throw new InvalidDataException(source, "field '" + path + "' must be a list of numbers");
+    if (!list.isArray()) throw new InvalidInputException(source, "field '" + path + "' must be a list of numbers");
     double[] out = new double[list.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode v = list.get(i);
-      if (!v.isNumber()) throw new InvalidDataException(source, "field '" + path + "[" + i + "]' is not a number");
+      if (!v.isNumber()) throw new InvalidInputException(source, "field '" + path + "[" + i + "]' is not a number");
       out[i] = v.doubleValue();
     }
     return out;

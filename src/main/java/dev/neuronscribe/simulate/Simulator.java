@@ -1,6 +1,8 @@
 package dev.neuronscribe.simulate;
 
+import dev.neuronscribe.llm.LlmClient;
 import java.util.List;
+import java.util.Optional;
 
 /** Predicts, from an explanation, a neuron's activation (0–10) on every token of an excerpt. */
 public interface Simulator {
@@ -10,4 +12,12 @@ public interface Simulator {
 
   /** Thread-safe; failures of the model or of its reply come back as {@link SimulationOutcome.Failed}. */
   SimulationOutcome simulate(String explanation, List<String> tokens);
+
+  /**
+   * What simulating this excerpt would ask of a model server, without sending it (dry runs); empty for a
+   * simulator that sends nothing (the offline ones).
+   */
+  default Optional<LlmClient.Planned> estimate(String explanation, List<String> tokens) {
+    return Optional.empty();
+  }
 }

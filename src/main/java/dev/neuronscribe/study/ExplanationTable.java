@@ -1,11 +1,12 @@
 package dev.neuronscribe.study;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.evaluate.Csv;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.CsvWriter;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,26 +63,26 @@ public record ExplanationTable(String source, List<String> textColumns, List<Str
         case "neuron" -> neuronCol = c;
         case "explainer" -> explainerCol = c;
         case "" -> {
-          if (c != 0) throw new InvalidDataException(source, "column " + (c + 1) + " of the header has no name");
+          if (c != 0) throw new InvalidInputException(source, "column " + (c + 1) + " of the header has no name");
         }
         default -> methodCols.add(c);
       }
     }
     if (layerCol < 0 || neuronCol < 0) {
-      throw new InvalidDataException(source, "the header needs a 'layer' and a 'neuron' column (any case), found " + header);
+      throw new InvalidInputException(source, "the header needs a 'layer' and a 'neuron' column (any case), found " + header);
     }
-    if (methodCols.isEmpty()) throw new InvalidDataException(source, "has no explanation or score columns besides layer and neuron");
+    if (methodCols.isEmpty()) throw new InvalidInputException(source, "has no explanation or score columns besides layer and neuron");
 
     List<Row> rows = new ArrayList<>();
     for (Csv.Line line : file.lines()) {
       if (line.cells().size() != header.size()) {
-        throw new InvalidDataException(source, "line " + line.number() + " has " + line.cells().size() + " fields but the header has " + header.size());
+        throw new InvalidInputException(source, "line " + line.number() + " has " + line.cells().size() + " fields but the header has " + header.size());
       }
       NeuronId id;
       try {
         id = new NeuronId(Integer.parseInt(line.cell(layerCol).strip()), Integer.parseInt(line.cell(neuronCol).strip()));
       } catch (IllegalArgumentException e) {
-        throw new InvalidDataException(source, "line " + line.number() + ": layer and neuron must be whole numbers >= 0, got '"
+        throw new InvalidInputException(source, "line " + line.number() + ": layer and neuron must be whole numbers >= 0, got '"
             + line.cell(layerCol) + "' and '" + line.cell(neuronCol) + "'");
       }
       Map<String, String> cells = new LinkedHashMap<>();
@@ -93,7 +94,7 @@ public record ExplanationTable(String source, List<String> textColumns, List<Str
     List<String> numberColumns = new ArrayList<>();
     for (int c : methodCols) {
       String name = header.get(c);
-      boolean numeric = rows.stream().map(row -> row.cells().get(name)).filter(s -> !s.isEmpty()).allMatch(CsvFields::isNumber)
+      boolean numeric = rows.stream().map(row -> row.cells().get(name)).filter(s -> !s.isEmpty()).allMatch(CsvWriter::isNumber)
           && rows.stream().anyMatch(row -> !row.cells().get(name).isEmpty());
       (numeric ? numberColumns : textColumns).add(name);
     }
@@ -109,7 +110,7 @@ public record ExplanationTable(String source, List<String> textColumns, List<Str
    */
   public static ExplanationTable fromRun(Path dir) {
     String source = dir.toString();
-    if (!Files.isDirectory(dir)) throw new InvalidDataException(source, "no such directory");
+    if (!Files.isDirectory(dir)) throw new InvalidInputException(source, "no such directory");
     record Key(NeuronId neuron, String explainer) {}
     Map<Key, Map<String, Explanation>> byNeuron = new TreeMap<>(
         Comparator.comparing(Key::neuron).thenComparing(Key::explainer));
@@ -129,11 +130,11 @@ public record ExplanationTable(String source, List<String> textColumns, List<Str
       }
     }
     if (columns.isEmpty()) {
-      throw new InvalidDataException(source, "is not a run directory of `scribe explain`: there is no <format>/explanations.jsonl in it (formats: "
+      throw new InvalidInputException(source, "is not a run directory of `scribe explain`: there is no <format>/explanations.jsonl in it (formats: "
           + PromptFormat.validIds() + ")");
     }
     if (byNeuron.isEmpty()) {
-      throw new InvalidDataException(source, puzzles
+      throw new InvalidInputException(source, puzzles
           ? "holds explanations of neuron puzzles only; a study rates recorded neurons (run `scribe explain --records DIR`)"
           : "holds no explanations");
     }

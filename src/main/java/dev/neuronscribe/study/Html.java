@@ -1,5 +1,6 @@
 package dev.neuronscribe.study;
 
+import dev.neuronscribe.files.HtmlEscaper;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collector;
@@ -40,25 +41,7 @@ record Html(String markup) {
   }
 
   static String escape(String s) {
-    StringBuilder out = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      String rep = switch (c) {
-        case '&' -> "&amp;";
-        case '<' -> "&lt;";
-        case '>' -> "&gt;";
-        case '"' -> "&quot;";
-        case '\'' -> "&#39;";
-        default -> null;
-      };
-      if (rep == null) {
-        if (out != null) out.append(c);
-      } else {
-        if (out == null) out = new StringBuilder(s.length() + 16).append(s, 0, i);
-        out.append(rep);
-      }
-    }
-    return out == null ? s : out.toString();
+    return HtmlEscaper.escape(s);
   }
 
   static Html join(List<Html> parts) {

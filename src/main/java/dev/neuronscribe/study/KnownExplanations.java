@@ -1,10 +1,10 @@
 package dev.neuronscribe.study;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.NeuronSimulationResultsJson;
@@ -71,7 +71,7 @@ final class KnownExplanations {
       } else if (Files.isRegularFile(p)) {
         files.add(p);
       } else {
-        throw new InvalidDataException(p.toString(), "no such results file or directory");
+        throw new InvalidInputException(p.toString(), "no such results file or directory");
       }
     }
     Map<NeuronId, List<Known>> byNeuron = new HashMap<>();

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StudyApp {
   private final StudyStore store;
+  private final StudyResults results;
   private final NeuronRecordDirectory records;
   private final KnownExplanations known;
   private final WebGuard guard;
@@ -34,6 +35,7 @@ final class StudyApp {
 
   StudyApp(StudyStore store, NeuronRecordDirectory records, KnownExplanations known, WebGuard guard) {
     this.store = store;
+    this.results = new StudyResults(store);
     this.records = records;
     this.known = known;
     this.guard = guard;
@@ -61,10 +63,10 @@ final class StudyApp {
       routes.get("/studies/{study}", organiser(this::studyPage));
       routes.post("/studies/{study}/raters", organiser(this::addRaters));
       routes.post("/studies/{study}/raters/{rater}/link", organiser(this::newRaterLink));
-      routes.get("/studies/{study}/table5.csv", organiser(ctx -> csv(ctx, "table5-study" + studyId(ctx) + ".csv", store.table5(OptionalLong.of(studyId(ctx))).toCsv())));
-      routes.get("/studies/{study}/answers.csv", organiser(ctx -> csv(ctx, "answers-study" + studyId(ctx) + ".csv", store.answersCsv(studyId(ctx)))));
-      routes.get("/results", organiser(ctx -> page(ctx, OrganiserPages.results(store.table5(OptionalLong.empty())))));
-      routes.get("/results/table5.csv", organiser(ctx -> csv(ctx, "table5.csv", store.table5(OptionalLong.empty()).toCsv())));
+      routes.get("/studies/{study}/table5.csv", organiser(ctx -> csv(ctx, "table5-study" + studyId(ctx) + ".csv", results.table5(OptionalLong.of(studyId(ctx))).toCsv())));
+      routes.get("/studies/{study}/answers.csv", organiser(ctx -> csv(ctx, "answers-study" + studyId(ctx) + ".csv", results.answersCsv(studyId(ctx)))));
+      routes.get("/results", organiser(ctx -> page(ctx, OrganiserPages.results(results.table5(OptionalLong.empty())))));
+      routes.get("/results/table5.csv", organiser(ctx -> csv(ctx, "table5.csv", results.table5(OptionalLong.empty()).toCsv())));
 
       // Raters, each through their own link.
       routes.get("/r/{token}", this::raterHome);
@@ -162,7 +164,7 @@ final class StudyApp {
   private void studyPage(Context ctx, List<StudyStore.RaterLink> newLinks) {
     Study study = study(studyId(ctx));
     page(ctx, OrganiserPages.study(study, items(study.id()).size(), store.raters(study.id()), store.progress(study.id()),
-        store.table5(OptionalLong.of(study.id())), newLinks, baseUrl(ctx), guard.formToken(ctx)));
+        results.table5(OptionalLong.of(study.id())), newLinks, baseUrl(ctx), guard.formToken(ctx)));
   }
 
   /** Answers with the page itself (not a redirect): the new links are shown this once and never again. */

@@ -1,9 +1,9 @@
 package dev.neuronscribe.study;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.files.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -53,7 +53,7 @@ public final class StudyInputs {
       explainer = options.explainer().get().strip();
       if (!explainers.isEmpty()) {
         rows = rows.stream().filter(r -> r.explainer().map(explainer::equals).orElse(false)).toList();
-        if (rows.isEmpty()) throw new InvalidDataException(source, "no row has explainer '" + explainer + "'; the file has " + explainers);
+        if (rows.isEmpty()) throw new InvalidInputException(source, "no row has explainer '" + explainer + "'; the file has " + explainers);
       }
     } else if (explainers.size() == 1) {
       explainer = explainers.iterator().next();
@@ -66,16 +66,16 @@ public final class StudyInputs {
     List<String> formats = options.formats().isEmpty() ? table.textColumns() : options.formats();
     for (String f : formats) {
       if (!table.textColumns().contains(f)) {
-        throw new InvalidDataException(source, "has no explanation column '" + f + "'; its explanation columns are " + table.textColumns());
+        throw new InvalidInputException(source, "has no explanation column '" + f + "'; its explanation columns are " + table.textColumns());
       }
     }
-    if (formats.size() < 2) throw new InvalidDataException(source, "a study compares at least two formats; found explanation columns " + table.textColumns());
+    if (formats.size() < 2) throw new InvalidInputException(source, "a study compares at least two formats; found explanation columns " + table.textColumns());
 
     Map<NeuronId, ExplanationTable.Row> byNeuron = new LinkedHashMap<>();
     for (ExplanationTable.Row row : rows) {
       ExplanationTable.Row before = byNeuron.putIfAbsent(row.neuron(), row);
       if (before != null) {
-        throw new InvalidDataException(source, before.where() + " and " + row.where() + " are both neuron " + row.neuron() + " of explainer " + explainer);
+        throw new InvalidInputException(source, before.where() + " and " + row.where() + " are both neuron " + row.neuron() + " of explainer " + explainer);
       }
     }
     List<NeuronId> neurons = options.neurons().isEmpty() ? List.copyOf(byNeuron.keySet()) : options.neurons();
@@ -83,18 +83,18 @@ public final class StudyInputs {
     List<NewStudy.Item> items = new ArrayList<>();
     for (NeuronId id : neurons) {
       ExplanationTable.Row row = byNeuron.get(id);
-      if (row == null) throw new InvalidDataException(source, "has no explanations of neuron " + id + " (explainer " + explainer + ")");
+      if (row == null) throw new InvalidInputException(source, "has no explanations of neuron " + id + " (explainer " + explainer + ")");
       Map<String, String> explanations = new LinkedHashMap<>();
       for (String f : formats) {
         String text = row.cells().getOrDefault(f, "");
         if (text.isBlank()) {
-          throw new InvalidDataException(source, neuronAt(row) + ": the " + f + " explanation is "
+          throw new InvalidInputException(source, neuronAt(row) + ": the " + f + " explanation is "
               + (row.cells().containsKey(f) ? "empty" : "missing (every sample failed)") + "; leave the neuron out with --neurons");
         }
         explanations.put(f, text);
       }
       if (!records.contains(id)) {
-        throw new InvalidDataException(records.pathOf(id).toString(),
+        throw new InvalidInputException(records.pathOf(id).toString(),
             "no NeuronRecord for " + neuronAt(row) + " of " + source + "; record it first, or leave it out with --neurons");
       }
       NeuronRecord full = records.read(id);

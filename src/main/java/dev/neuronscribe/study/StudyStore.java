@@ -2,7 +2,7 @@ package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordJson;
-import java.nio.file.Files;
+import dev.neuronscribe.files.Sqlite;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The studies, their raters and every answer, in one SQLite file.
@@ -45,24 +43,17 @@ public final class StudyStore implements AutoCloseable {
 
   /** Opens (and on first use creates) the study database. */
   public static StudyStore open(Path file) {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.enforceForeignKeys(true);
-    config.setBusyTimeout(10_000);
-    // Write transactions take the write lock when they begin, so two processes never deadlock on upgrade.
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Path abs = file.toAbsolutePath();
+    Connection c = Sqlite.open(abs, Sqlite.Durability.FULL, "is the file an SQLite database made by scribe? point --db elsewhere to start a new one");
+    StudyStore store = new StudyStore(abs, c, new Tokens(new SecureRandom()));
     try {
-      Path abs = file.toAbsolutePath();
-      Files.createDirectories(abs.getParent());
-      Connection c = config.createConnection("jdbc:sqlite:" + abs);
-      StudyStore store = new StudyStore(abs, c, new Tokens(new SecureRandom()));
       store.migrate();
-      return store;
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException e) {
+      store.close();
       throw new IllegalStateException("cannot open the study database " + file + ": " + e.getMessage()
           + " (is the directory writable, and the file an SQLite database made by scribe?)", e);
     }
+    return store;
   }
 
   public Path file() {
@@ -358,53 +349,7 @@ public final class StudyStore implements AutoCloseable {
     return Optional.of(new Answer(ratings, best));
   }
 
-  // ---------------------------------------------------------------- results
-
-  /** Table 5 for one study, or (empty id) for all studies grouped by explainer model. */
-  public synchronized Table5 table5(OptionalLong studyId) {
-    return call(() -> {
-      String where = studyId.isPresent() ? "WHERE s.id = ?" : "";
-      Map<List<String>, int[]> best = new HashMap<>();
-      try (PreparedStatement ps = db.prepareStatement("""
-          SELECT s.explainer_model, e.format, count(*)
-          FROM answer a JOIN explanation e ON e.id = a.best_explanation_id
-               JOIN item i ON i.id = a.item_id JOIN study s ON s.id = i.study_id
-          %s GROUP BY s.explainer_model, e.format""".formatted(where))) {
-        if (studyId.isPresent()) ps.setLong(1, studyId.getAsLong());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) best.put(List.of(rs.getString(1), rs.getString(2)), new int[] {rs.getInt(3)});
-        }
-      }
-      Map<String, Integer> answers = new HashMap<>();
-      try (PreparedStatement ps = db.prepareStatement("""
-          SELECT s.explainer_model, count(*)
-          FROM answer a JOIN item i ON i.id = a.item_id JOIN study s ON s.id = i.study_id
-          %s GROUP BY s.explainer_model""".formatted(where))) {
-        if (studyId.isPresent()) ps.setLong(1, studyId.getAsLong());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) answers.put(rs.getString(1), rs.getInt(2));
-        }
-      }
-      // Every format of the studies gets a row, rated or not, so an empty table still shows its shape.
-      List<Table5.Row> rows = new ArrayList<>();
-      try (PreparedStatement ps = db.prepareStatement("""
-          SELECT s.explainer_model, e.format, count(r.rating), coalesce(sum(r.rating), 0), coalesce(sum(r.rating * r.rating), 0)
-          FROM explanation e JOIN item i ON i.id = e.item_id JOIN study s ON s.id = i.study_id
-               LEFT JOIN rating r ON r.explanation_id = e.id
-          %s GROUP BY s.explainer_model, e.format ORDER BY s.explainer_model, min(e.id)""".formatted(where))) {
-        if (studyId.isPresent()) ps.setLong(1, studyId.getAsLong());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String model = rs.getString(1);
-            String format = rs.getString(2);
-            int chosen = best.getOrDefault(List.of(model, format), new int[] {0})[0];
-            rows.add(Table5.row(model, format, rs.getInt(3), rs.getLong(4), rs.getLong(5), answers.getOrDefault(model, 0), chosen));
-          }
-        }
-      }
-      return new Table5(rows);
-    });
-  }
+  // ---------------------------------------------------------------- results (the queries live in StudyResults)
 
   /** Per rater of a study: how many items they have answered. */
   synchronized Map<Long, Integer> progress(long studyId) {
@@ -421,32 +366,13 @@ public final class StudyStore implements AutoCloseable {
     });
   }
 
-  /**
-   * Every rating of a study as CSV, one row per (rater, item, explanation), with the format unblinded,
-   * for analyses beyond Table 5 (inter-rater agreement, per-neuron effects). Raters appear by label.
-   */
-  public synchronized String answersCsv(long studyId) {
-    return call(() -> {
-      StringBuilder out = new StringBuilder("study_id,explainer_model,rater_id,rater_label,layer,neuron,format,explanation,rating,chosen_best,answered_at\n");
-      try (PreparedStatement ps = db.prepareStatement("""
-          SELECT s.id, s.explainer_model, rt.id, rt.label, i.layer, i.neuron, e.format, e.text, r.rating,
-                 a.best_explanation_id = e.id, a.answered_at
-          FROM rating r JOIN answer a ON a.rater_id = r.rater_id AND a.item_id = r.item_id
-               JOIN rater rt ON rt.id = r.rater_id JOIN explanation e ON e.id = r.explanation_id
-               JOIN item i ON i.id = r.item_id JOIN study s ON s.id = i.study_id
-          WHERE s.id = ? ORDER BY rt.id, i.position, e.id""")) {
-        ps.setLong(1, studyId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.append(rs.getLong(1)).append(',').append(CsvFields.field(rs.getString(2))).append(',').append(rs.getLong(3)).append(',')
-                .append(CsvFields.field(rs.getString(4))).append(',').append(rs.getInt(5)).append(',').append(rs.getInt(6)).append(',')
-                .append(CsvFields.field(rs.getString(7))).append(',').append(CsvFields.field(rs.getString(8))).append(',').append(rs.getInt(9)).append(',')
-                .append(rs.getInt(10) == 1 ? "1" : "0").append(',').append(rs.getString(11)).append('\n');
-          }
-        }
-      }
-      return out.toString();
-    });
+  /** Work on the database for a reader of results ({@link StudyResults}), under the store's lock. */
+  interface Query<T> {
+    T run(Connection db) throws SQLException;
+  }
+
+  synchronized <T> T query(Query<T> work) {
+    return call(() -> work.run(db));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.neuronscribe.study;
 
+import dev.neuronscribe.files.CsvWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,13 +39,13 @@ public record Table5(List<Row> rows) {
    * to rounding before a paper's table is typeset from it.
    */
   public String toCsv() {
-    StringBuilder out = new StringBuilder("explainer_model,format,n_ratings,mean_rating,sem,n_answers,n_chosen_best,percent_chosen_best\n");
+    CsvWriter out = CsvWriter.forSpreadsheets(
+        List.of("explainer_model", "format", "n_ratings", "mean_rating", "sem", "n_answers", "n_chosen_best", "percent_chosen_best"));
     for (Row r : rows) {
-      out.append(CsvFields.field(r.explainerModel())).append(',').append(CsvFields.field(r.format())).append(',')
-          .append(r.ratings()).append(',').append(number(r.mean())).append(',').append(number(r.sem())).append(',')
-          .append(r.answers()).append(',').append(r.chosenBest()).append(',').append(number(r.percentBest())).append('\n');
+      out.row(r.explainerModel(), r.format(), Integer.toString(r.ratings()), number(r.mean()), number(r.sem()),
+          Integer.toString(r.answers()), Integer.toString(r.chosenBest()), number(r.percentBest()));
     }
-    return out.toString();
+    return out.text();
   }
 
   private static String number(double v) {

@@ -1,6 +1,7 @@
 package dev.neuronscribe.subject;
 
 import dev.neuronscribe.files.AtomicFiles;
+import dev.neuronscribe.files.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

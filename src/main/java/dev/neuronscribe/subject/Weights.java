@@ -1,5 +1,6 @@
 package dev.neuronscribe.subject;
 
+import dev.neuronscribe.files.InvalidInputException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class NeuronRecordJsonTest {
     Path f = tmp.resolve("broken.json");
     Files.writeString(f, "{\"neuron_id\": {\"layer_index\": 1,");
     assertThatThrownBy(() -> NeuronRecordJson.read(f))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("broken.json")
         .hasMessageContaining("not valid JSON")
         .hasMessageContaining("line 1");
@@ -85,7 +86,7 @@ class NeuronRecordJsonTest {
   @Test
   void missingFileIsNamed(@TempDir Path tmp) {
     assertThatThrownBy(() -> NeuronRecordJson.read(tmp.resolve("nope.json")))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("nope.json: not found");
   }
 
@@ -96,7 +97,7 @@ class NeuronRecordJsonTest {
          "most_positive_activation_records": [
            {"tokens": ["a"], "activations": [1.0]},
            {"tokens": ["a", "b", "c"], "activations": [1.0, 2.0]}]}""", "n.json"))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessage("n.json: field 'most_positive_activation_records[1]' has 3 tokens but 2 activations; each token needs exactly one activation");
   }
 
@@ -105,7 +106,7 @@ class NeuronRecordJsonTest {
     assertThatThrownBy(() -> NeuronRecordJson.parse("""
         {"neuron_id": {"layer_index": 0, "neuron_index": 0}, "random_sample": [],
          "most_positive_activation_records": [{"tokens": ["a", "b"], "activations": [1.0, NaN]}]}""", "n.json"))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessage("n.json: field 'most_positive_activation_records[0].activations[1]' is NaN; only finite numbers are allowed");
     assertThatThrownBy(() -> NeuronRecordJson.parse("""
         {"neuron_id": {"layer_index": 0, "neuron_index": 0}, "random_sample": [], "mean": Infinity,

@@ -3,6 +3,7 @@ package dev.neuronscribe.activations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.TestData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class PuzzleJsonTest {
         {"a": {"name": "a", "explanation": "x", "sentences": [["t"]]},
          "b": {"name": "b", "explanation": "y", "sentences": [[["u", 3]]]}}""", "p.json");
     assertThatThrownBy(() -> PuzzleJson.find(puzzles, "c", "p.json"))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessage("p.json: has no puzzle named 'c'; it has: a, b");
   }
 

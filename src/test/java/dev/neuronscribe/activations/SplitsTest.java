@@ -3,6 +3,7 @@ package dev.neuronscribe.activations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.TestData;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ class SplitsTest {
   void tooFewExcerptsIsAClearError() {
     NeuronRecord shortTop = NeuronRecord.of(new NeuronId(3, 9), tagged("t", 19), tagged("r", 50));
     assertThatThrownBy(() -> Splits.test(shortTop))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("neuron 3:9")
         .hasMessageContaining("has 19 top-activating excerpts; the explain/score splits need at least 20");
     NeuronRecord shortRandom = NeuronRecord.of(new NeuronId(3, 9), tagged("t", 20), tagged("r", 14));

@@ -168,7 +168,7 @@ class LlmPipelineCommandTest {
     // No key is set: an estimate sends nothing, so it needs none.
     Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "SCRIBE_TEST_KEY_THAT_IS_NOT_SET"));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("dry run: 44 requests").contains("nothing was sent");
+    assertThat(r.out()).contains("in all: 44 requests").contains("Nothing was sent");
     assertThat(server.requests()).isZero();
   }
 

@@ -27,7 +27,7 @@ class StudyCommandTest {
     int code = Main.run("study", "create", "--data", tmp.toString(), "--explanations", csv.toString(), "--name", "Test neurons",
         "--formats", "Original,Summary,Highlight,HighlightSummary,AVHS", "--raters", "3", "--links", links.toString());
     assertThat(code).isZero();
-    assertThat(Files.readAllLines(links)).hasSize(4).element(1).asString().matches("\"rater 1\",http://127\\.0\\.0\\.1:7070/r/[A-Za-z0-9_-]{22}");
+    assertThat(Files.readAllLines(links)).hasSize(4).element(1).asString().matches("rater 1,http://127\\.0\\.0\\.1:7070/r/[A-Za-z0-9_-]{22}");
 
     Path table = tmp.resolve("table5.csv");
     assertThat(Main.run("study", "export", "--data", tmp.toString(), "--out", table.toString())).isZero();

@@ -3,7 +3,7 @@ package dev.neuronscribe.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +26,6 @@ class CsvTest {
   @Test
   void anUnclosedQuoteIsAnErrorNamingTheFile() throws Exception {
     Path f = Files.writeString(tmp.resolve("file.csv"), "a,b\n\"open,b\n");
-    assertThatThrownBy(() -> Csv.read(f)).isInstanceOf(InvalidDataException.class).hasMessageStartingWith(f + ": ");
+    assertThatThrownBy(() -> Csv.read(f)).isInstanceOf(InvalidInputException.class).hasMessageStartingWith(f + ": ");
   }
 }

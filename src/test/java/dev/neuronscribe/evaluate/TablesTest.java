@@ -3,8 +3,8 @@ package dev.neuronscribe.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class TablesTest {
   @Test
   void badFilesGetErrorsNamingFileFieldAndLine() throws Exception {
     assertThatThrownBy(() -> ExplanationTable.read(file("a.csv", "Layer,Original\n0,x\n"), List.of()))
-        .isInstanceOf(InvalidDataException.class).hasMessageContaining("a.csv").hasMessageContaining("no neuron column").hasMessageContaining("Layer, Original");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("a.csv").hasMessageContaining("no neuron column").hasMessageContaining("Layer, Original");
     assertThatThrownBy(() -> ExplanationTable.read(file("b.csv", "Layer,Neuron,Foo\n0,1,x\n"), List.of()))
         .hasMessageContaining("--formats").hasMessageContaining("Foo");
     assertThatThrownBy(() -> ExplanationTable.read(file("c.csv", "Layer,Neuron,Summary\n0,1,x\n0,1,y\n"), List.of()))

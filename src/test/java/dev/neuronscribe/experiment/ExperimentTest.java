@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
+import dev.neuronscribe.simulate.CostEstimate;
 import dev.neuronscribe.simulate.NeuronSimulationResultsJson;
 import dev.neuronscribe.testing.SyntheticRecords;
 import java.nio.file.Files;
@@ -129,10 +130,10 @@ class ExperimentTest {
   @Test
   void aDryRunOfAnOfflineRunCountsUnitsAndSendsNothing() throws Exception {
     RunSpec spec = RunSpec.read(runFile(""));
-    DryRun.Estimate e = new Experiment(spec).estimate();
+    CostEstimate e = new Experiment(spec).estimate();
     assertThat(e.unitsToDo()).isEqualTo(32);
     assertThat(e.requests()).isZero();
-    assertThat(e.lines()).extracting(DryRun.Line::model).contains("baseline-prompt-reader", "baseline-minilm-simulator", "all-minilm-l6-v2");
+    assertThat(e.lines()).extracting(CostEstimate.Line::model).contains("baseline-prompt-reader", "baseline-minilm-simulator", "all-minilm-l6-v2");
     assertThat(Files.exists(spec.store().resolve(ExperimentStore.FILE))).isFalse();
   }
 

@@ -3,8 +3,8 @@ package dev.neuronscribe.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.llm.Preset;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.net.URI;
@@ -105,7 +105,7 @@ class RunSpecTest {
   @Test
   void mistakesNameTheFileTheFieldAndWhatToDo() {
     String sets = "neuron_sets: [{name: p, puzzles: builtin}]\n";
-    assertThatThrownBy(() -> parse("name: x\n" + sets + "fromats: all\n")).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> parse("name: x\n" + sets + "fromats: all\n")).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("run.yaml").hasMessageContaining("'fromats'").hasMessageContaining("formats");
     assertThatThrownBy(() -> parse(sets)).hasMessageContaining("'name' is missing");
     assertThatThrownBy(() -> parse("name: x\n" + sets + "formats: [summary, bold]\n")).hasMessageContaining("'formats'").hasMessageContaining("bold");

@@ -3,11 +3,11 @@ package dev.neuronscribe.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.QuantileBoundaries;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;

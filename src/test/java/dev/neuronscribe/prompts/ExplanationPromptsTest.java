@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.Splits;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.SyntheticRecords;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -253,7 +253,7 @@ class ExplanationPromptsTest {
   void aRecordWithoutQuantilesNeedsAnExplicitCutoffOnlyWhereACutoffIsUsed() {
     NeuronRecord neuron = SyntheticRecords.neuron(new NeuronId(3, 7), 42, false);
     assertThatThrownBy(() -> ExplanationPrompts.forNeuron(PromptFormat.SUMMARY, PACK, neuron))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("neuron 3:7")
         .hasMessageContaining("quantile_boundaries")
         .hasMessageContaining("--cutoff");
@@ -267,7 +267,7 @@ class ExplanationPromptsTest {
     NeuronRecord full = SyntheticRecords.neuron(new NeuronId(0, 1), 1, true);
     NeuronRecord small = NeuronRecord.of(full.id(), full.mostPositiveActivationRecords().subList(0, 12), full.randomSample());
     assertThatThrownBy(() -> ExplanationPrompts.forNeuron(PromptFormat.ORIGINAL, PACK, small))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("12 top-activating excerpts");
   }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.InvalidDataException;
+import dev.neuronscribe.files.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -216,11 +216,11 @@ class PromptPackTest {
   @Test
   void unreadableFilesAreNamed() throws Exception {
     Path missing = tmp.resolve("nope.json");
-    assertThatThrownBy(() -> PromptPack.load(missing)).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> PromptPack.load(missing)).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(missing + ": not found");
     Path broken = tmp.resolve("broken.json");
     Files.writeString(broken, "{\"name\": \"x\",");
-    assertThatThrownBy(() -> PromptPack.load(broken)).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> PromptPack.load(broken)).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(broken + ": is not valid JSON").hasMessageContaining("line 1");
     Path list = tmp.resolve("list.json");
     Files.writeString(list, "[]");
@@ -250,7 +250,7 @@ class PromptPackTest {
     breakIt.accept(tree);
     Path file = write(tree);
     assertThatThrownBy(() -> PromptPack.load(file))
-        .isInstanceOf(InvalidDataException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(file + ": ")
         .hasMessageContaining(expectedProblem);
   }

@@ -3,11 +3,11 @@ package dev.neuronscribe.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.PuzzleJson;
-import dev.neuronscribe.evaluate.BuiltInPuzzles;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
 import dev.neuronscribe.experiment.RunSpec;

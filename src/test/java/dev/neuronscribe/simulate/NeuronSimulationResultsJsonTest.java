@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.InvalidInputException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +50,6 @@ class NeuronSimulationResultsJsonTest {
   @Test
   void badLinesNameTheFieldAndLine() {
     assertThatThrownBy(() -> NeuronSimulationResultsJson.parseLine("{\"neuron_id\": {\"layer_index\": 0, \"neuron_index\": 1}}", "f.jsonl line 4"))
-        .isInstanceOf(InvalidDataException.class).hasMessageContaining("f.jsonl line 4").hasMessageContaining("scored_explanations");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("f.jsonl line 4").hasMessageContaining("scored_explanations");
   }
 }

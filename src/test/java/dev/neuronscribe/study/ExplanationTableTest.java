@@ -3,12 +3,12 @@ package dev.neuronscribe.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.Pipeline;
 import dev.neuronscribe.testing.OfflineRuns;
@@ -53,12 +53,12 @@ class ExplanationTableTest {
   @Test
   void badTablesAreRefusedWithTheFileAndLine() throws Exception {
     assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("a.csv"), "neuron,Original\n1,x\n")))
-        .isInstanceOf(InvalidDataException.class).hasMessageContaining("a.csv").hasMessageContaining("'layer'");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("a.csv").hasMessageContaining("'layer'");
     assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("b.csv"), "layer,neuron,Original\n1,x,y\n")))
         .hasMessageContaining("line 2").hasMessageContaining("whole numbers");
     assertThatThrownBy(() -> ExplanationTable.read(Files.writeString(tmp.resolve("c.csv"), "layer,neuron,Original\n1,2\n")))
         .hasMessageContaining("line 2 has 2 fields but the header has 3");
-    assertThatThrownBy(() -> ExplanationTable.read(tmp.resolve("missing.csv"))).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> ExplanationTable.read(tmp.resolve("missing.csv"))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("missing.csv");
   }
 
@@ -79,7 +79,7 @@ class ExplanationTableTest {
     // A neuron without a record is named, with the file that was expected.
     assertThatThrownBy(() -> StudyInputs.fromTable(ExplanationTable.read(csv), dir,
         new StudyInputs.Options("S", Optional.empty(), List.of(), List.of(new NeuronId(20, 193)), 3, 0, "")))
-        .isInstanceOf(InvalidDataException.class).hasMessageContaining("20/193.json").hasMessageContaining("neuron 20:193");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("20/193.json").hasMessageContaining("neuron 20:193");
     // A format the file does not have.
     assertThatThrownBy(() -> StudyInputs.fromTable(ExplanationTable.read(csv), dir,
         new StudyInputs.Options("S", Optional.empty(), List.of("Original", "Nope"), ids, 3, 0, "")))
@@ -138,10 +138,10 @@ class ExplanationTableTest {
     assertThat(table.textColumns()).containsExactly("summary", "highlight");
     assertThat(table.rows()).singleElement().satisfies(r -> assertThat(r.cells()).containsExactly(java.util.Map.entry("summary", "the second sample")));
     assertThatThrownBy(() -> StudyInputs.fromTable(table, records, new StudyInputs.Options("S", Optional.empty(), List.of(), List.of(), 5, 0, "")))
-        .isInstanceOf(InvalidDataException.class).hasMessageContaining("neuron 0:7").hasMessageContaining("highlight explanation is missing")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("neuron 0:7").hasMessageContaining("highlight explanation is missing")
         .hasMessageContaining("--neurons");
 
-    assertThatThrownBy(() -> ExplanationTable.fromRun(records.root())).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> ExplanationTable.fromRun(records.root())).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("not a run directory of `scribe explain`");
     Path puzzles = tmp.resolve("puzzles");
     ExplanationsJson.write(puzzles.resolve("avhs").resolve("explanations.jsonl"), List.of(

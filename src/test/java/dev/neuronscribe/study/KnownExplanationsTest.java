@@ -3,12 +3,12 @@ package dev.neuronscribe.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neuronscribe.activations.InvalidDataException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.ExplanationsJson;
 import dev.neuronscribe.explain.Target;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.NeuronSimulationResultsJson;
@@ -49,7 +49,7 @@ class KnownExplanationsTest {
     assertThat(k.sources()).containsExactly("sim.jsonl");
 
     Files.writeString(f, "{\"neuron_id\": {}}\n");
-    assertThatThrownBy(() -> KnownExplanations.load(List.of(f))).isInstanceOf(InvalidDataException.class)
+    assertThatThrownBy(() -> KnownExplanations.load(List.of(f))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("sim.jsonl").hasMessageContaining("line 1").hasMessageContaining("layer_index");
   }
 

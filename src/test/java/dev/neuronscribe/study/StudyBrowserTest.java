@@ -190,7 +190,7 @@ class StudyBrowserTest {
     }
     try (StudyStore store = StudyStore.open(setup.db())) {
       assertThat(store.studies().getFirst().answers()).isZero();
-      assertThat(store.table5(OptionalLong.empty()).rows()).allSatisfy(r -> assertThat(r.ratings()).isZero());
+      assertThat(new StudyResults(store).table5(OptionalLong.empty()).rows()).allSatisfy(r -> assertThat(r.ratings()).isZero());
     }
   }
 

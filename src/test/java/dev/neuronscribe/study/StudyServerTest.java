@@ -346,7 +346,7 @@ class StudyServerTest {
 
   Table5 tableOfStudy() {
     try (StudyStore store = StudyStore.open(setup.db())) {
-      return store.table5(OptionalLong.of(setup.studyId()));
+      return new StudyResults(store).table5(OptionalLong.of(setup.studyId()));
     }
   }
 }

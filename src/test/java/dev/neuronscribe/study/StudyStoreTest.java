@@ -50,7 +50,7 @@ class StudyStoreTest {
       Item other = store.items(s2.id()).getFirst();
       store.submit(store.raters(s2.id()).getFirst(), other, answer(other, 1, 5, false));
 
-      Table5 study1 = store.table5(OptionalLong.of(s1.id()));
+      Table5 study1 = new StudyResults(store).table5(OptionalLong.of(s1.id()));
       assertThat(study1.explainerModels()).containsExactly("gpt-4");
       Table5.Row original = study1.rows().get(0);
       assertThat(original.format()).isEqualTo("Original");
@@ -62,7 +62,7 @@ class StudyStoreTest {
       assertThat(avhs.mean()).isEqualTo(2.0);
       assertThat(avhs.percentBest()).isEqualTo(25.0);
 
-      Table5 all = store.table5(OptionalLong.empty());
+      Table5 all = new StudyResults(store).table5(OptionalLong.empty());
       assertThat(all.explainerModels()).containsExactly("gpt-3.5-turbo", "gpt-4");
       assertThat(all.rowsFor("gpt-3.5-turbo")).extracting(Table5.Row::mean).containsExactly(1.0, 5.0);
       assertThat(all.rowsFor("gpt-3.5-turbo").getFirst().sem()).isNaN();
@@ -87,7 +87,7 @@ class StudyStoreTest {
       Item item = store.items(study).getFirst();
       Rater rater = store.raters(study).getFirst();
       assertThat(store.answer(rater.id(), item.id())).contains(answer(item, 4, 2, true));
-      assertThat(store.answersCsv(study)).startsWith("study_id,explainer_model,rater_id,rater_label,layer,neuron,format,explanation,rating,chosen_best,answered_at\n")
+      assertThat(new StudyResults(store).answersCsv(study)).startsWith("study_id,explainer_model,rater_id,rater_label,layer,neuron,format,explanation,rating,chosen_best,answered_at\n")
           .contains(",m,1,only,0,1,Original,orig 0:1,4,1,").contains(",m,1,only,0,1,AVHS,avhs 0:1,2,0,");
       // The excerpts come back exactly as stored.
       assertThat(item.excerpts()).isEqualTo(dev.neuronscribe.activations.NeuronRecord.of(item.neuron(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -10,6 +10,7 @@ import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.simulate.BaselineMiniLmSimulator;
 import dev.neuronscribe.simulate.Pipeline;
+import dev.neuronscribe.simulate.Scorer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class OfflineRuns {
     List<Explainee> explainees = records.list().stream().map(id -> (Explainee) new Explainee.Neuron(records.read(id))).toList();
     Optional<BaselineMiniLmSimulator> simulator = stages == Pipeline.Stages.EXPLAIN
         ? Optional.empty() : Optional.of(new BaselineMiniLmSimulator(new MiniLmEmbeddings()));
-    Pipeline.Summary s = new Pipeline(out, Optional.of(explainer), simulator.map(x -> x), 1, 4)
+    Pipeline.Summary s = new Pipeline(out, Optional.of(explainer), simulator.map(Scorer::simulation), 1, 4)
         .run(explainees, List.of(PromptFormat.values()), stages, t -> {});
     if (s.failed() > 0 || s.stoppedBecause().isPresent()) throw new IllegalStateException("the offline run into " + out + " failed: " + s);
   }

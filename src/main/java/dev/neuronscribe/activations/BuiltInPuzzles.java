@@ -1,7 +1,5 @@
-package dev.neuronscribe.evaluate;
+package dev.neuronscribe.activations;
 
-import dev.neuronscribe.activations.Puzzle;
-import dev.neuronscribe.activations.PuzzleJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +12,7 @@ import java.util.List;
  * set loads the same way.
  */
 public final class BuiltInPuzzles {
-  public static final String RESOURCE = "/dev/neuronscribe/evaluate/puzzles.json";
+  public static final String RESOURCE = "/dev/neuronscribe/activations/puzzles.json";
 
   private BuiltInPuzzles() {}
 

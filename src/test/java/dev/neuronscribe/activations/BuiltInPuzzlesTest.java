@@ -1,10 +1,7 @@
-package dev.neuronscribe.evaluate;
+package dev.neuronscribe.activations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neuronscribe.activations.ActivationRecord;
-import dev.neuronscribe.activations.Puzzle;
-import dev.neuronscribe.activations.PuzzleJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
