@@ -78,7 +78,7 @@ class NewcomerCliTest {
   }
 
   /** A command in its own JVM, stopped the way Ctrl-C stops it (the JVM's shutdown on a signal). */
-  private String stopped(List<String> args, String startedWhen) throws Exception {
+  private String stopped(List<String> args, java.util.function.Predicate<String> started) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), "dev.neuronscribe.cli.Main"));
@@ -86,7 +86,7 @@ class NewcomerCliTest {
     Path log = dir.resolve("child-" + args.getFirst() + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (p.isAlive() && !read(log).contains(startedWhen) && System.nanoTime() < deadline) Thread.sleep(100);
+    while (p.isAlive() && !started.test(read(log)) && System.nanoTime() < deadline) Thread.sleep(100);
     assertThat(p.isAlive()).as(read(log)).isTrue();
     p.destroy(); // SIGTERM: the same shutdown as SIGINT
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -101,14 +101,17 @@ class NewcomerCliTest {
   @Test
   void ctrlCSaysTheSameThingEverywhere() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
-    String serve = stopped(List.of("serve", "--data", data.toString(), "--port", "0"), "organiser sign-in");
+    String serve = stopped(List.of("serve", "--data", data.toString(), "--port", "0"), out -> out.contains("organiser sign-in"));
     assertThat(serve).contains(Cli.INTERRUPTED);
 
     Path model = dir.resolve("planted");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
     Path corpus = dir.resolve("long.txt");
     Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(200_000));
-    String record = stopped(List.of("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", dir.resolve("rec").toString()), "recording");
+    // Under way once the corpus is tokenised (no progress bar in a log to wait for).
+    Path excerpts = dir.resolve("rec").resolve(RecordCommand.WORK_DIR).resolve("excerpts.bin");
+    String record = stopped(List.of("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", dir.resolve("rec").toString()),
+        out -> Files.exists(excerpts));
     assertThat(record).contains(Cli.INTERRUPTED);
   }
 }

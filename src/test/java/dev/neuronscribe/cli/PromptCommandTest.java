@@ -139,7 +139,7 @@ class PromptCommandTest {
     assertThat(CliRun.of("prompt", "--record", record, "--format", "summary", "--json", "--completion").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("prompt", "--record", record, "--format", "summary", "--cutoff", "NaN").exitCode()).isEqualTo(2);
     CliRun enc = CliRun.of("prompt", "--record", record, "--format", "summary", "--encoding", "gpt2");
-    assertThat(enc.exitCode()).isEqualTo(1);
+    assertThat(enc.exitCode()).isEqualTo(2);
     assertThat(enc.err()).startsWith("error: --encoding: unknown token encoding 'gpt2'; choose one of: cl100k_base, o200k_base, r50k_base");
   }
 

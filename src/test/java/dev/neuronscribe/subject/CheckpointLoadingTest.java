@@ -165,7 +165,7 @@ class CheckpointLoadingTest {
 
   @Test
   void missingFilesAreNamed(@TempDir Path tmp) throws Exception {
-    assertThatThrownBy(() -> Gpt2.load(tmp.resolve("nowhere"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a directory");
+    assertThatThrownBy(() -> Gpt2.load(tmp.resolve("nowhere"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("nowhere: not found");
     Path dir = writeTiny(tmp);
     Files.delete(dir.resolve("model.safetensors"));
     assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("model.safetensors: not found");
