@@ -132,7 +132,8 @@ final class RecordCommand implements Callable<Integer> {
       switch (result.status()) {
         case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected neuron.");
         case INTERRUPTED -> {
-          spec.commandLine().getErr().println(Cli.INTERRUPTED + " (The recording is kept in " + work + ".)");
+          // Stopped by a signal: Main says what every command says; this only adds where the recording waits.
+          spec.commandLine().getErr().println("scribe: the unfinished recording is kept in " + work + ".");
           return Cli.FAILURE;
         }
         case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d neurons of layers %s over %,d excerpts (%,d tokens) into %s%n",

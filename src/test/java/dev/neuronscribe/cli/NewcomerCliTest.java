@@ -89,7 +89,8 @@ class NewcomerCliTest {
     while (p.isAlive() && !started.test(read(log)) && System.nanoTime() < deadline) Thread.sleep(100);
     assertThat(p.isAlive()).as(read(log)).isTrue();
     p.destroy(); // SIGTERM: the same shutdown as SIGINT
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    // The recorder's hook may take its time (a batch to finish, the state to save) on a loaded machine.
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as(read(log)).isTrue();
     assertThat(p.exitValue()).isNotZero();
     return read(log);
   }
@@ -107,10 +108,11 @@ class NewcomerCliTest {
     Path model = dir.resolve("planted");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
     Path corpus = dir.resolve("long.txt");
-    Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(200_000));
+    Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(100_000));
     // Under way once the corpus is tokenised (no progress bar in a log to wait for).
     Path excerpts = dir.resolve("rec").resolve(RecordCommand.WORK_DIR).resolve("excerpts.bin");
-    String record = stopped(List.of("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", dir.resolve("rec").toString()),
+    String record = stopped(List.of("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", dir.resolve("rec").toString(),
+            "--layers", "0", "--neurons", "0-63"),
         out -> Files.exists(excerpts));
     assertThat(record).contains(Cli.INTERRUPTED);
   }

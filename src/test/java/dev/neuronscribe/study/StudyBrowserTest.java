@@ -57,6 +57,21 @@ class StudyBrowserTest {
     if (server != null) server.close();
   }
 
+  /**
+   * The page moved on: the element is stale. Chromium sometimes says so as "Node with given id does not
+   * belong to the document" rather than a stale-element error, which {@code stalenessOf} would rethrow.
+   */
+  static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> gone(WebElement e) {
+    return driver -> {
+      try {
+        e.isEnabled();
+        return false;
+      } catch (org.openqa.selenium.WebDriverException detached) {
+        return true;
+      }
+    };
+  }
+
   static ChromeDriver chromium(Path profile) {
     return Chromium.driver(profile, 1280, 1000);
   }
@@ -98,7 +113,7 @@ class StudyBrowserTest {
       }
       WebElement submit = browser.findElement(By.cssSelector("button[type=submit]"));
       submit.click();
-      new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(gone(submit));
     }
     assertThat(browser.findElement(By.className("done-note")).getText()).contains("All 4 items are answered");
 
@@ -111,7 +126,7 @@ class StudyBrowserTest {
     browser.findElement(By.name("token")).sendKeys(StudyServerTest.ORGANISER);
     WebElement signIn = browser.findElement(By.cssSelector("button[type=submit]"));
     signIn.click();
-    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signIn));
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(gone(signIn));
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Studies");
     browser.findElement(By.linkText("Pilot <b>study</b>")).click();
     List<WebElement> rows = browser.findElements(By.cssSelector("table.table5 tbody tr"));
