@@ -89,23 +89,19 @@ public final class CachedEmbeddings implements EmbeddingModel, AutoCloseable {
 
   private void store(List<String> texts, List<float[]> vectors) {
     try {
-      db.setAutoCommit(false);
-      try (PreparedStatement ins = db.prepareStatement("INSERT OR REPLACE INTO embeddings (model, text, dims, vector) VALUES (?, ?, ?, ?)")) {
-        for (int i = 0; i < texts.size(); i++) {
-          ins.setString(1, inner.name());
-          ins.setString(2, texts.get(i));
-          ins.setInt(3, vectors.get(i).length);
-          ins.setBytes(4, encode(vectors.get(i)));
-          ins.addBatch();
+      Sqlite.inTransaction(db, () -> {
+        try (PreparedStatement ins = db.prepareStatement("INSERT OR REPLACE INTO embeddings (model, text, dims, vector) VALUES (?, ?, ?, ?)")) {
+          for (int i = 0; i < texts.size(); i++) {
+            ins.setString(1, inner.name());
+            ins.setString(2, texts.get(i));
+            ins.setInt(3, vectors.get(i).length);
+            ins.setBytes(4, encode(vectors.get(i)));
+            ins.addBatch();
+          }
+          ins.executeBatch();
         }
-        ins.executeBatch();
-        db.commit();
-      } catch (SQLException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
+        return null;
+      });
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write the embedding cache " + file + ": " + e.getMessage(), e);
     }

@@ -76,6 +76,30 @@ public final class Sqlite {
     }
   }
 
+  /** Work on a connection that may fail with an SQL error. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs the work in one transaction: all of it is committed before this returns, or (on any exception)
+   * none of it. The connection is back in auto-commit mode afterwards.
+   */
+  public static <T> T inTransaction(Connection db, Work<T> work) throws SQLException {
+    db.setAutoCommit(false);
+    try {
+      T result = work.run();
+      db.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
   private static void closeQuietly(Connection c) {
     if (c == null) return;
     try {

@@ -15,8 +15,8 @@ import java.util.Map;
  */
 public record PromptTokens(String encoding, String pack, List<Neuron> neurons) {
 
-  /** One neuron's prompt tokens in every format. */
-  public record Neuron(Path file, NeuronId id, Map<PromptFormat, Integer> tokens) {
+  /** One neuron's prompt tokens in every format; {@code source} names where its record came from (a file, a store's unit). */
+  public record Neuron(String source, NeuronId id, Map<PromptFormat, Integer> tokens) {
     public Neuron {
       tokens = Map.copyOf(tokens);
     }
@@ -29,16 +29,20 @@ public record PromptTokens(String encoding, String pack, List<Neuron> neurons) {
 
   /** Counts one record file's prompts in every format; a record a format cannot render is an error naming the file. */
   public static Neuron count(Path file, PromptPack pack, TokenCounter counter) {
-    NeuronRecord record = NeuronRecordJson.read(file);
+    return count(file.toString(), NeuronRecordJson.read(file), pack, counter);
+  }
+
+  /** Counts a record's prompts in every format; a record a format cannot render is an error naming {@code source}. */
+  public static Neuron count(String source, NeuronRecord record, PromptPack pack, TokenCounter counter) {
     Map<PromptFormat, Integer> tokens = new EnumMap<>(PromptFormat.class);
     for (PromptFormat f : PromptFormat.values()) {
       try {
         tokens.put(f, counter.countChat(ExplanationPrompts.forNeuron(f, pack, record)));
       } catch (InvalidInputException e) {
-        throw new InvalidInputException(file.toString(), e.getMessage(), e);
+        throw new InvalidInputException(source, e.getMessage(), e);
       }
     }
-    return new Neuron(file, record.id(), tokens);
+    return new Neuron(source, record.id(), tokens);
   }
 
   public double mean(PromptFormat f) {

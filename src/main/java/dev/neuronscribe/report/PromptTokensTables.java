@@ -28,7 +28,7 @@ public final class PromptTokensTables {
     root.put("pack", t.pack());
     root.put("counting", "prompt tokens as the chat API bills them: sum over messages of (3 + tokens of the content) + 3");
     ArrayNode ns = root.putArray("neurons");
-    for (PromptTokens.Neuron n : t.neurons()) ns.addObject().put("file", n.file().toString()).put("neuron", n.id().toString());
+    for (PromptTokens.Neuron n : t.neurons()) ns.addObject().put("file", n.source()).put("neuron", n.id().toString());
     ArrayNode formats = root.putArray("formats");
     for (PromptFormat f : PromptFormat.values()) {
       ObjectNode o = formats.addObject();

@@ -489,12 +489,7 @@ public final class StudyStore implements AutoCloseable {
     }
   }
 
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> T call(SqlWork<T> work) {
+  private <T> T call(Sqlite.Work<T> work) {
     try {
       return work.run();
     } catch (SQLException e) {
@@ -503,19 +498,9 @@ public final class StudyStore implements AutoCloseable {
   }
 
   /** Runs the work in one transaction: all of it is committed (to disk) before this returns, or none. */
-  private <T> T inTransaction(SqlWork<T> work) {
+  private <T> T inTransaction(Sqlite.Work<T> work) {
     try {
-      db.setAutoCommit(false);
-      try {
-        T result = work.run();
-        db.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
+      return Sqlite.inTransaction(db, work);
     } catch (SQLException e) {
       throw new IllegalStateException("study database " + file + ": " + e.getMessage(), e);
     }
