@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * A directory of NeuronRecords in OpenAI's layout, {@code DIR/<layer>/<neuron>.json} (the layout of
  * their {@code collated-activations} bucket, and what {@code scribe record} writes).
  */
-public record NeuronRecordDirectory(Path root) {
+public record NeuronRecordDirectory(Path root) implements NeuronRecords {
 
   /** The record files named: files as they are, directories (DIR/&lt;layer&gt;/&lt;neuron&gt;.json) as every record in them. */
   public static List<Path> files(List<Path> filesOrDirectories) {
@@ -35,10 +35,22 @@ public record NeuronRecordDirectory(Path root) {
     return root.resolve(Integer.toString(id.layer())).resolve(id.neuron() + ".json");
   }
 
+  @Override
+  public String where(NeuronId id) {
+    return pathOf(id).toString();
+  }
+
+  @Override
+  public java.util.Map<String, String> metadata() {
+    return java.util.Map.of();
+  }
+
+  @Override
   public boolean contains(NeuronId id) {
     return Files.isRegularFile(pathOf(id));
   }
 
+  @Override
   public NeuronRecord read(NeuronId id) {
     NeuronRecord r = NeuronRecordJson.read(pathOf(id));
     if (!r.id().equals(id)) {
@@ -52,6 +64,7 @@ public record NeuronRecordDirectory(Path root) {
   }
 
   /** Every neuron with a record here, in (layer, neuron) order. */
+  @Override
   public List<NeuronId> list() {
     if (!Files.isDirectory(root)) {
       throw new InvalidInputException(root.toString(), "is not a directory of NeuronRecords (expected DIR/<layer>/<neuron>.json)");

@@ -96,6 +96,19 @@ public final class RecordingWriter implements NeuronSink {
     return out;
   }
 
+  /** A record with every number rounded to {@code decimals} places, as a recording with {@code --decimals} writes it. */
+  public static NeuronRecord rounded(NeuronRecord r, OptionalInt decimals) {
+    java.util.function.Function<List<ActivationRecord>, List<ActivationRecord>> list = xs -> xs.stream().map(x -> {
+      double[] a = x.activations();
+      for (int i = 0; i < a.length; i++) a[i] = round(a[i], decimals);
+      return new ActivationRecord(x.tokens(), a);
+    }).toList();
+    return new NeuronRecord(r.id(), list.apply(r.mostPositiveActivationRecords()), list.apply(r.randomSample()),
+        r.randomSampleByQuantile().map(bins -> bins.stream().map(list).toList()),
+        r.quantileBoundaries().map(q -> new QuantileBoundaries(q.values().stream().map(v -> map(v, decimals)).toList())),
+        map(r.mean(), decimals), map(r.variance(), decimals), map(r.skewness(), decimals), map(r.kurtosis(), decimals));
+  }
+
   /** A float32 value as the double that prints as its shortest decimal, or rounded to {@code decimals} places. */
   static double floatValue(double v, OptionalInt decimals) {
     double shortest = Double.parseDouble(Float.toString((float) v));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,11 +24,30 @@ final class BenchCommand implements Runnable {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
-        "Times the recorder on a random GPT-2 (GPT-2 small's shape by default) it writes to a temporary directory.",
-        "Comparable with numpy's forward pass: tools/bench-record-vs-numpy.sh runs both in turn."
+        "Times the recorder on a random model it writes to a temporary directory, or on --model DIR.",
+        "The random model has GPT-2 small's shape by default (--arch for Llama, Qwen2, GPT-NeoX or Gemma 2 shapes). GPT-2 is",
+        "comparable with python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4; the others with tools/bench-record-arch.sh (PyTorch)."
       })
   static final class Record implements Callable<Integer> {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "gpt2", description = "gpt2, llama, qwen2, gpt_neox or gemma2 (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--kv-heads", description = "Key/value heads, for grouped-query attention (default: heads / 3 when that divides, else heads).")
+    Integer kvHeads;
+
+    @Option(names = "--mlp", description = "Neurons per layer (default: 4 × width; gated MLPs: 8/3 × width rounded up to 256).")
+    Integer mlp;
+
+    @Option(names = "--vocab", description = "Vocabulary (default: GPT-2's 50257, GPT-NeoX's 50304, else 32000).")
+    Integer vocab;
+
+    @Option(names = "--bf16", description = "Store the random weights as BF16 (default F32; not for gpt2).")
+    boolean bf16;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Time this checkpoint instead of writing a random one (shape options are then ignored).")
+    java.nio.file.Path model;
 
     @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}).")
     int layers;
@@ -57,10 +76,19 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      var settings = new RecorderBenchmark.Settings(layers, width, heads == null ? Math.max(1, width / 64) : heads, tokens, batch, rounds, repeats);
-      var r = RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), spec.commandLine().getOut()::println);
+      if (!java.util.List.of("gpt2", "llama", "qwen2", "gpt_neox", "gemma2").contains(arch)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--arch is gpt2, llama, qwen2, gpt_neox or gemma2, got '" + arch + "'");
+      }
+      if (bf16 && arch.equals("gpt2")) throw new CommandLine.ParameterException(spec.commandLine(), "--bf16 is for the other architectures; GPT-2 is written as F32");
+      int h = heads == null ? Math.max(1, width / 64) : heads;
+      int kv = kvHeads != null ? kvHeads : arch.equals("gpt2") || arch.equals("gpt_neox") || h % 3 != 0 ? h : h / 3;
+      var settings = new RecorderBenchmark.Settings(arch, layers, width, h, kv, mlp == null ? 0 : mlp, vocab == null ? 0 : vocab, bf16,
+          tokens, batch, rounds, repeats);
+      var r = model != null ? RecorderBenchmark.runOn(model, settings, spec.commandLine().getOut()::println)
+          : RecorderBenchmark.run(settings, java.util.Optional.ofNullable(keepModel), spec.commandLine().getOut()::println);
       spec.commandLine().getOut().println();
-      spec.commandLine().getOut().printf("%d layers, width %d, %d×%d tokens per batch, %d rounds per run, %d runs:%n", layers, width, batch, tokens, rounds, repeats);
+      spec.commandLine().getOut().printf("%s, %d×%d tokens per batch, %d rounds per run, %d runs:%n", model != null ? model.toString()
+          : String.format("%s, %d layers, width %d", arch, layers, width), batch, tokens, rounds, repeats);
       line("forward pass", "median", RecorderBenchmark.Report.median(r.forward()), r);
       line("", "best", RecorderBenchmark.Report.best(r.forward()), r);
       if (!r.recording().isEmpty()) {
@@ -70,8 +98,10 @@ final class BenchCommand implements Runnable {
       spec.commandLine().getOut().printf("machine peak: %s%n", r.nominalPeakGflops().map(p -> String.format("%.1f GFLOP/s nominal = %s", p, r.nominalPeakBasis()))
           .orElse("nominal peak unknown (no clock in /proc/cpuinfo)"));
       spec.commandLine().getOut().printf("              %.1f GFLOP/s measured (pure-FMA loop, %d cores, %d lanes)%n", r.measuredPeakGflops(), r.cores(), r.lanes());
-      spec.commandLine().getOut().println("The FLOP count is gpt2_numpy.py's: 2·tokens·layers·12·width² (attention scores excluded). The recorder skips the");
-      spec.commandLine().getOut().println("language-model head (numpy's bench computes none either) and the last layer's MLP output projection.");
+      spec.commandLine().getOut().printf("forward pass vs the FMA peak measured right after each run: median %.0f%% (paired, %d runs)%n",
+          100 * r.medianPairedPeakFraction(), r.pairedPeakFractions().size());
+      spec.commandLine().getOut().println("FLOPs: 2 per weight of the blocks' matmuls per token (GPT-2: gpt2_numpy.py's 2·layers·12·width²), attention scores");
+      spec.commandLine().getOut().println("excluded. The recorder skips the language-model head and the last layer's MLP output projection.");
       return Cli.OK;
     }
 
@@ -80,6 +110,50 @@ final class BenchCommand implements Runnable {
       String peak = r.nominalPeakGflops().map(p -> String.format("%.0f%% of nominal peak, ", 100 * gflops / p)).orElse("");
       spec.commandLine().getOut().printf("  %-13s %-6s %8.1f tokens/s  %6.1f GFLOP/s  (%s%.0f%% of measured FMA peak)%n",
           what, statistic, tokensPerSecond, gflops, peak, 100 * gflops / r.measuredPeakGflops());
+    }
+  }
+
+  @Command(
+      name = "store-read",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times reading units from a store in this fresh process: opening it and the first unit (cold: classes, files and",
+        "caches loaded for the first time), then more units at random (warm)."
+      })
+  static final class StoreRead implements Callable<Integer> {
+    @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")
+    java.nio.file.Path records;
+
+    @Option(names = "--unit", paramLabel = "L:N", description = "The unit read first (default: the middle one).")
+    String unit;
+
+    @Option(names = "--units", defaultValue = "200", description = "Random units read afterwards (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Override
+    public Integer call() {
+      long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+      long t0 = System.nanoTime();
+      var store = dev.neuronscribe.activations.NeuronRecords.open(records);
+      java.util.List<dev.neuronscribe.activations.NeuronId> ids = store.list();
+      long t1 = System.nanoTime();
+      var first = unit == null ? ids.get(ids.size() / 2) : dev.neuronscribe.activations.NeuronId.parse(unit);
+      var r = store.read(first);
+      long t2 = System.nanoTime();
+      long sinceJvm = System.currentTimeMillis() - jvmStart;
+      java.util.Random rnd = new java.util.Random(1);
+      long warm = 0;
+      for (int i = 0; i < units; i++) {
+        var id = ids.get(rnd.nextInt(ids.size()));
+        long a = System.nanoTime();
+        store.read(id);
+        warm += System.nanoTime() - a;
+      }
+      System.out.printf("%s: %,d units%n", records, ids.size());
+      System.out.printf("open (index of units): %.1f ms; first unit %s (%d top excerpts): %.1f ms; open + first unit: %.1f ms; since the JVM started: %d ms%n",
+          (t1 - t0) / 1e6, first, r.mostPositiveActivationRecords().size(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, sinceJvm);
+      System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
+      return Cli.OK;
     }
   }
 }

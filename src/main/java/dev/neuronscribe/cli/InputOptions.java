@@ -1,7 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
 import dev.neuronscribe.explain.Explainee;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** What to work on and where the outputs go. */
 final class InputOptions {
-  @Option(names = "--records", paramLabel = "DIR", description = "A directory of NeuronRecords (DIR/<layer>/<neuron>.json).")
+  @Option(names = "--records", paramLabel = "DIR", description = "A store (scribe record's output) or a directory of NeuronRecords (DIR/<layer>/<neuron>.json).")
   Optional<Path> records;
 
   @Option(names = "--neurons", paramLabel = "L:N,...", split = ",", description = "Only these neurons of --records (default: all).")
@@ -68,7 +68,7 @@ final class InputOptions {
       for (Puzzle p : PuzzleJson.read(puzzles.get())) out.add(new Explainee.Puzzle(p));
       return out;
     }
-    NeuronRecordDirectory dir = new NeuronRecordDirectory(records.get());
+    NeuronRecords dir = NeuronRecords.open(records.get());
     List<NeuronId> ids;
     try {
       ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
@@ -78,11 +78,20 @@ final class InputOptions {
       throw UsageException.of("--neurons", e);
     }
     if (ids.isEmpty()) throw new InvalidInputException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
-    List<Explainee> out = new ArrayList<>();
     for (NeuronId id : ids) {
-      if (!dir.contains(id)) throw new InvalidInputException(dir.pathOf(id).toString(), "no such NeuronRecord (neuron " + id + " was asked for)");
-      out.add(new Explainee.Neuron(dir.read(id)));
+      if (!dir.contains(id)) throw new InvalidInputException(dir.where(id), "no such NeuronRecord (neuron " + id + " was asked for)");
     }
-    return out;
+    // Read each record when the run reaches it, and keep none: memory follows the units in flight, not the store's size.
+    return new java.util.AbstractList<>() {
+      @Override
+      public Explainee get(int i) {
+        return new Explainee.Neuron(dir.read(ids.get(i)));
+      }
+
+      @Override
+      public int size() {
+        return ids.size();
+      }
+    };
   }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       PlantCommand.class,
       RecordCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       PromptCommand.class,
       PackCommand.class,
       TokensCommand.class,

@@ -42,6 +42,12 @@ import picocli.CommandLine.Option;
 final class PromptCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--records", paramLabel = "DIR", description = "A store or folder of NeuronRecords; with --neuron L:N names the record (instead of --record).")
+  Path records;
+
+  @Option(names = "--neuron", paramLabel = "L:N", description = "The unit of --records to prompt for.")
+  String neuron;
+
   @Option(names = "--record", paramLabel = "FILE", description = "A NeuronRecord (OpenAI's neuron-explainer JSON).")
   Path record;
 
@@ -74,7 +80,10 @@ final class PromptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JsonProcessingException {
-    if ((record == null) == (puzzle == null)) throw usage("give either --record FILE or --puzzle NAME --puzzles FILE");
+    if ((records == null) != (neuron == null)) throw usage("--records DIR and --neuron L:N go together");
+    if ((record == null ? 0 : 1) + (records == null ? 0 : 1) + (puzzle == null ? 0 : 1) != 1) {
+      throw usage("give one of --record FILE, --records DIR --neuron L:N, or --puzzle NAME --puzzles FILE");
+    }
     if (puzzle != null && puzzles == null) throw usage("--puzzle needs --puzzles FILE (the neuron puzzles file)");
     if (puzzle == null && puzzles != null) throw usage("--puzzles needs --puzzle NAME");
     if (json && completion) throw usage("choose one of --json and --completion");
@@ -82,7 +91,7 @@ final class PromptCommand implements Callable<Integer> {
     TokenCounter counter = tokenCounter(encoding);
 
     PromptPack active = Packs.active(pack);
-    List<Message> messages = record != null ? forRecord(active) : forPuzzle(active);
+    List<Message> messages = puzzle == null ? forRecord(active) : forPuzzle(active);
 
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -104,13 +113,24 @@ final class PromptCommand implements Callable<Integer> {
   }
 
   private List<Message> forRecord(PromptPack active) {
-    NeuronRecord neuron = NeuronRecordJson.read(record);
+    NeuronRecord unit;
+    String source;
+    if (record != null) {
+      unit = NeuronRecordJson.read(record);
+      source = record.toString();
+    } else {
+      dev.neuronscribe.activations.NeuronRecords all = dev.neuronscribe.activations.NeuronRecords.open(records);
+      dev.neuronscribe.activations.NeuronId id = dev.neuronscribe.activations.NeuronId.parse(neuron);
+      if (!all.contains(id)) throw usage(records + " holds no unit " + id);
+      unit = all.read(id);
+      source = records + " (" + id + ")";
+    }
     try {
       return cutoff == null
-          ? ExplanationPrompts.forNeuron(format, active, neuron)
-          : ExplanationPrompts.forNeuron(format, active, neuron, cutoff);
+          ? ExplanationPrompts.forNeuron(format, active, unit)
+          : ExplanationPrompts.forNeuron(format, active, unit, cutoff);
     } catch (InvalidInputException e) {
-      throw new InvalidInputException(record.toString(), e.getMessage(), e);
+      throw new InvalidInputException(source, e.getMessage(), e);
     }
   }
 

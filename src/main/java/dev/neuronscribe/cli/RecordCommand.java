@@ -1,23 +1,32 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.activations.ActivationStoreWriter;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.StorePrecision;
+import dev.neuronscribe.subject.NeuronSink;
 import dev.neuronscribe.activations.RecordingWriter;
 import dev.neuronscribe.subject.Corpus;
-import dev.neuronscribe.subject.Gpt2;
-import dev.neuronscribe.subject.Gpt2Tokenizer;
+import dev.neuronscribe.files.InvalidInputException;
+import dev.neuronscribe.subject.HookPoint;
+import dev.neuronscribe.subject.LayerUnits;
+import dev.neuronscribe.subject.Model;
+import dev.neuronscribe.subject.Models;
 import dev.neuronscribe.subject.Recorder;
 import dev.neuronscribe.subject.RecordingOptions;
+import dev.neuronscribe.subject.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,16 +34,18 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a GPT-2 checkpoint over a corpus and writes an OpenAI-format NeuronRecord per MLP neuron.",
-      "Each OUT/<layer>/<neuron>.json holds the top excerpts by max activation, a random sample, random samples per",
-      "quantile bin, and the moments of all activations. Interrupted runs resume: rerun the same command."
+      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and records its neurons.",
+      "It records every MLP neuron asked for (or every dimension of another hook point): top excerpts by max activation, a random sample, random samples",
+      "per quantile bin, and the moments of all activations. By default into a compact store (Arrow files, each excerpt's tokens",
+      "once; see docs/scale.md); with --output json one OpenAI-format NeuronRecord per unit, OUT/<layer>/<neuron>.json.",
+      "Interrupted runs resume: rerun the same command."
     })
 final class RecordCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
   static final String WORK_DIR = ".scribe-recording";
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face GPT-2 directory (config.json + model.safetensors).")
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
   Path model;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")
@@ -43,8 +54,14 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "FORMAT", description = "jsonl or text; by default .jsonl/.ndjson/.json files are JSONL, others text.")
   Optional<String> format;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the NeuronRecords go (OUT/<layer>/<neuron>.json).")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the records go: a store, or with --output json OUT/<layer>/<neuron>.json.")
   Path out;
+
+  @Option(names = "--output", defaultValue = "store", paramLabel = "KIND", description = "store (compact Arrow files) or json (OpenAI's layout); default: ${DEFAULT-VALUE}.")
+  String output;
+
+  @Option(names = "--precision", defaultValue = "f16", paramLabel = "P", description = "Activations in a store: f16 (default) or f32 (every bit the model computed).")
+  String precision;
 
   @Option(names = "--layers", paramLabel = "LIST", description = "Layers to record, e.g. 0-11 or 0,5,9 (default: all).")
   Optional<String> layers;
@@ -87,8 +104,47 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--restart", description = "Discard an unfinished recording in OUT and start over.")
   boolean restart;
 
+  @Option(names = "--hook", defaultValue = "mlp_act", paramLabel = "POINT", description = {
+      "Where the recorded units are read: mlp_act (the MLP's neurons; default), or the dimensions of",
+      "resid_pre, mlp_in, mlp_out or resid_post."})
+  String hook;
+
+  @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER", description = {
+      "Run the forward passes on Apache Spark's executors (e.g. local[2], spark://host:7077; without MASTER, the one",
+      "spark-submit set). Same records as without it. The model and OUT must be at the same paths on every executor."})
+  Optional<String> spark;
+
   @Override
   public Integer call() {
+    try {
+      return record();
+    } catch (InvalidInputException e) {
+      // A model, tokenizer, corpus or option we cannot use: one line, exit 2, and nothing was written.
+      System.err.println("error: " + e.getMessage());
+      return Cli.USAGE;
+    }
+  }
+
+  // Parsed from --output and --precision by record() before the recording starts.
+  private boolean json;
+  private StorePrecision storePrecision;
+
+  private Integer record() {
+    HookPoint point = HookPoint.parse(hook).orElseThrow(() -> new InvalidInputException("--hook",
+        "'" + hook + "' is not a hook point; supported: " + HookPoint.names()));
+    json = switch (output.toLowerCase(java.util.Locale.ROOT)) {
+      case "json" -> true;
+      case "store" -> false;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--output is store or json, got '" + output + "'");
+    };
+    if (!json && decimals != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--decimals rounds JSON numbers; a store keeps --precision f16 or f32 (or give --output json)");
+    }
+    try {
+      storePrecision = StorePrecision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
     RecordingOptions options;
     try {
       options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
@@ -103,6 +159,16 @@ final class RecordCommand implements Callable<Integer> {
       case "text" -> Corpus.Format.TEXT;
       default -> throw new UsageException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
+    // Connect first: an unreachable master fails before anything is written.
+    Optional<Recorder.Shards> shards = spark.map(RecordCommand::connect);
+    try {
+      return record(options, work, source, point, shards);
+    } finally {
+      shards.ifPresent(Recorder.Shards::close);
+    }
+  }
+
+  private int record(RecordingOptions options, Path work, Corpus source, HookPoint point, Optional<Recorder.Shards> shards) {
     // The options are read before the model is, so that a mistyped range is a usage error, found at once.
     boolean pairs = neurons.isPresent() && neurons.get().contains(":");
     if (pairs && layers.isPresent()) {
@@ -111,17 +177,25 @@ final class RecordCommand implements Callable<Integer> {
     Optional<Recorder.Selection> named = pairs ? Optional.of(Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()))) : Optional.empty();
     Optional<List<Integer>> layerList = layers.map(l -> Ranges.parse(l, "layers"));
     Optional<List<Integer>> neuronList = pairs ? Optional.empty() : neurons.map(n -> Ranges.parse(n, "neurons"));
-    try (Gpt2 gpt2 = Gpt2.load(model)) {
+    try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject)) {
       Recorder.Selection selection = named.orElseGet(() -> new Recorder.Selection(
-          layerList.orElseGet(() -> IntStream.range(0, gpt2.config().layers()).boxed().toList()), neuronList));
-      Recorder recorder = new Recorder(gpt2, new Gpt2Tokenizer(), options);
+          layerList.orElseGet(() -> IntStream.range(0, subject.shape().layers()).boxed().toList()), neuronList));
+      Recorder recorder = shards.map(s -> new Recorder(subject, tokenizer, point, options, s))
+          .orElseGet(() -> new Recorder(subject, tokenizer, layer -> LayerUnits.neurons(subject, point), options));
       // Ctrl-C: let the batch in flight finish and the state be saved, so that a rerun resumes.
       Thread hook = new Thread(() -> recorder.requestStopAndWait(300), "scribe-record-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       Recorder.Result result;
+      NeuronSink sink = json
+          ? new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals))
+          : ActivationStoreWriter.open(out, storePrecision, Map.of(
+              "neuronscribe.unit_kind", "neuron",
+              "neuronscribe.model", model.toAbsolutePath().normalize().toString(),
+              "neuronscribe.corpus", corpus.toAbsolutePath().normalize().toString(),
+              "neuronscribe.excerpt_tokens", Integer.toString(excerptTokens),
+              "neuronscribe.seed", Long.toString(seed)));
       try {
-        result = recorder.record(source, selection, work,
-            new RecordingWriter(new NeuronRecordDirectory(out), decimals == null ? OptionalInt.empty() : OptionalInt.of(decimals)), new RecordingProgressBar(spec.commandLine().getErr()));
+        result = recorder.record(source, selection, work, sink, new RecordingProgressBar(spec.commandLine().getErr()));
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -142,6 +216,13 @@ final class RecordCommand implements Callable<Integer> {
       AtomicFiles.removeLeftovers(out, 1); // records half-written by a run killed before this one
       return Cli.OK;
     }
+  }
+
+  private static Recorder.Shards connect(String master) {
+    Recorder.Cluster cluster = java.util.ServiceLoader.load(Recorder.Cluster.class).findFirst()
+        .orElseThrow(() -> new IllegalStateException("--spark needs NeuronScribe's Spark module on the classpath: use ./scribe (it adds the module "
+            + "when --spark is given) or spark-submit the jar of spark/ (see docs/spark.md)"));
+    return cluster.connect(master);
   }
 
   private static void deleteTree(Path dir) {

@@ -1,7 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.files.CsvWriter;
 import dev.neuronscribe.prompts.PromptFormat;
@@ -143,7 +143,7 @@ final class StudyCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw UsageException.of("--neurons", e);
       }
-      NewStudy study = StudyInputs.fromTable(table, new NeuronRecordDirectory(data),
+      NewStudy study = StudyInputs.fromTable(table, NeuronRecords.open(data),
           new StudyInputs.Options(name, explainer, columns, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
       Path file = db != null ? db : data.resolve("study.sqlite");
       StudyStore.CreatedStudy created;

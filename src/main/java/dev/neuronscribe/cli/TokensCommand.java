@@ -1,6 +1,11 @@
 package dev.neuronscribe.cli;
 
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.NeuronRecord;
+import dev.neuronscribe.activations.NeuronRecordJson;
+import dev.neuronscribe.activations.NeuronRecords;
+import dev.neuronscribe.files.InvalidInputException;
+import java.nio.file.Files;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.PromptTokens;
 import dev.neuronscribe.prompts.TokenCounter;
@@ -29,7 +34,7 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  scribe tokens --record neurons/1/1.json",
-      "  scribe tokens --record neurons/ --json     # all neurons of a record directory"
+      "  scribe tokens --record neurons/ --json     # all neurons of a record directory or store"
     })
 final class TokensCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -52,12 +57,12 @@ final class TokensCommand implements Callable<Integer> {
   public Integer call() {
     TokenCounter counter = PromptCommand.tokenCounter(encoding);
     PromptPack active = Packs.active(pack);
-    List<Path> files = NeuronRecordDirectory.files(records);
+    List<Source> files = expand(records);
 
     List<PromptTokens.Neuron> neurons = new ArrayList<>(files.size());
     try (ProgressBar bar = ProgressBars.start("counting", files.size(), "neurons")) {
-      for (Path file : files) {
-        neurons.add(PromptTokens.count(file, active, counter));
+      for (Source file : files) {
+        neurons.add(PromptTokens.count(file.name(), file.read().get(), active, counter));
         bar.step();
       }
     }
@@ -66,5 +71,24 @@ final class TokensCommand implements Callable<Integer> {
     out.print(json ? PromptTokensTables.json(table) : PromptTokensTables.text(table));
     out.flush();
     return Cli.OK;
+  }
+
+  /** One record to count: a JSON file, or a unit of a store (read when counted). */
+  private record Source(String name, java.util.function.Supplier<NeuronRecord> read) {}
+
+  /** Files as they are; a directory (JSON folder or store) as every record in it. */
+  private static List<Source> expand(List<Path> given) {
+    List<Source> files = new ArrayList<>();
+    for (Path p : given) {
+      if (Files.isDirectory(p)) {
+        NeuronRecords dir = NeuronRecords.open(p);
+        List<NeuronId> ids = dir.list();
+        if (ids.isEmpty()) throw new InvalidInputException(p.toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json, or a store)");
+        ids.forEach(id -> files.add(new Source(dir.where(id), () -> dir.read(id))));
+      } else {
+        files.add(new Source(p.toString(), () -> NeuronRecordJson.read(p)));
+      }
+    }
+    return files;
   }
 }

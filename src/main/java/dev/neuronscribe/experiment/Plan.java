@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronscribe.activations.BuiltInPuzzles;
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
 import dev.neuronscribe.evaluate.NeuronIndex;
@@ -34,7 +34,7 @@ final class Plan {
 
   /** One neuron set, its targets in order and, per target, the reference explanation when there is one. */
   record SetPlan(RunSpec.NeuronSet set, List<Target> targets, Map<Target, String> references, Map<String, Puzzle> puzzleByName,
-      Optional<NeuronRecordDirectory> records) {
+      Optional<NeuronRecords> records) {
 
     boolean puzzles() {
       return set instanceof RunSpec.PuzzleSet;
@@ -118,7 +118,7 @@ final class Plan {
         yield new SetPlan(s, targets, truths, byName, Optional.empty());
       }
       case RunSpec.RecordSet r -> {
-        NeuronRecordDirectory dir = new NeuronRecordDirectory(r.records());
+        NeuronRecords dir = NeuronRecords.open(r.records());
         LinkedHashSet<NeuronId> ids = new LinkedHashSet<>(r.neurons());
         r.subset().ifPresent(f -> ids.addAll(NeuronIndex.read(f).ids()));
         List<NeuronId> chosen = ids.isEmpty() ? dir.list() : new ArrayList<>(ids);

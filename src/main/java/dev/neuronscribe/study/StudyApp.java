@@ -1,7 +1,7 @@
 package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronId;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -26,14 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StudyApp {
   private final StudyStore store;
   private final StudyResults results;
-  private final NeuronRecordDirectory records;
+  private final NeuronRecords records;
   private final KnownExplanations known;
   private final WebGuard guard;
   private final String stylesheet;
   /** Items never change once a study is created, so each study's are read (and parsed) once. */
   private final Map<Long, List<Item>> itemsByStudy = new ConcurrentHashMap<>();
 
-  StudyApp(StudyStore store, NeuronRecordDirectory records, KnownExplanations known, WebGuard guard) {
+  StudyApp(StudyStore store, NeuronRecords records, KnownExplanations known, WebGuard guard) {
     this.store = store;
     this.results = new StudyResults(store);
     this.records = records;

@@ -2,7 +2,7 @@ package dev.neuronscribe.study;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import dev.neuronscribe.files.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ public final class StudyInputs {
     }
   }
 
-  public static NewStudy fromTable(ExplanationTable table, NeuronRecordDirectory records, Options options) {
+  public static NewStudy fromTable(ExplanationTable table, NeuronRecords records, Options options) {
     String source = table.source();
     Set<String> explainers = new LinkedHashSet<>();
     for (ExplanationTable.Row row : table.rows()) row.explainer().ifPresent(explainers::add);
@@ -94,7 +94,7 @@ public final class StudyInputs {
         explanations.put(f, text);
       }
       if (!records.contains(id)) {
-        throw new InvalidInputException(records.pathOf(id).toString(),
+        throw new InvalidInputException(records.where(id),
             "no NeuronRecord for " + neuronAt(row) + " of " + source + "; record it first, or leave it out with --neurons");
       }
       NeuronRecord full = records.read(id);

@@ -1,6 +1,6 @@
 package dev.neuronscribe.study;
 
-import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -45,7 +45,7 @@ public final class StudyServer implements AutoCloseable {
     try {
       Tokens tokens = new Tokens(new SecureRandom());
       WebGuard guard = new WebGuard(store.serverSecret(), config.organiserToken(), isLoopback(config.host()), tokens);
-      Javalin app = new StudyApp(store, new NeuronRecordDirectory(config.records()), known, guard).create();
+      Javalin app = new StudyApp(store, NeuronRecords.open(config.records()), known, guard).create();
       app.start(config.host(), config.port());
       return new StudyServer(app, store, config.host());
     } catch (RuntimeException e) {

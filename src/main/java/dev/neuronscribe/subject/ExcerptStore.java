@@ -41,7 +41,7 @@ final class ExcerptStore implements AutoCloseable {
   }
 
   /** Tokenises {@code corpus}, whose SHA-256 is {@code corpusDigest}, into {@code file} (written atomically). */
-  static void write(Path file, Corpus corpus, String corpusDigest, Gpt2Tokenizer tokenizer, int tokens, int minTokens, LongConsumer bytesRead) {
+  static void write(Path file, Corpus corpus, String corpusDigest, Tokenizer tokenizer, int tokens, int minTokens, LongConsumer bytesRead) {
     byte[] digest = corpusDigest.getBytes(StandardCharsets.US_ASCII);
     if (digest.length != 64) throw new IllegalArgumentException("a SHA-256 in hex has 64 characters");
     AtomicFiles.write(file, raw -> {

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 
 /**
  * A GPT-2 checkpoint in Hugging Face's layout ({@code config.json} + {@code model.safetensors}), weights
- * memory-mapped, and the forward pass that produces each layer's MLP activations, the value OpenAI calls
- * a neuron's activation. Close it to unmap the file.
+ * memory-mapped, and its forward pass. Its neurons ({@link HookPoint#MLP_ACT}) are the output of
+ * {@code mlp.act}, the value OpenAI calls a neuron's activation. Close it to unmap the file.
  */
-public final class Gpt2 implements AutoCloseable {
+public final class Gpt2 implements Model {
   private final Path directory;
   private final Gpt2Config config;
   private final Arena arena;
@@ -54,12 +54,18 @@ public final class Gpt2 implements AutoCloseable {
     return config;
   }
 
+  @Override
+  public Shape shape() {
+    return new Shape("gpt2", config.layers(), config.width(), config.mlpWidth(), config.contextLength(), config.vocabSize());
+  }
+
+  @Override
   public Path directory() {
     return directory;
   }
 
-  /** Identifies the checkpoint (its config and safetensors header): a resumed recording must see the same one. */
-  String fingerprint() {
+  @Override
+  public String fingerprint() {
     return fingerprint;
   }
 
@@ -68,14 +74,8 @@ public final class Gpt2 implements AutoCloseable {
     arena.close();
   }
 
-  /** Receives a layer's MLP activations: {@code rows × config.mlpWidth()}, row-major, row = token. */
-  @FunctionalInterface
-  interface MlpHook {
-    void accept(int layer, float[] activations, int rows);
-  }
-
   /** Working memory for batches of up to {@code rows} tokens; one per thread that runs the model. */
-  final class State {
+  final class State implements Model.Pass {
     final int capacity;
     final float[] x, h, qkv, y, mlp;
     final Gemm.Scratch scratch = new Gemm.Scratch();
@@ -89,34 +89,45 @@ public final class Gpt2 implements AutoCloseable {
       y = new float[rows * e];
       mlp = new float[rows * config.mlpWidth()];
     }
+
+    @Override
+    public void forward(int[] tokens, int sequences, int length, int lastLayer, Model.Hook hook) {
+      Gpt2.this.forward(tokens, sequences, length, lastLayer, this, hook);
+    }
   }
 
-  State newState(int rows) {
+  @Override
+  public State newPass(int rows) {
     return new State(rows);
   }
 
-  /**
-   * Runs {@code sequences} sequences of {@code length} tokens each (row-major in {@code tokens}) through the
-   * blocks up to {@code lastLayer}, handing each layer's MLP activations to {@code hook}. The language-model
-   * head and the last layer's MLP output projection are skipped: nothing recorded depends on them.
-   */
-  void forward(int[] tokens, int sequences, int length, int lastLayer, State s, MlpHook hook) {
-    int rows = sequences * length;
+  /** See {@link Model.Pass#forward}; the language-model head never runs. */
+  void forward(int[] tokens, int sequences, int length, int lastLayer, State s, Model.Hook hook) {
+    int rows = sequences * length, e = config.width();
     if (rows > s.capacity) throw new IllegalArgumentException(rows + " tokens do not fit a state for " + s.capacity);
     if (length > config.contextLength()) throw new IllegalArgumentException("sequences of " + length + " tokens exceed the context of " + config.contextLength());
+    Taps taps = new Taps(hook, lastLayer);
     Ops.embed(weights, tokens, sequences, length, s.x);
     for (int l = 0; l <= lastLayer; l++) {
       Weights.Layer w = weights.layers()[l];
+      if (taps.at(l, HookPoint.RESID_PRE, s.x, rows)) return;
       Ops.layerNorm(s.x, w.ln1Gain(), w.ln1Bias(), config.layerNormEpsilon(), rows, s.h);
       Gemm.multiply(s.h, rows, w.qkv(), w.qkvBias(), s.qkv, false, s.scratch);
       Ops.attention(s.qkv, sequences, length, config, l, s.y);
       Gemm.multiply(s.y, rows, w.attnOut(), w.attnOutBias(), s.x, true, s.scratch);
       Ops.layerNorm(s.x, w.ln2Gain(), w.ln2Bias(), config.layerNormEpsilon(), rows, s.h);
+      if (taps.at(l, HookPoint.MLP_IN, s.h, rows)) return;
       Gemm.multiply(s.h, rows, w.mlpIn(), w.mlpInBias(), s.mlp, false, s.scratch);
       Ops.gelu(s.mlp, rows * config.mlpWidth());
-      hook.accept(l, s.mlp, rows);
-      if (l == lastLayer) break;
-      Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.x, true, s.scratch);
+      if (taps.at(l, HookPoint.MLP_ACT, s.mlp, rows)) return;
+      if (taps.wants(l, HookPoint.MLP_OUT)) { // the MLP's output on its own, then added
+        Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.y, false, s.scratch);
+        if (taps.at(l, HookPoint.MLP_OUT, s.y, rows)) return;
+        Ops.add(s.y, s.x, rows * e);
+      } else {
+        Gemm.multiply(s.mlp, rows, w.mlpOut(), w.mlpOutBias(), s.x, true, s.scratch);
+      }
+      if (taps.at(l, HookPoint.RESID_POST, s.x, rows)) return;
     }
   }
 
@@ -124,9 +135,9 @@ public final class Gpt2 implements AutoCloseable {
   float[][][] mlpActivations(int[] tokens, int lastLayer) {
     int n = tokens.length, width = config.mlpWidth();
     float[][][] out = new float[lastLayer + 1][n][width];
-    forward(tokens, 1, n, lastLayer, new State(n), (layer, acts, rows) -> {
+    forward(tokens, 1, n, lastLayer, new State(n), Model.Hook.at(HookPoint.MLP_ACT, (layer, acts, rows) -> {
       for (int t = 0; t < rows; t++) System.arraycopy(acts, t * width, out[layer][t], 0, width);
-    });
+    }));
     return out;
   }
 }

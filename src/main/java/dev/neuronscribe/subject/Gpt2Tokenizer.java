@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * characters into byte tokens) decodes to U+FFFD, the replacement character, as Python's
  * {@code bytes.decode("utf-8", errors="replace")} gives for it.
  */
-public final class Gpt2Tokenizer {
+public final class Gpt2Tokenizer implements Tokenizer {
   /** Tokens in GPT-2's vocabulary, {@code <|endoftext|>} (50256) included. */
   public static final int VOCABULARY_SIZE = 50257;
 
@@ -23,11 +24,13 @@ public final class Gpt2Tokenizer {
   private final AtomicReferenceArray<String> strings = new AtomicReferenceArray<>(VOCABULARY_SIZE);
 
   /** The token ids of {@code text}; {@code <|endoftext|>} inside text is encoded as ordinary text. */
+  @Override
   public int[] encode(String text) {
     return encoding.encodeOrdinary(text).toArray();
   }
 
   /** The token's text as OpenAI's records show it. */
+  @Override
   public String token(int id) {
     if (id < 0 || id >= VOCABULARY_SIZE) throw new IllegalArgumentException("token id " + id + " is outside GPT-2's vocabulary");
     String s = strings.get(id);
@@ -38,6 +41,22 @@ public final class Gpt2Tokenizer {
       strings.set(id, s);
     }
     return s;
+  }
+
+  /** GPT-2 has no BOS: OpenAI's records start an excerpt with its first token. */
+  @Override
+  public OptionalInt bos() {
+    return OptionalInt.empty();
+  }
+
+  @Override
+  public int vocabularySize() {
+    return VOCABULARY_SIZE;
+  }
+
+  @Override
+  public String fingerprint() {
+    return "gpt2 r50k_base";
   }
 
   /** The raw bytes of a token (a byte-level token may not be valid UTF-8 on its own). */

@@ -1,9 +1,5 @@
 package dev.neuronscribe.subject;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,18 +12,19 @@ import java.util.function.LongFunction;
  * of neurons and the sample sizes, never on the corpus. Per neuron:
  *
  * <ul>
- *   <li>the top excerpts by max activation: a min-heap, so each new excerpt costs one comparison unless it
- *       enters;
- *   <li>a uniform sample of excerpts (reservoir sampling, Algorithm R);
- *   <li>a uniform sample of each quantile bin of the per-excerpt max (one reservoir per bin), once the bin
- *       boundaries are known from the calibration pass;
- *   <li>mean and central moments 2–4 of every token activation, in double, merged batch by batch with
- *       Pébay's pairwise formulas (numerically stable; no sums of raw powers).
+ *   <li>the top excerpts by max activation, ties to the earlier excerpt;
+ *   <li>a uniform sample of excerpts: the ones with the smallest keys, each excerpt's key a hash of (seed,
+ *       layer, neuron, excerpt index) — a bottom-k sample;
+ *   <li>the same kind of sample of each quantile bin of the per-excerpt max, once the bin boundaries are
+ *       known from the calibration pass;
+ *   <li>mean and central moments 2–4 of every token activation ({@link Moments}).
  * </ul>
  *
- * An excerpt entering a heap or reservoir has its activations copied in; the corpus itself is never kept.
- * Random draws are a hash of (seed, layer, neuron, reservoir, position), not a stateful generator, so a
- * run resumed from a checkpoint draws exactly what an uninterrupted run draws.
+ * What a summary keeps depends only on the excerpts' indices and activations, never on the order they came
+ * in: summaries of disjoint parts of a corpus {@link #merge merge} into exactly the summary of one pass over
+ * the whole (a recording on many machines writes the files one machine writes), and a run resumed from a
+ * checkpoint ({@link SummaryFormat}) ends as an uninterrupted one. An excerpt entering a sample has its
+ * activations copied in; the corpus itself is never kept.
  */
 final class LayerRecording {
   /**
@@ -39,60 +36,41 @@ final class LayerRecording {
   private static final int TILE_COPIES = 8;
   private static final int QUANTILES = RecordingOptions.QUANTILES.size();
   private static final int BINS = RecordingOptions.BINS;
+  /** Hash streams: the uniform sample, the bins (1 + bin), and the order each sample is listed in. */
+  private static final int RANDOM = 0, LIST_RANDOM = 100, LIST_BIN = 101;
 
   final int layer;
   final int[] neurons;
-  private final int width, tokens, topK, randomK, binK, calibrationK;
+  final int width, tokens, block, calibrationK;
   private final long seed;
 
-  private long count;
-  private final double[] mean, m2, m3, m4;
-
-  private final int[] topSize, topHeap, topExcerpt;
-  private final float[] topValue, topActs;
-
-  private final int[] randomExcerpt;
-  private final float[] randomActs;
-
-  private final float[] bounds;
-  private final long[] binSeen;
-  private final int[] binExcerpt;
-  private final float[] binActs;
+  final Moments moments;
+  final KeptExcerpts top, random, bins;
+  final float[] bounds;
 
   /** Each neuron's per-excerpt maxima during the calibration pass; null before and after it. */
-  private float[] calibration;
+  float[] calibration;
 
   LayerRecording(int layer, int[] neurons, int width, RecordingOptions o) {
     this.layer = layer;
     this.neurons = neurons.clone();
     this.width = width;
     this.tokens = o.excerptTokens();
-    this.topK = o.topCount();
-    this.randomK = o.randomCount();
-    this.binK = o.perQuantileCount();
+    this.block = o.batchSize();
     this.calibrationK = o.calibrationExcerpts();
     this.seed = o.seed();
     int n = neurons.length;
-    mean = new double[n];
-    m2 = new double[n];
-    m3 = new double[n];
-    m4 = new double[n];
-    topSize = new int[n];
-    topHeap = new int[n * topK];
-    topExcerpt = new int[n * topK];
-    topValue = new float[n * topK];
-    topActs = new float[Math.multiplyExact(n * topK, tokens)];
-    randomExcerpt = new int[n * randomK];
-    randomActs = new float[Math.multiplyExact(n * randomK, tokens)];
+    moments = new Moments(n);
+    top = new KeptExcerpts(n, o.topCount(), tokens);
+    random = new KeptExcerpts(n, o.randomCount(), tokens);
+    bins = new KeptExcerpts(n * BINS, o.perQuantileCount(), tokens);
     bounds = new float[n * QUANTILES];
-    binSeen = new long[n * BINS];
-    binExcerpt = new int[n * BINS * binK];
-    binActs = new float[Math.multiplyExact(n * BINS * binK, tokens)];
   }
 
   /** Bytes of heap one neuron's summary takes (what a run's memory grows with). */
   static long bytesPerNeuron(RecordingOptions o) {
-    return 4L * o.keptPerNeuron() * (o.excerptTokens() + 2) + 4L * o.calibrationExcerpts() + 80;
+    // kept activations, key and index per kept excerpt, calibration maxima, and the moments' tree nodes
+    return 4L * o.keptPerNeuron() * (o.excerptTokens() + 3) + 4L * o.calibrationExcerpts() + 32L * 64 + 80;
   }
 
   // ---------------------------------------------------------------- calibration pass
@@ -112,6 +90,10 @@ final class LayerRecording {
 
   /** Sets each neuron's bin boundaries to the quantiles of its {@code filled} calibration maxima, then frees them. */
   void finishCalibration(int filled) {
+    finishCalibration(filled, true);
+  }
+
+  private void finishCalibration(int filled, boolean free) {
     if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
     float[] sorted = new float[filled];
     for (int j = 0; j < neurons.length; j++) {
@@ -119,7 +101,30 @@ final class LayerRecording {
       Arrays.sort(sorted);
       for (int q = 0; q < QUANTILES; q++) bounds[j * QUANTILES + q] = quantile(sorted, RecordingOptions.QUANTILES.get(q));
     }
-    calibration = null;
+    if (free) calibration = null;
+  }
+
+  /** Each neuron's maxima in calibration slots {@code [firstSlot, firstSlot + slots)}, neuron by neuron. */
+  float[] maxima(int firstSlot, int slots) {
+    float[] out = new float[Math.multiplyExact(neurons.length, slots)];
+    for (int j = 0; j < neurons.length; j++) System.arraycopy(calibration, j * calibrationK + firstSlot, out, j * slots, slots);
+    return out;
+  }
+
+  /** Puts maxima another summary took ({@link #maxima}) into calibration slots {@code [firstSlot, firstSlot + slots)}. */
+  void putMaxima(float[] maxima, int firstSlot, int slots) {
+    if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
+    for (int j = 0; j < neurons.length; j++) System.arraycopy(maxima, j * slots, calibration, j * calibrationK + firstSlot, slots);
+  }
+
+  /** The bin boundaries, neuron by neuron (what the calibration pass decided; what every shard must share). */
+  float[] bounds() {
+    return bounds.clone();
+  }
+
+  void setBounds(float[] b) {
+    if (b.length != bounds.length) throw new IllegalArgumentException("boundaries for " + b.length / QUANTILES + " neurons, expected " + neurons.length);
+    System.arraycopy(b, 0, bounds, 0, b.length);
   }
 
   /** numpy's default quantile: linear interpolation between the two nearest order statistics. */
@@ -131,31 +136,123 @@ final class LayerRecording {
 
   // ---------------------------------------------------------------- main pass
 
-  /** Adds a batch: excerpt {@code k} of the batch is the corpus's excerpt {@code first + k}. */
+  /**
+   * Adds a batch, block {@code first / batchSize} of the corpus: excerpt {@code k} of the batch is the
+   * corpus's excerpt {@code first + k}.
+   */
   void observe(float[] acts, int excerpts, int[] lengths, int first) {
+    observe(acts, excerpts, lengths, first, null);
+  }
+
+  /**
+   * {@link #observe} for a single-pass recording, before the bin boundaries are known: the batch's per-excerpt
+   * maxima go to calibration slots {@code first..} (the calibration set is the corpus), its activations to
+   * {@code spill}, and the bins are sampled afterwards ({@link #sampleBins}).
+   */
+  void observeKeeping(float[] acts, int excerpts, int[] lengths, int first, ActivationSpill spill) {
+    if (calibration == null) calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
+    observe(acts, excerpts, lengths, first, spill);
+  }
+
+  private void observe(float[] acts, int excerpts, int[] lengths, int first, ActivationSpill spill) {
+    if (first % block != 0) throw new IllegalArgumentException("a batch must start at a multiple of " + block + ", got excerpt " + first);
+    int n = neurons.length;
+    double[] mean = new double[n], m2 = new double[n], m3 = new double[n], m4 = new double[n];
     long batchCount = 0;
     for (int k = 0; k < excerpts; k++) batchCount += lengths[k];
-    long nb = batchCount, na = count;
+    long nb = batchCount;
     Parallel.forEach(tasks(), task -> {
-      int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
+      int j0 = task * TASK_NEURONS, j1 = Math.min(n, j0 + TASK_NEURONS), w = j1 - j0;
       float[] max = new float[excerpts * w];
       double[] sums = new double[5 * w]; // shift, then the shifted power sums 1-4, per neuron
-      for (int j = j0; j < j1; j++) sums[j - j0] = na > 0 ? mean[j] : acts[neurons[j]];
+      // The shift is the batch's first activation: near the batch's mean, and a function of the batch alone.
+      for (int j = j0; j < j1; j++) sums[j - j0] = acts[neurons[j]];
       scan(acts, excerpts, lengths, j0, j1, max, sums);
-      for (int j = j0; j < j1; j++) merge(j, na, nb, sums, j - j0, w);
+      for (int j = j0; j < j1; j++) leaf(j, nb, sums, j - j0, w, mean, m2, m3, m4);
+      if (spill != null) keep(acts, excerpts, first, j0, j1, max, spill);
       Copies copies = new Copies(j0, j1);
       for (int k = 0; k < excerpts; k++) {
         int excerpt = first + k;
         for (int j = j0; j < j1; j++) {
           float v = max[k * w + j - j0];
-          offerTop(j, v, excerpt, copies);
-          offerRandom(j, excerpt, copies);
-          offerBin(j, v, excerpt, copies);
+          keep(copies, j, top, top.offer(j, KeptExcerpts.descending(v), excerpt));
+          keep(copies, j, random, random.offer(j, hash(seed, layer, neurons[j], RANDOM, excerpt), excerpt));
+          if (bins.capacity > 0 && spill == null) {
+            int bin = bin(j, v);
+            keep(copies, j, bins, bins.offer(j * BINS + bin, hash(seed, layer, neurons[j], 1 + bin, excerpt), excerpt));
+          }
         }
         copies.copy(acts, k);
       }
     });
-    count += nb;
+    moments.add(new Moments.Node(0, first / block, nb, mean, m2, m3, m4));
+  }
+
+  /** The single pass's extra work for one task: maxima into the calibration slots, activations to the spill. */
+  private void keep(float[] acts, int excerpts, int first, int j0, int j1, float[] max, ActivationSpill spill) {
+    int w = j1 - j0;
+    for (int k = 0; k < excerpts; k++) {
+      for (int j = j0; j < j1; j++) calibration[j * calibrationK + first + k] = max[k * w + j - j0];
+    }
+    float[] tile = new float[excerpts * tokens * w];
+    for (int k = 0; k < excerpts; k++) {
+      for (int t = 0; t < tokens; t++) {
+        int row = (k * tokens + t) * width, to = (k * tokens + t) * w;
+        for (int i = 0; i < w; i++) tile[to + i] = acts[row + neurons[j0 + i]];
+      }
+    }
+    spill.write(layer, j0, w, first, tile, excerpts);
+  }
+
+  /**
+   * After a single pass: samples every bin from the spilled activations of all {@code excerpts} excerpts, by
+   * the boundaries the pass's maxima set. Offers the excerpts in corpus order with the same keys as the main
+   * pass of a two-pass recording, so the samples are the same.
+   */
+  void sampleBins(ActivationSpill spill, int excerpts) {
+    finishCalibration(excerpts, false);
+    if (bins.capacity > 0) {
+      int chunk = 64;
+      Parallel.forEach(tasks(), task -> {
+        int j0 = task * TASK_NEURONS, j1 = Math.min(neurons.length, j0 + TASK_NEURONS), w = j1 - j0;
+        float[] tile = new float[chunk * tokens * w];
+        for (int from = 0; from < excerpts; from += chunk) {
+          int n = Math.min(chunk, excerpts - from);
+          spill.read(layer, j0, w, from, tile, n);
+          for (int k = 0; k < n; k++) {
+            int e = from + k;
+            for (int j = j0; j < j1; j++) {
+              int bin = bin(j, calibration[j * calibrationK + e]);
+              int slot = bins.offer(j * BINS + bin, hash(seed, layer, neurons[j], 1 + bin, e), e);
+              if (slot < 0) continue;
+              for (int t = 0; t < tokens; t++) bins.acts[slot * tokens + t] = tile[(k * tokens + t) * w + j - j0];
+            }
+          }
+        }
+      });
+    }
+    calibration = null;
+  }
+
+  private static void keep(Copies copies, int j, KeptExcerpts into, int slot) {
+    if (slot >= 0) copies.add(j, into.acts, slot);
+  }
+
+  private int bin(int j, float v) {
+    int bin = 0;
+    while (bin < QUANTILES && v >= bounds[j * QUANTILES + bin]) bin++;
+    return bin;
+  }
+
+  /** Adds another summary of the same neurons and options over other excerpts (same boundaries). */
+  void merge(LayerRecording other) {
+    if (other.layer != layer || !Arrays.equals(other.neurons, neurons) || !Arrays.equals(other.bounds, bounds)) {
+      throw new IllegalArgumentException("only summaries of the same neurons with the same bin boundaries merge");
+    }
+    moments.merge(other.moments);
+    top.merge(other.top);
+    random.merge(other.random);
+    bins.merge(other.bins);
   }
 
   private int tasks() {
@@ -165,9 +262,10 @@ final class LayerRecording {
   /**
    * One pass over the batch for neurons {@code [j0, j1)}: each excerpt's max into {@code max[k * w + j]},
    * and, when {@code sums} is given, the power sums of {@code x - shift} (shift in {@code sums[0..w)}).
-   * Summing about a shift near the mean (the running mean) keeps the sums free of cancellation. Eight
+   * Summing about a shift near the mean (the batch's first activation) keeps the sums free of cancellation. Eight
    * neurons that sit side by side in the activations go through the Vector API; others one by one.
-   * Both paths add each neuron's terms in token order, so they give the same sums to the last bit.
+   * Both paths add each neuron's terms in token order with the same (fused) operations, so they give the
+   * same sums to the last bit.
    */
   private void scan(float[] acts, int excerpts, int[] lengths, int j0, int j1, float[] max, double[] sums) {
     int w = j1 - j0;
@@ -187,8 +285,9 @@ final class LayerRecording {
             double d = x - sums[i], d2 = d * d;
             sums[w + i] += d;
             sums[2 * w + i] += d2;
-            sums[3 * w + i] += d2 * d;
-            sums[4 * w + i] += d2 * d2;
+            // fused, as the vector path's fma: a neuron's record must not depend on which others are recorded
+            sums[3 * w + i] = Math.fma(d2, d, sums[3 * w + i]);
+            sums[4 * w + i] = Math.fma(d2, d2, sums[4 * w + i]);
           }
         }
       }
@@ -234,113 +333,21 @@ final class LayerRecording {
   }
 
   /**
-   * Pébay (2008): combines the running moments with a batch's, the batch's central sums being derived from
-   * its shifted power sums ({@code sums[i + w·p]}, p = 1..4, about the shift {@code sums[i]}).
+   * A batch's moments for neuron {@code j}, its central sums derived from its shifted power sums
+   * ({@code sums[i + w·p]}, p = 1..4, about the shift {@code sums[i]}).
    */
-  private void merge(int j, long countA, long countB, double[] sums, int i, int w) {
-    double nb = countB;
+  private void leaf(int j, long count, double[] sums, int i, int w, double[] mean, double[] m2, double[] m3, double[] m4) {
+    double nb = count;
     double d = sums[w + i] / nb; // batch mean minus shift
     double s2 = sums[2 * w + i], s3 = sums[3 * w + i], s4 = sums[4 * w + i];
-    double meanB = sums[i] + d;
-    double m2b = Math.max(0, s2 - nb * d * d);
-    double m3b = s3 - 3 * d * s2 + 2 * nb * d * d * d;
-    double m4b = s4 - 4 * d * s3 + 6 * d * d * s2 - 3 * nb * d * d * d * d;
-    if (!Double.isFinite(meanB) || !Double.isFinite(m4b)) {
+    mean[j] = sums[i] + d;
+    m2[j] = Math.max(0, s2 - nb * d * d);
+    m3[j] = s3 - 3 * d * s2 + 2 * nb * d * d * d;
+    m4[j] = s4 - 4 * d * s3 + 6 * d * d * s2 - 3 * nb * d * d * d * d;
+    if (!Double.isFinite(mean[j]) || !Double.isFinite(m4[j])) {
       throw new IllegalStateException("layer " + layer + " neuron " + neurons[j]
           + " produced a non-finite activation (NaN or infinity): the checkpoint's weights are broken");
     }
-    if (countA == 0) {
-      mean[j] = meanB;
-      m2[j] = m2b;
-      m3[j] = m3b;
-      m4[j] = m4b;
-      return;
-    }
-    double na = countA, n = na + nb;
-    double delta = meanB - mean[j], d2 = delta * delta;
-    double m2a = m2[j], m3a = m3[j], m4a = m4[j];
-    m4[j] = m4a + m4b + d2 * d2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
-        + 6 * d2 * (na * na * m2b + nb * nb * m2a) / (n * n) + 4 * delta * (na * m3b - nb * m3a) / n;
-    m3[j] = m3a + m3b + d2 * delta * na * nb * (na - nb) / (n * n) + 3 * delta * (na * m2b - nb * m2a) / n;
-    m2[j] = m2a + m2b + d2 * na * nb / n;
-    mean[j] = mean[j] + delta * nb / n;
-  }
-
-  private void offerTop(int j, float v, int excerpt, Copies copies) {
-    int base = j * topK, size = topSize[j];
-    int slot;
-    if (size < topK) {
-      slot = base + size;
-      topHeap[base + size] = slot;
-      topSize[j] = size + 1;
-      store(slot, v, excerpt, copies, j);
-      siftUp(base, size);
-    } else {
-      // Ties keep the earlier excerpt: a new excerpt enters only if strictly higher than the lowest kept.
-      slot = topHeap[base];
-      if (!(v > topValue[slot])) return;
-      store(slot, v, excerpt, copies, j);
-      siftDown(base, topK);
-    }
-  }
-
-  private void store(int slot, float v, int excerpt, Copies copies, int j) {
-    topValue[slot] = v;
-    topExcerpt[slot] = excerpt;
-    copies.add(j, topActs, slot);
-  }
-
-  /** Whether heap slot a should sit above b: lower max first; on a tie, the later excerpt (evicted first). */
-  private boolean before(int a, int b) {
-    return topValue[a] < topValue[b] || (topValue[a] == topValue[b] && topExcerpt[a] > topExcerpt[b]);
-  }
-
-  private void siftUp(int base, int i) {
-    while (i > 0) {
-      int parent = (i - 1) / 2;
-      if (!before(topHeap[base + i], topHeap[base + parent])) return;
-      swap(base + i, base + parent);
-      i = parent;
-    }
-  }
-
-  private void siftDown(int base, int size) {
-    int i = 0;
-    while (true) {
-      int l = 2 * i + 1, r = l + 1, best = i;
-      if (l < size && before(topHeap[base + l], topHeap[base + best])) best = l;
-      if (r < size && before(topHeap[base + r], topHeap[base + best])) best = r;
-      if (best == i) return;
-      swap(base + i, base + best);
-      i = best;
-    }
-  }
-
-  private void swap(int a, int b) {
-    int t = topHeap[a];
-    topHeap[a] = topHeap[b];
-    topHeap[b] = t;
-  }
-
-  private void offerRandom(int j, int excerpt, Copies copies) {
-    if (randomK == 0) return;
-    long slot = excerpt < randomK ? excerpt : draw(j, 0, excerpt, excerpt + 1L);
-    if (slot >= randomK) return;
-    int s = j * randomK + (int) slot;
-    randomExcerpt[s] = excerpt;
-    copies.add(j, randomActs, s);
-  }
-
-  private void offerBin(int j, float v, int excerpt, Copies copies) {
-    if (binK == 0) return;
-    int bin = 0;
-    while (bin < QUANTILES && v >= bounds[j * QUANTILES + bin]) bin++;
-    long seen = binSeen[j * BINS + bin]++;
-    long slot = seen < binK ? seen : draw(j, 1 + bin, seen, seen + 1);
-    if (slot >= binK) return;
-    int s = (j * BINS + bin) * binK + (int) slot;
-    binExcerpt[s] = excerpt;
-    copies.add(j, binActs, s);
   }
 
   /**
@@ -399,11 +406,7 @@ final class LayerRecording {
     }
   }
 
-  /** A uniform draw from {@code [0, bound)}, fixed by (seed, layer, neuron, stream, index). */
-  private long draw(int j, int stream, long index, long bound) {
-    return Math.unsignedMultiplyHigh(hash(seed, layer, neurons[j], stream, index), bound);
-  }
-
+  /** A 64-bit key fixed by (seed, layer, neuron, stream, excerpt): a hash, so no generator state to keep. */
   static long hash(long seed, long a, long b, long c, long d) {
     long h = mix(seed + 0x9E3779B97F4A7C15L);
     h = mix(h + a * 0x9E3779B97F4A7C15L);
@@ -421,155 +424,68 @@ final class LayerRecording {
 
   // ---------------------------------------------------------------- results
 
-  /** The recorded neuron at index {@code j}; {@code excerpts} is the number of excerpts in the corpus. */
-  RecordedNeuron result(int j, long excerpts, LongFunction<List<String>> text) {
+  /** The recorded neuron at index {@code j}. */
+  RecordedNeuron result(int j, LongFunction<List<String>> text) {
     int neuron = neurons[j];
-    Integer[] top = new Integer[topSize[j]];
-    for (int i = 0; i < top.length; i++) top[i] = j * topK + i;
-    Arrays.sort(top, Comparator.comparingDouble((Integer s) -> -topValue[s]).thenComparingInt(s -> topExcerpt[s]));
     List<RecordedExcerpt> topList = new ArrayList<>();
-    for (int s : top) topList.add(excerpt(topExcerpt[s], topActs, s, text));
-
-    List<RecordedExcerpt> random = sample(j, 100, randomExcerpt, randomActs, j * randomK, (int) Math.min(randomK, excerpts), text);
-    List<List<RecordedExcerpt>> bins = new ArrayList<>();
-    for (int b = 0; b < BINS; b++) {
-      int filled = (int) Math.min(binK, binSeen[j * BINS + b]);
-      bins.add(sample(j, 101 + b, binExcerpt, binActs, (j * BINS + b) * binK, filled, text));
+    for (int s : slots(top, j, Comparator.comparingLong((Integer s) -> top.key[s]).thenComparingInt(s -> top.excerpt[s]))) {
+      topList.add(excerpt(top, s, text));
     }
+    List<RecordedExcerpt> randomList = sample(random, j, j, LIST_RANDOM, text);
+    List<List<RecordedExcerpt>> binLists = new ArrayList<>();
+    for (int b = 0; b < BINS; b++) binLists.add(sample(bins, j * BINS + b, j, LIST_BIN + b, text));
     List<Double> boundaries = new ArrayList<>();
     for (int q = 0; q < QUANTILES; q++) boundaries.add((double) bounds[j * QUANTILES + q]);
 
-    double variance = count == 0 ? 0 : m2[j] / count;
+    Moments.Node m = totals();
+    long count = m.count();
+    double m2 = m.m2()[j], m3 = m.m3()[j], m4 = m.m4()[j];
+    double variance = count == 0 ? 0 : m2 / count;
     OptionalDouble skew = OptionalDouble.empty(), kurt = OptionalDouble.empty();
-    if (m2[j] > 0) {
-      skew = OptionalDouble.of(Math.sqrt(count) * m3[j] / Math.pow(m2[j], 1.5));
-      kurt = OptionalDouble.of(count * m4[j] / (m2[j] * m2[j]) - 3);
+    if (m2 > 0) {
+      skew = OptionalDouble.of(Math.sqrt(count) * m3 / Math.pow(m2, 1.5));
+      kurt = OptionalDouble.of(count * m4 / (m2 * m2) - 3);
     }
-    return new RecordedNeuron(layer, neuron, topList, random, bins, boundaries, count, mean[j], variance, skew, kurt);
+    return new RecordedNeuron(layer, neuron, topList, randomList, binLists, boundaries, count, m.mean()[j], variance, skew, kurt);
+  }
+
+  private Moments.Node totals;
+
+  /** The moments over everything seen, folded once (the writers ask for every neuron, from several threads). */
+  private synchronized Moments.Node totals() {
+    if (totals == null || totals.count() != countSeen()) totals = moments.total();
+    return totals;
+  }
+
+  private long countSeen() {
+    long c = 0;
+    for (Moments.Node n : moments.held()) c += n.count();
+    return c;
+  }
+
+  /** Group {@code g}'s filled slots, sorted. */
+  private static Integer[] slots(KeptExcerpts kept, int g, Comparator<Integer> order) {
+    Integer[] slots = new Integer[kept.size[g]];
+    for (int i = 0; i < slots.length; i++) slots[i] = g * kept.capacity + i;
+    Arrays.sort(slots, order);
+    return slots;
   }
 
   /**
-   * A reservoir's excerpts in an order drawn from the seed: a reservoir's slot order reflects its replacement
-   * history (on a small corpus, corpus order), and OpenAI's splits take every third of these.
+   * A sample's excerpts in an order drawn from the seed with a hash of its own (not the key that chose them,
+   * so the order says nothing about the choice); OpenAI's splits take every third of these.
    */
-  private List<RecordedExcerpt> sample(int j, int stream, int[] ids, float[] acts, int base, int filled, LongFunction<List<String>> text) {
-    Integer[] slots = new Integer[filled];
-    for (int i = 0; i < filled; i++) slots[i] = base + i;
-    Arrays.sort(slots, Comparator.comparingLong((Integer s) -> hash(seed, layer, neurons[j], stream, ids[s])).thenComparingInt(s -> ids[s]));
+  private List<RecordedExcerpt> sample(KeptExcerpts kept, int g, int j, int stream, LongFunction<List<String>> text) {
     List<RecordedExcerpt> out = new ArrayList<>();
-    for (int s : slots) out.add(excerpt(ids[s], acts, s, text));
+    for (int s : slots(kept, g, Comparator.comparingLong((Integer s) -> hash(seed, layer, neurons[j], stream, kept.excerpt[s]))
+        .thenComparingInt(s -> kept.excerpt[s]))) {
+      out.add(excerpt(kept, s, text));
+    }
     return out;
   }
 
-  private RecordedExcerpt excerpt(int id, float[] acts, int slot, LongFunction<List<String>> text) {
-    List<String> tokenText = text.apply(id);
-    return new RecordedExcerpt(tokenText, Arrays.copyOfRange(acts, slot * tokens, slot * tokens + tokenText.size()));
-  }
-
-  // ---------------------------------------------------------------- checkpoints
-
-  void write(DataOutputStream out) throws IOException {
-    out.writeInt(layer);
-    writeInts(out, neurons);
-    out.writeLong(count);
-    for (double[] a : List.of(mean, m2, m3, m4)) writeDoubles(out, a);
-    writeInts(out, topSize);
-    writeInts(out, topHeap);
-    writeInts(out, topExcerpt);
-    writeFloats(out, topValue);
-    writeFloats(out, topActs);
-    writeInts(out, randomExcerpt);
-    writeFloats(out, randomActs);
-    writeFloats(out, bounds);
-    for (long v : binSeen) out.writeLong(v);
-    writeInts(out, binExcerpt);
-    writeFloats(out, binActs);
-    out.writeBoolean(calibration != null);
-    if (calibration != null) writeFloats(out, calibration);
-  }
-
-  void read(DataInputStream in) throws IOException {
-    if (in.readInt() != layer || !Arrays.equals(readInts(in, neurons.length), neurons)) {
-      throw new IOException("the checkpoint holds other neurons than this recording");
-    }
-    count = in.readLong();
-    for (double[] a : List.of(mean, m2, m3, m4)) readDoubles(in, a);
-    readInts(in, topSize);
-    readInts(in, topHeap);
-    readInts(in, topExcerpt);
-    readFloats(in, topValue);
-    readFloats(in, topActs);
-    readInts(in, randomExcerpt);
-    readFloats(in, randomActs);
-    readFloats(in, bounds);
-    for (int i = 0; i < binSeen.length; i++) binSeen[i] = in.readLong();
-    readInts(in, binExcerpt);
-    readFloats(in, binActs);
-    if (in.readBoolean()) {
-      calibration = new float[Math.multiplyExact(neurons.length, calibrationK)];
-      readFloats(in, calibration);
-    } else {
-      calibration = null;
-    }
-  }
-
-  private static final int IO_CHUNK = 1 << 14;
-
-  private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
-    out.writeInt(a.length);
-    ByteBuffer b = ByteBuffer.allocate(IO_CHUNK * 4);
-    for (int i = 0; i < a.length; i += IO_CHUNK) {
-      int n = Math.min(IO_CHUNK, a.length - i);
-      b.clear();
-      b.asFloatBuffer().put(a, i, n);
-      out.write(b.array(), 0, n * 4);
-    }
-  }
-
-  private static void readFloats(DataInputStream in, float[] a) throws IOException {
-    if (in.readInt() != a.length) throw new IOException("the checkpoint's arrays have other sizes than this recording's");
-    byte[] raw = new byte[IO_CHUNK * 4];
-    for (int i = 0; i < a.length; i += IO_CHUNK) {
-      int n = Math.min(IO_CHUNK, a.length - i);
-      in.readFully(raw, 0, n * 4);
-      ByteBuffer.wrap(raw, 0, n * 4).asFloatBuffer().get(a, i, n);
-    }
-  }
-
-  private static void writeInts(DataOutputStream out, int[] a) throws IOException {
-    out.writeInt(a.length);
-    ByteBuffer b = ByteBuffer.allocate(IO_CHUNK * 4);
-    for (int i = 0; i < a.length; i += IO_CHUNK) {
-      int n = Math.min(IO_CHUNK, a.length - i);
-      b.clear();
-      b.asIntBuffer().put(a, i, n);
-      out.write(b.array(), 0, n * 4);
-    }
-  }
-
-  private static int[] readInts(DataInputStream in, int expected) throws IOException {
-    int[] a = new int[expected];
-    readInts(in, a);
-    return a;
-  }
-
-  private static void readInts(DataInputStream in, int[] a) throws IOException {
-    if (in.readInt() != a.length) throw new IOException("the checkpoint's arrays have other sizes than this recording's");
-    byte[] raw = new byte[IO_CHUNK * 4];
-    for (int i = 0; i < a.length; i += IO_CHUNK) {
-      int n = Math.min(IO_CHUNK, a.length - i);
-      in.readFully(raw, 0, n * 4);
-      ByteBuffer.wrap(raw, 0, n * 4).asIntBuffer().get(a, i, n);
-    }
-  }
-
-  private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
-    out.writeInt(a.length);
-    for (double v : a) out.writeDouble(v);
-  }
-
-  private static void readDoubles(DataInputStream in, double[] a) throws IOException {
-    if (in.readInt() != a.length) throw new IOException("the checkpoint's arrays have other sizes than this recording's");
-    for (int i = 0; i < a.length; i++) a[i] = in.readDouble();
+  private RecordedExcerpt excerpt(KeptExcerpts kept, int slot, LongFunction<List<String>> text) {
+    List<String> tokenText = text.apply(kept.excerpt[slot]);
+    return new RecordedExcerpt(kept.excerpt[slot], tokenText, Arrays.copyOfRange(kept.acts, slot * tokens, slot * tokens + tokenText.size()));
   }
 }

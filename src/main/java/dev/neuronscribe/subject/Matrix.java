@@ -6,9 +6,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A weight matrix of {@code rows × cols} floats, row-major, read in place from the mapped checkpoint.
- * GPT-2 stores its projections as {@code [in, out]} (Conv1D), so a row is one input feature's weights for
- * every output. The matmul never reads this directly: it packs panels of it into a small buffer, converting
+ * A weight matrix of {@code rows × cols} floats (rows = inputs, cols = outputs), read in place from the
+ * mapped checkpoint. GPT-2 stores its projections as {@code [in, out]} (Conv1D), so a row is one input
+ * feature's weights for every output; {@code torch.nn.Linear} stores {@code [out, in]}, the transpose
+ * ({@link #linear}), and is packed column by column instead: neither is ever copied whole. The matmul never reads this directly: it packs panels of it into a small buffer, converting
  * F16 and BF16 to float32 on the way, which is also where the weights' storage type stops mattering.
  */
 final class Matrix {
@@ -19,13 +20,25 @@ final class Matrix {
   private final Safetensors.Tensor tensor;
   private final MemorySegment data;
   private final boolean f32;
+  /** Stored {@code [cols, rows]}: a Linear layer's {@code [out, in]}. */
+  private final boolean transposed;
 
   Matrix(Safetensors.Tensor tensor) {
+    this(tensor, false);
+  }
+
+  private Matrix(Safetensors.Tensor tensor, boolean transposed) {
     this.tensor = tensor;
-    this.rows = (int) tensor.shape()[0];
-    this.cols = (int) tensor.shape()[1];
+    this.transposed = transposed;
+    this.rows = (int) tensor.shape()[transposed ? 1 : 0];
+    this.cols = (int) tensor.shape()[transposed ? 0 : 1];
     this.data = tensor.data();
     this.f32 = tensor.dtype() == DType.F32;
+  }
+
+  /** A {@code torch.nn.Linear} weight stored {@code [out, in]}, used as the {@code in × out} matrix it multiplies by. */
+  static Matrix linear(Safetensors.Tensor tensor) {
+    return new Matrix(tensor, true);
   }
 
   /**
@@ -39,6 +52,10 @@ final class Matrix {
    * on almost every load and measured several times slower on GPT-2 small's shapes.
    */
   void pack(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
+    if (transposed) {
+      packTransposed(k0, kc, p0, p1, width, dst, dstOff, panelStride);
+      return;
+    }
     int full = Math.min(p1, cols / width); // panels that lie wholly inside the matrix
     boolean vectors = f32 && width % S.length() == 0;
     for (int k = 0; k < kc; k++) {
@@ -60,8 +77,29 @@ final class Matrix {
     }
   }
 
+  /**
+   * {@link #pack} for {@code [out, in]} storage: each output column's {@code kc} inputs are contiguous, so a
+   * column is read in one run (converted to float32 on the way) and spread down its panel.
+   */
+  private void packTransposed(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
+    float[] run = new float[kc];
+    for (int p = p0; p < p1; p++) {
+      int d = dstOff + (p - p0) * panelStride;
+      for (int j = 0; j < width; j++) {
+        int col = p * width + j;
+        if (col < cols) {
+          tensor.copy((long) col * rows + k0, run, 0, kc);
+          for (int k = 0; k < kc; k++) dst[d + k * width + j] = run[k];
+        } else {
+          for (int k = 0; k < kc; k++) dst[d + k * width + j] = 0f;
+        }
+      }
+    }
+  }
+
   /** Copies row {@code r} into {@code dst[off..off + cols)}. */
   void row(int r, float[] dst, int off) {
+    if (transposed) throw new UnsupportedOperationException("rows of a Linear weight are not contiguous");
     tensor.copy((long) r * cols, dst, off, cols);
   }
 }

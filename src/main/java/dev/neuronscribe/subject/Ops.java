@@ -153,6 +153,203 @@ final class Ops {
     });
   }
 
+  /** {@code x[row] = table[token] · scale} (Gemma 2 scales its embeddings by √width; the others by 1). */
+  static void embed(Safetensors.Tensor table, int[] tokens, int rows, float scale, float[] x) {
+    int e = (int) table.shape()[1];
+    long vocab = table.shape()[0];
+    for (int row = 0; row < rows; row++) {
+      int token = tokens[row];
+      if (token < 0 || token >= vocab) throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocab);
+      table.copy((long) token * e, x, row * e, e);
+      if (scale != 1f) for (int i = 0; i < e; i++) x[row * e + i] *= scale;
+    }
+  }
+
+  /** RMS norm of each row of {@code x} into {@code out}: {@code x / sqrt(mean(x²) + eps) · gain} (Gemma's {@code 1 + w} is passed as the gain). */
+  static void rmsNorm(float[] x, float[] gain, float eps, int rows, float[] out) {
+    int e = gain.length;
+    Parallel.forEach((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, task -> {
+      int end = Math.min(rows, (task + 1) * ROWS_PER_TASK);
+      for (int r = task * ROWS_PER_TASK; r < end; r++) {
+        int o = r * e, i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (; i + L <= e; i += L) {
+          FloatVector v = FloatVector.fromArray(S, x, o + i);
+          acc = v.fma(v, acc);
+        }
+        float ss = lanes(acc);
+        for (; i < e; i++) ss += x[o + i] * x[o + i];
+        float rstd = (float) (1.0 / Math.sqrt(ss / e + eps));
+        for (i = 0; i + L <= e; i += L) {
+          FloatVector.fromArray(S, x, o + i).mul(rstd).mul(FloatVector.fromArray(S, gain, i)).intoArray(out, o + i);
+        }
+        for (; i < e; i++) out[o + i] = x[o + i] * rstd * gain[i];
+      }
+    });
+  }
+
+  /**
+   * Rotary position embedding, in place, on the first {@code rotaryDim} dimensions of each of a row's
+   * {@code heads} heads (transformers' rotate-half layout: dimension i pairs with i + rotaryDim/2). Row r is
+   * position {@code r % length}. {@code cos}/{@code sin} are {@code [position][rotaryDim/2]}.
+   */
+  static void rope(float[] x, int rows, int length, int heads, int headDim, int rotaryDim, float[] cos, float[] sin) {
+    int half = rotaryDim / 2, stride = heads * headDim;
+    Parallel.forEach((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, task -> {
+      int end = Math.min(rows, (task + 1) * ROWS_PER_TASK);
+      for (int r = task * ROWS_PER_TASK; r < end; r++) {
+        int pos = (r % length) * half;
+        for (int h = 0; h < heads; h++) {
+          int o = r * stride + h * headDim;
+          for (int i = 0; i < half; i++) {
+            float x1 = x[o + i], x2 = x[o + i + half], c = cos[pos + i], sn = sin[pos + i];
+            x[o + i] = x1 * c - x2 * sn;
+            x[o + i + half] = x2 * c + x1 * sn;
+          }
+        }
+      }
+    });
+  }
+
+  /** RoPE's tables for positions {@code [0, length)}: {@code angle = position · invFreq[i]} in float, as transformers computes it. */
+  static float[][] ropeTables(float[] invFreq, int length) {
+    int half = invFreq.length;
+    float[] cos = new float[length * half], sin = new float[length * half];
+    for (int t = 0; t < length; t++) {
+      for (int i = 0; i < half; i++) {
+        float angle = t * invFreq[i];
+        cos[t * half + i] = (float) Math.cos(angle);
+        sin[t * half + i] = (float) Math.sin(angle);
+      }
+    }
+    return new float[][] {cos, sin};
+  }
+
+  /**
+   * Causal grouped-query attention over separate query, key and value rows ({@code q}: heads × d per row,
+   * {@code k}, {@code v}: kvHeads × d per row; query head h reads key/value head h / (heads / kvHeads)).
+   * Scores are {@code q·k · scale}, soft-capped as {@code cap · tanh(score / cap)} when {@code softcap > 0};
+   * with {@code window > 0} a query sees only the last {@code window} positions (itself included). One task
+   * per sequence and head, vectorised as {@link #attention(float[], int, int, Gpt2Config, int, float[])}.
+   */
+  static void attention(float[] q, float[] k, float[] v, int sequences, int length, int heads, int kvHeads, int d,
+      float scale, float softcap, int window, float[] out) {
+    int qs = heads * d, ks = kvHeads * d, group = heads / kvHeads;
+    int padded = (length + L - 1) / L * L;
+    Parallel.forEach(sequences * heads, task -> {
+      int b = task / heads, h = task % heads, kh = h / group;
+      float[] keys = new float[d * padded];
+      float[] p = new float[padded];
+      for (int s = 0; s < length; s++) {
+        int ko = (b * length + s) * ks + kh * d;
+        for (int i = 0; i < d; i++) keys[i * padded + s] = k[ko + i];
+      }
+      for (int t = 0; t < length; t++) {
+        int qo = (b * length + t) * qs + h * d;
+        int n = t + 1, vectors = (n + L - 1) / L;
+        for (int kv = 0; kv < vectors; kv++) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keys, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+          acc = acc.mul(scale);
+          if (softcap > 0) acc = tanh(acc.div(softcap)).mul(softcap);
+          acc.intoArray(p, kv * L);
+        }
+        int first = window > 0 ? Math.max(0, t - window + 1) : 0;
+        for (int s = 0; s < first; s++) p[s] = Float.NEGATIVE_INFINITY;
+        for (int s = n; s < vectors * L; s++) p[s] = Float.NEGATIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int s = first; s < n; s++) max = Math.max(max, p[s]);
+        FloatVector total = FloatVector.zero(S);
+        for (int x = 0; x < vectors; x++) {
+          FloatVector e = exp(FloatVector.fromArray(S, p, x * L).sub(max));
+          e.intoArray(p, x * L);
+          total = total.add(e);
+        }
+        float inverse = 1f / lanes(total);
+        for (int s = 0; s < n; s++) p[s] *= inverse;
+        int o = (b * length + t) * qs + h * d, v0 = b * length * ks + kh * d;
+        int i = 0;
+        for (; i + L <= d; i += L) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int s = first; s < n; s++) acc = FloatVector.fromArray(S, v, v0 + s * ks + i).fma(FloatVector.broadcast(S, p[s]), acc);
+          acc.intoArray(out, o + i);
+        }
+        for (; i < d; i++) {
+          float acc = 0;
+          for (int s = first; s < n; s++) acc = Math.fma(v[v0 + s * ks + i], p[s], acc);
+          out[o + i] = acc;
+        }
+      }
+    });
+  }
+
+  /** A gated MLP's neurons, in place: {@code gate[i] = act(gate[i]) · up[i]} over {@code [0, n)}. */
+  static void gated(float[] gate, float[] up, int n, DecoderConfig.Activation act) {
+    Parallel.forEach((n + ACT_CHUNK - 1) / ACT_CHUNK, task -> {
+      int from = task * ACT_CHUNK, to = Math.min(n, (task + 1) * ACT_CHUNK);
+      activate(gate, from, to, act);
+      int i = from;
+      for (; i + L <= to; i += L) FloatVector.fromArray(S, gate, i).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
+      for (; i < to; i++) gate[i] *= up[i];
+    });
+  }
+
+  /** {@code act(x)} in place over {@code [0, n)}. */
+  static void activation(float[] x, int n, DecoderConfig.Activation act) {
+    Parallel.forEach((n + ACT_CHUNK - 1) / ACT_CHUNK, task -> activate(x, task * ACT_CHUNK, Math.min(n, (task + 1) * ACT_CHUNK), act));
+  }
+
+  private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+  // Numerical Recipes' erfc: t · exp(-z² + polynomial(t)), t = 1 / (1 + z/2), fractional error below 1.2e-7.
+  private static final float[] ERFC = {0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f, 0.27886807f, -0.18628806f,
+      0.09678418f, 0.37409196f, 1.00002368f, -1.26551223f};
+
+  private static void activate(float[] x, int from, int to, DecoderConfig.Activation act) {
+    if (act == DecoderConfig.Activation.GELU_TANH) {
+      geluTanh(x, from, to);
+      return;
+    }
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      if (act == DecoderConfig.Activation.SILU) {
+        // x · sigmoid(x), with exp only of -|x| so that it never overflows
+        FloatVector e = exp(v.abs().neg());
+        FloatVector sig = FloatVector.broadcast(S, 1f).div(e.add(1f)).blend(e.div(e.add(1f)), v.lt(0f));
+        v.mul(sig).intoArray(x, i);
+      } else {
+        // 0.5 x (1 + erf(x/√2)) = 0.5 x erfc(-x/√2)
+        FloatVector u = v.mul(-INV_SQRT2), z = u.abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(0.5f).add(1f));
+        FloatVector poly = FloatVector.broadcast(S, ERFC[0]);
+        for (int c = 1; c < ERFC.length; c++) poly = poly.fma(t, FloatVector.broadcast(S, ERFC[c]));
+        FloatVector erfc = t.mul(exp(z.mul(z).neg().add(poly)));
+        erfc = erfc.blend(FloatVector.broadcast(S, 2f).sub(erfc), u.lt(0f));
+        v.mul(0.5f).mul(erfc).intoArray(x, i);
+      }
+    }
+    for (; i < to; i++) {
+      float v = x[i];
+      if (act == DecoderConfig.Activation.SILU) {
+        float e = expScalar(-Math.abs(v));
+        x[i] = v * (v < 0 ? e / (e + 1f) : 1f / (e + 1f));
+      } else {
+        float u = -v * INV_SQRT2, z = Math.abs(u);
+        float t = 1f / (z * 0.5f + 1f);
+        float poly = ERFC[0];
+        for (int c = 1; c < ERFC.length; c++) poly = Math.fma(poly, t, ERFC[c]);
+        float erfc = t * expScalar(-(z * z) + poly);
+        if (u < 0) erfc = 2f - erfc;
+        x[i] = v * 0.5f * erfc;
+      }
+    }
+  }
+
+  /** {@link #exp(FloatVector)} for one value: the vector code on a one-lane broadcast, so that both give the same bits. */
+  private static float expScalar(float x) {
+    return exp(FloatVector.broadcast(S, x)).lane(0);
+  }
+
   /**
    * The sum of a vector's lanes, first to last. Not {@code reduceLanes(ADD)}: its order is unspecified and
    * differs between the JIT's intrinsic and the interpreter, which would make results depend on timing.
@@ -162,6 +359,15 @@ final class Ops {
     float s = 0;
     for (float x : a) s += x;
     return s;
+  }
+
+  /** {@code dst[i] += src[i]} over {@code [0, n)}: a block's output joining the residual stream. */
+  static void add(float[] src, float[] dst, int n) {
+    Parallel.forEach((n + ACT_CHUNK - 1) / ACT_CHUNK, task -> {
+      int i = task * ACT_CHUNK, to = Math.min(n, (task + 1) * ACT_CHUNK);
+      for (; i + L <= to; i += L) FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
+      for (; i < to; i++) dst[i] += src[i];
+    });
   }
 
   private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);

@@ -3,8 +3,12 @@ package dev.neuronscribe.subject;
 import java.util.Arrays;
 import java.util.List;
 
-/** One excerpt and a neuron's activation on each of its tokens, as recorded (float32, as computed). */
-public record RecordedExcerpt(List<String> tokens, float[] activations) {
+/**
+ * One excerpt and a neuron's activation on each of its tokens, as recorded (float32, as computed).
+ *
+ * @param excerpt the excerpt's position in the recorded corpus (a store keeps each excerpt's tokens once, by it)
+ */
+public record RecordedExcerpt(long excerpt, List<String> tokens, float[] activations) {
 
   public RecordedExcerpt {
     tokens = List.copyOf(tokens);
@@ -42,7 +46,7 @@ public record RecordedExcerpt(List<String> tokens, float[] activations) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RecordedExcerpt r && tokens.equals(r.tokens) && Arrays.equals(activations, r.activations);
+    return o instanceof RecordedExcerpt r && excerpt == r.excerpt && tokens.equals(r.tokens) && Arrays.equals(activations, r.activations);
   }
 
   @Override

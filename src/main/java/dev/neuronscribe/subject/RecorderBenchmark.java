@@ -16,7 +16,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Times the recorder on a randomly initialised GPT-2 it writes itself, the way
+ * Times the recorder on a randomly initialised model it writes itself (GPT-2 by default; Llama, Qwen2,
+ * GPT-NeoX or Gemma 2 shapes with {@link Settings#architecture}), or on a checkpoint it is given. For GPT-2 it
+ * measures the way
  * {@code ../shared/bench/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
  * round, N rounds timed after an untimed warm-up over the same N; FLOPs counted as that script counts them, 2·tokens·L·12·E²
  * (the block matmuls; attention scores excluded).
@@ -24,14 +26,45 @@ import jdk.incubator.vector.VectorSpecies;
 public final class RecorderBenchmark {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-  public record Settings(int layers, int width, int heads, int excerptTokens, int batch, int rounds, int repeats) {}
+  /**
+   * @param architecture gpt2, llama, qwen2, gpt_neox or gemma2
+   * @param kvHeads key/value heads (grouped-query attention; Llama, Qwen2, Gemma 2)
+   * @param mlpWidth neurons per layer; 0 = the architecture's usual (4 × width; 8/3 × width rounded to 256 for gated MLPs)
+   * @param vocabSize 0 = the architecture's usual (GPT-2's 50257, NeoX's 50304, else 32000)
+   * @param bf16 store the weights as BF16 (else F32)
+   */
+  public record Settings(String architecture, int layers, int width, int heads, int kvHeads, int mlpWidth, int vocabSize, boolean bf16,
+      int excerptTokens, int batch, int rounds, int repeats) {
+
+    /** GPT-2 of this shape, as before the other architectures came. */
+    public Settings(int layers, int width, int heads, int excerptTokens, int batch, int rounds, int repeats) {
+      this("gpt2", layers, width, heads, heads, 0, 0, false, excerptTokens, batch, rounds, repeats);
+    }
+
+    RandomCheckpoints.Spec spec() {
+      boolean gated = !architecture.equals("gpt_neox");
+      int m = mlpWidth > 0 ? mlpWidth : gated ? Math.max(256, (8 * width / 3 + 255) / 256 * 256) : 4 * width;
+      int v = vocabSize > 0 ? vocabSize : architecture.equals("gpt_neox") ? 50304 : 32000;
+      return new RandomCheckpoints.Spec(architecture, layers, width, heads, kvHeads, m, v, bf16 ? DType.BF16 : DType.F32);
+    }
+  }
 
   /** One timed run of {@code rounds} rounds. */
   public record Measurement(double tokensPerSecond, double gflops) {}
 
   public record Report(
       Settings settings, int neuronsRecorded, List<Measurement> forward, List<Measurement> recording,
-      Optional<Double> nominalPeakGflops, String nominalPeakBasis, double measuredPeakGflops, int cores, int lanes) {
+      Optional<Double> nominalPeakGflops, String nominalPeakBasis, double measuredPeakGflops, int cores, int lanes, double flopsPerToken,
+      List<Double> pairedPeakFractions) {
+
+    /**
+     * The forward pass's GFLOP/s over the FMA peak measured right after it, run by run, median: on a shared
+     * machine the load moves between a run and a peak taken minutes later, so only the paired ratio means much.
+     */
+    public double medianPairedPeakFraction() {
+      double[] v = pairedPeakFractions.stream().mapToDouble(d -> d).sorted().toArray();
+      return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
 
     public static double median(List<Measurement> m) {
       double[] v = m.stream().mapToDouble(Measurement::tokensPerSecond).sorted().toArray();
@@ -40,10 +73,6 @@ public final class RecorderBenchmark {
 
     public static double best(List<Measurement> m) {
       return m.stream().mapToDouble(Measurement::tokensPerSecond).max().orElse(Double.NaN);
-    }
-
-    public double flopsPerToken() {
-      return 2.0 * settings.layers() * 12.0 * settings.width() * settings.width();
     }
   }
 
@@ -73,40 +102,71 @@ public final class RecorderBenchmark {
       throw new UncheckedIOException("cannot create the directory for the benchmark's checkpoint: " + e.getMessage(), e);
     }
     try {
-      Gpt2Config config = Gpt2Config.gpt2(s.layers(), s.width(), s.heads());
       long t0 = System.nanoTime();
-      Checkpoints.writeRandom(dir, config, 0);
-      log.accept(String.format("wrote a random GPT-2 (%d layers, width %d, %d heads, vocabulary %d, context %d) to %s in %.1f s",
-          s.layers(), s.width(), s.heads(), config.vocabSize(), config.contextLength(), dir, (System.nanoTime() - t0) / 1e9));
-      try (Gpt2 model = Gpt2.load(dir)) {
-        return measure(model, s, log);
+      double flops;
+      if (s.architecture().equals("gpt2")) {
+        Gpt2Config config = Gpt2Config.gpt2(s.layers(), s.width(), s.heads());
+        Checkpoints.writeRandom(dir, config, 0);
+        flops = 2.0 * s.layers() * 12.0 * s.width() * s.width();
+      } else {
+        RandomCheckpoints.write(dir, s.spec(), 0);
+        flops = s.spec().flopsPerToken();
+      }
+      log.accept(String.format("wrote a random %s (%s) to %s in %.1f s", s.architecture(), s.architecture().equals("gpt2")
+          ? String.format("%d layers, width %d, %d heads", s.layers(), s.width(), s.heads()) : s.spec().toString(), dir, (System.nanoTime() - t0) / 1e9));
+      try (Model model = Models.load(dir)) {
+        return measure(model, s, flops, log);
       }
     } finally {
       if (keep.isEmpty()) deleteTree(dir);
     }
   }
 
-  private static Report measure(Gpt2 model, Settings s, Consumer<String> log) {
-    Gpt2Config c = model.config();
+  /** Times an existing checkpoint (any supported architecture); FLOPs counted from its shape as for a random one. */
+  public static Report runOn(Path dir, Settings s, Consumer<String> log) {
+    try (Model model = Models.load(dir)) {
+      Model.Shape c = model.shape();
+      log.accept("timing " + dir + ": " + c);
+      double flops = c.architecture().equals("gpt2") ? 2.0 * c.layers() * 12.0 * c.width() * c.width() : weightFlops(model);
+      return measure(model, s, flops, log);
+    }
+  }
+
+  /** 2 FLOPs per weight of the blocks' matmuls, read off the shape (each architecture's layout). */
+  private static double weightFlops(Model model) {
+    return switch (model) {
+      case Llama m -> m.flopsPerToken();
+      case NeoX m -> m.flopsPerToken();
+      case Gemma2 m -> m.flopsPerToken();
+      default -> throw new IllegalStateException("no FLOP count for " + model.shape().architecture());
+    };
+  }
+
+  private static Report measure(Model model, Settings s, double flopsPerToken, Consumer<String> log) {
+    Model.Shape c = model.shape();
     int t = s.excerptTokens(), b = s.batch();
     SplittableRandom random = new SplittableRandom(0);
     int[][] rounds = new int[s.rounds()][];
     for (int r = 0; r < rounds.length; r++) rounds[r] = random.ints(b * t, 0, c.vocabSize()).toArray();
     int[] lengths = new int[b];
     Arrays.fill(lengths, t);
-    Gpt2.State state = model.newState(b * t);
+    Model.Pass state = model.newPass(b * t);
     int last = c.layers() - 1;
-    double flopsPerToken = 2.0 * s.layers() * 12.0 * s.width() * s.width();
 
     log.accept("forward pass only (MLP activations of every layer computed, nothing kept):");
     List<Measurement> forward = new ArrayList<>();
+    List<Double> paired = new ArrayList<>();
     // Warm-up: one untimed run of every batch, so that the JIT has compiled the hot loops before the clock
     // starts (numpy's script warms up with one batch; it has no compiler to wait for).
-    for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
+    for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
     for (int rep = 0; rep < s.repeats(); rep++) {
       long t0 = System.nanoTime();
-      for (int[] ids : rounds) model.forward(ids, b, t, last, state, (l, a, n) -> {});
-      forward.add(measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log));
+      for (int[] ids : rounds) state.forward(ids, b, t, last, Model.Hook.at(HookPoint.MLP_ACT, (l, a, n) -> {}));
+      Measurement m = measurement((long) b * t * s.rounds(), System.nanoTime() - t0, flopsPerToken, log);
+      forward.add(m);
+      double peak = fmaPeak();
+      paired.add(m.gflops() / peak);
+      log.accept(String.format("    FMA peak measured right after: %.1f GFLOP/s, so this run reached %.0f%% of it", peak, 100 * m.gflops() / peak));
     }
 
     RecordingOptions o = RecordingOptions.defaults().withExcerptTokens(t, Math.min(t, 16)).withBatchSize(b);
@@ -114,7 +174,7 @@ public final class RecorderBenchmark {
     if (need > Runtime.getRuntime().maxMemory() * 0.8) {
       log.accept(String.format("recording skipped: the summaries of %,d neurons need %.1f GB and Java may use %.1f GB (SCRIBE_JAVA_OPTS=-Xmx%dg)",
           c.layers() * c.mlpWidth(), need / 1e9, Runtime.getRuntime().maxMemory() / 1e9, (long) Math.ceil(need / 0.7 / (1L << 30))));
-      return finish(s, c, forward, List.of());
+      return finish(s, c, forward, List.of(), flopsPerToken, paired);
     }
     int[] all = IntStream.range(0, c.mlpWidth()).toArray();
     LayerRecording[] layers = new LayerRecording[c.layers()];
@@ -126,19 +186,19 @@ public final class RecorderBenchmark {
         o.topCount(), o.randomCount(), RecordingOptions.BINS, o.perQuantileCount(), c.layers() * c.mlpWidth()));
     int[] next = {0};
     long[] summaryNanos = {0};
-    Gpt2.MlpHook hook = (l, acts, rows) -> {
+    Model.Hook hook = Model.Hook.at(HookPoint.MLP_ACT, (l, acts, rows) -> {
       long t0 = System.nanoTime();
       layers[l].observe(acts, b, lengths, next[0]);
       summaryNanos[0] += System.nanoTime() - t0;
-    };
-    model.forward(rounds[0], b, t, last, state, hook);
+    });
+    state.forward(rounds[0], b, t, last, hook);
     next[0] += b;
     List<Measurement> recording = new ArrayList<>();
     for (int rep = 0; rep < s.repeats(); rep++) {
       summaryNanos[0] = 0;
       long t0 = System.nanoTime();
       for (int[] ids : rounds) {
-        model.forward(ids, b, t, last, state, hook);
+        state.forward(ids, b, t, last, hook);
         next[0] += b;
       }
       long nanos = System.nanoTime() - t0;
@@ -146,10 +206,11 @@ public final class RecorderBenchmark {
       log.accept(String.format("    of which updating the summaries: %.2f s (%.0f%%; excerpts %,d-%,d of the stream, where new top excerpts are still frequent)",
           summaryNanos[0] / 1e9, 100.0 * summaryNanos[0] / nanos, next[0] - b * s.rounds(), next[0]));
     }
-    return finish(s, c, forward, recording);
+    return finish(s, c, forward, recording, flopsPerToken, paired);
   }
 
-  private static Report finish(Settings s, Gpt2Config c, List<Measurement> forward, List<Measurement> recording) {
+  private static Report finish(Settings s, Model.Shape c, List<Measurement> forward, List<Measurement> recording, double flopsPerToken,
+      List<Double> paired) {
     int cores = Runtime.getRuntime().availableProcessors();
     Optional<Double> ghz = cpuGhz();
     // Two 256-bit FMA pipes per core (Zen 2/3/4, Haswell and later); each FMA is 2 FLOPs per lane.
@@ -157,7 +218,7 @@ public final class RecorderBenchmark {
     String basis = ghz.map(g -> String.format("%d cores × 2 FMA units × %d float lanes × 2 FLOP × %.3f GHz (cpu MHz in /proc/cpuinfo)",
         cores, S.length(), g)).orElse("clock unknown");
     double measuredPeak = fmaPeak();
-    return new Report(s, c.layers() * c.mlpWidth(), forward, recording, nominal, basis, measuredPeak, cores, S.length());
+    return new Report(s, c.layers() * c.mlpWidth(), forward, recording, nominal, basis, measuredPeak, cores, S.length(), flopsPerToken, paired);
   }
 
   private static Measurement measurement(long tokens, long nanos, double flopsPerToken, Consumer<String> log) {

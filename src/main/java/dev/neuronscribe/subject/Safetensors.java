@@ -21,6 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A safetensors file, memory-mapped: an 8-byte little-endian header length, a JSON header naming each
@@ -60,11 +66,24 @@ final class Safetensors {
     void copy(long from, float[] dst, int off, int n) {
       if (dtype == DType.F32) {
         MemorySegment.copy(data, F32_LE, from * 4, dst, off, n);
+      } else if (dtype == DType.BF16) {
+        // A bfloat16 is a float32's top half: widen each 16-bit lane and shift it up, a vector at a time.
+        int i = 0;
+        for (; i + FLOATS.length() <= n; i += FLOATS.length()) {
+          ShortVector h = ShortVector.fromMemorySegment(HALVES, data, (from + i) * 2, ByteOrder.LITTLE_ENDIAN);
+          ((IntVector) h.convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16)
+              .reinterpretAsFloats().intoArray(dst, off + i);
+        }
+        for (; i < n; i++) dst[off + i] = get(from + i);
       } else {
         for (int i = 0; i < n; i++) dst[off + i] = get(from + i);
       }
     }
   }
+
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(FLOATS.length() * 16));
 
   static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

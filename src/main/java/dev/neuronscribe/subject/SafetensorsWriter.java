@@ -42,13 +42,20 @@ final class SafetensorsWriter {
   private SafetensorsWriter() {}
 
   static void write(Path file, List<Entry> entries) {
+    write(file, entries, DType.F32);
+  }
+
+  /** As {@link #write(Path, List)}, stored as F32 or BF16 (rounded to nearest even, as torch rounds). */
+  static void write(Path file, List<Entry> entries, DType dtype) {
+    if (dtype != DType.F32 && dtype != DType.BF16) throw new IllegalArgumentException("writes F32 or BF16, not " + dtype);
+    int size = dtype.bytes;
     ObjectNode header = JSON.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     long offset = 0;
     for (Entry e : entries) {
-      long bytes = Math.multiplyExact(e.elements(), 4L);
+      long bytes = Math.multiplyExact(e.elements(), (long) size);
       ObjectNode t = header.putObject(e.name());
-      t.put("dtype", "F32");
+      t.put("dtype", dtype.name());
       ArrayNode shape = t.putArray("shape");
       for (long d : e.shape()) shape.add(d);
       t.putArray("data_offsets").add(offset).add(offset + bytes);
@@ -64,19 +71,26 @@ final class SafetensorsWriter {
       out.write(len.array());
       out.write(headerBytes);
       float[] chunk = new float[CHUNK];
-      ByteBuffer bytes = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (Entry e : entries) writeValues(out, e, chunk, bytes);
+      ByteBuffer bytes = ByteBuffer.allocate(CHUNK * size).order(ByteOrder.LITTLE_ENDIAN);
+      for (Entry e : entries) writeValues(out, e, chunk, bytes, dtype);
     });
   }
 
-  private static void writeValues(OutputStream out, Entry e, float[] chunk, ByteBuffer bytes) throws java.io.IOException {
+  private static void writeValues(OutputStream out, Entry e, float[] chunk, ByteBuffer bytes, DType dtype) throws java.io.IOException {
     long total = e.elements();
     for (long done = 0; done < total; ) {
       int n = (int) Math.min(CHUNK, total - done);
       e.values().fill(done, chunk, n);
       bytes.clear();
-      bytes.asFloatBuffer().put(chunk, 0, n);
-      out.write(bytes.array(), 0, n * 4);
+      if (dtype == DType.F32) {
+        bytes.asFloatBuffer().put(chunk, 0, n);
+      } else {
+        for (int i = 0; i < n; i++) {
+          int bits = Float.floatToRawIntBits(chunk[i]);
+          bytes.putShort(i * 2, (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16));
+        }
+      }
+      out.write(bytes.array(), 0, n * dtype.bytes);
       done += n;
     }
   }

@@ -92,7 +92,7 @@ class RecordingWriterTest {
 
   @Test
   void floatsAreWrittenAsTheirShortestDecimalsOrRoundedOnRequest(@TempDir Path tmp) throws Exception {
-    RecordedExcerpt x = new RecordedExcerpt(List.of(" a", " b", "\n"), new float[] {0.1f, -0.00002f, 2.345678f});
+    RecordedExcerpt x = new RecordedExcerpt(0, List.of(" a", " b", "\n"), new float[] {0.1f, -0.00002f, 2.345678f});
     RecordedNeuron n = new RecordedNeuron(2, 9, List.of(x), List.of(x), List.of(List.of(), List.of(x), List.of(), List.of(), List.of()),
         List.of(0.5, 0.9f + 0.0, 1.25, 3.0), 3, 0.123456789, 0.5, OptionalDouble.of(1.5), OptionalDouble.empty());
 
@@ -128,7 +128,7 @@ class RecordingWriterTest {
             : random.nextInt(4) == 0 ? Float.intBitsToFloat(random.nextInt()) : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-6, 4)));
         if (!Float.isFinite(a[i])) a[i] = 1.5f;
       }
-      excerpts.add(new RecordedExcerpt(tokens, a));
+      excerpts.add(new RecordedExcerpt(e, tokens, a));
     }
     RecordedNeuron n = new RecordedNeuron(3, 17, excerpts.subList(0, 6), excerpts.subList(6, 12),
         List.of(excerpts.subList(12, 14), excerpts.subList(14, 16), List.of(), excerpts.subList(16, 20), excerpts.subList(20, 24)),
@@ -145,7 +145,7 @@ class RecordingWriterTest {
 
   @Test
   void aNonFiniteActivationIsAnErrorAndLeavesNoFile(@TempDir Path tmp) throws Exception {
-    RecordedExcerpt bad = new RecordedExcerpt(List.of(" a", " b"), new float[] {0.5f, Float.NaN});
+    RecordedExcerpt bad = new RecordedExcerpt(0, List.of(" a", " b"), new float[] {0.5f, Float.NaN});
     RecordedNeuron n = new RecordedNeuron(0, 4, List.of(bad), List.of(), List.of(List.of(), List.of(), List.of(), List.of(), List.of()),
         List.of(0.1, 0.2, 0.3, 0.4), 2, 0, 0, OptionalDouble.empty(), OptionalDouble.empty());
     NeuronRecordDirectory dir = new NeuronRecordDirectory(tmp);

@@ -133,7 +133,7 @@ class PromptCommandTest {
     assertThat(run.err()).contains("unknown prompt format 'sumary'; the formats are: original, summary, highlight, highlight-summary, avhs");
 
     assertThat(CliRun.of("prompt", "--record", record).exitCode()).isEqualTo(2);
-    assertThat(CliRun.of("prompt", "--format", "summary").err()).contains("give either --record FILE or --puzzle NAME --puzzles FILE");
+    assertThat(CliRun.of("prompt", "--format", "summary").err()).contains("give one of --record FILE, --records DIR --neuron L:N, or --puzzle NAME --puzzles FILE");
     assertThat(CliRun.of("prompt", "--record", record, "--puzzle", "x", "--puzzles", "p.json", "--format", "summary").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("prompt", "--puzzle", "colors", "--format", "summary").err()).contains("--puzzle needs --puzzles FILE");
     assertThat(CliRun.of("prompt", "--record", record, "--format", "summary", "--json", "--completion").exitCode()).isEqualTo(2);

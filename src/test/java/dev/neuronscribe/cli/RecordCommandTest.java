@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.ActivationStore;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
+import dev.neuronscribe.activations.NeuronRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +25,7 @@ class RecordCommandTest {
 
     Files.writeString(corpus, "In March the red boat (and the blue one) sailed 12 miles.\n".repeat(40));
     String[] record = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
-        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4"};
+        "--layers", "1", "--neurons", "0-3,18", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4", "--decimals", "4", "--output", "json"};
     MainTest.Result r = MainTest.scribe(record);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 5 neurons of layers [1]");
@@ -65,7 +67,8 @@ class RecordCommandTest {
     MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("Recorded 4 neurons of layers [0, 1]");
-    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(
+    assertThat(ActivationStore.isStore(out)).as("a store is the default output").isTrue();
+    assertThat(NeuronRecords.open(out).list()).containsExactly(
         new NeuronId(0, 37), new NeuronId(1, 18), new NeuronId(1, 203), new NeuronId(1, 204));
   }
 
@@ -76,17 +79,17 @@ class RecordCommandTest {
   }
 
   @Test
-  void badInputIsOneClearLineAndExitCode1(@TempDir Path tmp) throws Exception {
+  void badInputIsOneClearLine(@TempDir Path tmp) throws Exception {
     Path corpus = tmp.resolve("c.jsonl");
     Files.writeString(corpus, "{\"text\": \"fine\"}\nnot json\n");
     MainTest.Result missing = MainTest.scribe("record", "--model", tmp.resolve("none").toString(), "--corpus", corpus.toString(), "--out", tmp.toString());
-    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).startsWith("error: ").contains("none: not found");
 
     Path model = tmp.resolve("m");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
     MainTest.Result badLine = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", tmp.resolve("o").toString());
-    assertThat(badLine.exitCode()).isEqualTo(1);
+    assertThat(badLine.exitCode()).isEqualTo(2);
     assertThat(badLine.err()).contains("c.jsonl: line 2 is not valid JSON");
 
     MainTest.Result badLayers = MainTest.scribe("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", tmp.resolve("o").toString(), "--layers", "5");
@@ -96,6 +99,62 @@ class RecordCommandTest {
     MainTest.Result noModel = MainTest.scribe("record", "--corpus", corpus.toString(), "--out", tmp.toString());
     assertThat(noModel.exitCode()).isEqualTo(2);
     assertThat(noModel.err()).contains("--model");
+  }
+
+  /** Copies a test fixture so that a test can break it. */
+  private static Path copy(String fixture, Path to) throws Exception {
+    Path from = Path.of("src", "test", "resources", "fixtures", fixture);
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
+    }
+    return to;
+  }
+
+  private static void assertOneLineExit2NothingWritten(MainTest.Result r, Path out, String... mentions) {
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("error: ").doesNotContain("\n").contains(mentions);
+    assertThat(r.out()).isEmpty();
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void unusableModelsTokenizersAndHooksAreOneLineExit2AndNothingWritten(@TempDir Path tmp) throws Exception {
+    Path corpus = Path.of("src", "test", "resources", "fixtures", "corpus.jsonl"), out = tmp.resolve("out");
+    Path bert = copy("arch-llama", tmp.resolve("bert"));
+    Files.writeString(bert.resolve("config.json"), Files.readString(bert.resolve("config.json")).replace("\"llama\"", "\"bert\""));
+    assertOneLineExit2NothingWritten(MainTest.scribe("record", "--model", bert.toString(), "--corpus", corpus.toString(), "--out", out.toString()),
+        out, bert.resolve("config.json").toString(), "model_type", "'bert'", "supported: gpt2, llama");
+
+    Path sharded = copy("arch-qwen2", tmp.resolve("qwen2"));
+    Files.delete(sharded.resolve("model-00003-of-00005.safetensors"));
+    assertOneLineExit2NothingWritten(MainTest.scribe("record", "--model", sharded.toString(), "--corpus", corpus.toString(), "--out", out.toString()),
+        out, sharded.resolve("model-00003-of-00005.safetensors").toString(), "no such file", "model.safetensors.index.json");
+
+    Path badTokenizer = copy("arch-gemma2", tmp.resolve("gemma2"));
+    Files.writeString(badTokenizer.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 7}}");
+    assertOneLineExit2NothingWritten(MainTest.scribe("record", "--model", badTokenizer.toString(), "--corpus", corpus.toString(), "--out", out.toString()),
+        out, badTokenizer.resolve("tokenizer.json").toString(), "cannot be read by the Hugging Face tokenizers library");
+
+    Path llama = fixture("arch-llama");
+    assertOneLineExit2NothingWritten(MainTest.scribe("record", "--model", llama.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
+        "--hook", "blocks.1.hook_resid_post"), out, "--hook", "'blocks.1.hook_resid_post'", "supported: resid_pre, mlp_in, mlp_act, mlp_out, resid_post");
+  }
+
+  private static Path fixture(String name) {
+    return Path.of("src", "test", "resources", "fixtures", name);
+  }
+
+  @Test
+  void recordsALlamaWithItsTokenizerAtAnyHookPoint(@TempDir Path tmp) throws Exception {
+    Path corpus = Path.of("src", "test", "resources", "fixtures", "corpus.jsonl"), out = tmp.resolve("out");
+    MainTest.Result r = MainTest.scribe("record", "--model", fixture("arch-llama").toString(), "--corpus", corpus.toString(),
+        "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(new NeuronRecordDirectory(out).list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2));
+    // BOS is fed but not recorded: no excerpt shows it.
+    assertThat(new NeuronRecordDirectory(out).read(new NeuronId(1, 0)).mostPositiveActivationRecords())
+        .allSatisfy(rec -> assertThat(rec.tokens()).doesNotContain("<|begin_of_text|>"));
   }
 
   @Test

@@ -90,6 +90,113 @@ class RecorderTest {
     assertThat(resumed.sorted()).isEqualTo(straight.sorted());
   }
 
+  private static Recorder.Result recordWholeCorpusCalibrated(Path work, MapSink sink, boolean singlePass, int stopAfter) {
+    try (Gpt2 gpt2 = Gpt2.load(model)) {
+      Recorder r = new Recorder(gpt2, TOKENIZER, options().withCalibrationExcerpts(10_000));
+      r.allowSinglePass(singlePass);
+      if (stopAfter > 0) r.stopAfterBatches(stopAfter);
+      return r.record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+    }
+  }
+
+  private static Recorder.Result recordInto(Path work, NeuronSink sink, int stopAfter) {
+    try (Gpt2 gpt2 = Gpt2.load(model)) {
+      Recorder r = new Recorder(gpt2, TOKENIZER, options());
+      if (stopAfter > 0) r.stopAfterBatches(stopAfter);
+      return r.record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+    }
+  }
+
+  @Test
+  void aCorpusThatFitsTheCalibrationSetRunsOnceAndRecordsWhatTwoPassesRecord(@TempDir Path tmp) {
+    MapSink twice = new MapSink(), once = new MapSink(), resumed = new MapSink();
+    assertThat(recordWholeCorpusCalibrated(tmp.resolve("a"), twice, false, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(recordWholeCorpusCalibrated(tmp.resolve("b"), once, true, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(once.sorted()).isEqualTo(twice.sorted());
+    assertThat(once.neurons.get("0:37").byQuantile().stream().mapToInt(List::size).sum()).as("the bins were sampled").isGreaterThan(5);
+    // Stopped part way through the single pass, the kept activations and the state resume it.
+    Path work = tmp.resolve("c");
+    assertThat(recordWholeCorpusCalibrated(work, resumed, true, 5).status()).isEqualTo(Recorder.Status.INTERRUPTED);
+    assertThat(work.resolve("activations.bin")).exists();
+    assertThat(recordWholeCorpusCalibrated(work, resumed, true, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    assertThat(resumed.sorted()).isEqualTo(twice.sorted());
+    assertThat(work).doesNotExist();
+  }
+
+  @Test
+  void aModelsFingerprintIsTheSameEachTimeItIsLoaded() {
+    // Resumed and sharded recordings compare it; Gemma 2's config holds a per-layer array.
+    Path dir = Path.of("src/test/resources/fixtures/arch-gemma2");
+    try (Model a = Models.load(dir); Model b = Models.load(dir)) {
+      assertThat(a.fingerprint()).isEqualTo(b.fingerprint());
+    }
+  }
+
+  /** Shards run on threads in a scrambled order; optionally one output delivered twice. */
+  private record ThreadShards(int parallelism, boolean duplicate) implements Recorder.Shards {
+    @Override
+    public void run(byte[] plan, int count, Recorder.ShardOutput out) {
+      assertThat(ShardWork.shards(plan)).isEqualTo(count);
+      List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, count).boxed().toList());
+      java.util.Collections.shuffle(order, new java.util.Random(count));
+      List<List<byte[]>> outputs = order.parallelStream().map(shard -> ShardWork.run(plan, shard)).toList();
+      for (int i = 0; i < count; i++) {
+        for (int layer = 0; layer < outputs.get(i).size(); layer++) out.accept(order.get(i), layer, outputs.get(i).get(layer));
+      }
+      if (duplicate) out.accept(order.get(0), 0, outputs.get(0).get(0));
+    }
+  }
+
+  private static Recorder.Result recordSharded(Path work, MapSink sink, Recorder.Shards shards) {
+    try (Gpt2 gpt2 = Gpt2.load(model)) {
+      return new Recorder(gpt2, TOKENIZER, HookPoint.MLP_ACT, options(), shards).record(Corpus.detect(corpus), SELECTION, work, sink, RecordingProgress.silent());
+    }
+  }
+
+  @Test
+  void shardedRecordingsWriteWhatOneMachineWritesWhateverTheNumberOfShards(@TempDir Path tmp) {
+    MapSink single = new MapSink();
+    record(tmp.resolve("single"), single, 0);
+    for (int parallelism : new int[] {1, 2, 3, 7}) {
+      MapSink sharded = new MapSink();
+      Recorder.Result r = recordSharded(tmp.resolve("p" + parallelism), sharded, new ThreadShards(parallelism, false));
+      assertThat(r.status()).isEqualTo(Recorder.Status.COMPLETED);
+      assertThat(sharded.sorted()).as(parallelism + " shards").isEqualTo(single.sorted());
+    }
+  }
+
+  @Test
+  void aShardOutputDeliveredTwiceIsRefusedNotCountedTwice(@TempDir Path tmp) {
+    assertThatThrownBy(() -> recordSharded(tmp.resolve("w"), new MapSink(), new ThreadShards(3, true)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
+  }
+
+  @Test
+  void aStoreRecordedWithInterruptionsAndAKilledPartHoldsWhatAStraightRecordingHolds(@TempDir Path tmp) throws Exception {
+    var meta = java.util.Map.of("neuronscribe.unit_kind", "neuron");
+    Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
+    try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(straight, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+      assertThat(recordInto(straight.resolve("work"), w, 0).status()).isEqualTo(Recorder.Status.COMPLETED);
+    }
+    for (int stop : new int[] {3, 15, 0}) {
+      try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(resumed, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+        recordInto(resumed.resolve("work"), w, stop);
+      }
+    }
+    var a = dev.neuronscribe.activations.ActivationStore.open(straight);
+    var b = dev.neuronscribe.activations.ActivationStore.open(resumed);
+    assertThat(b.list()).hasSize(10).isEqualTo(a.list());
+    for (var id : a.list()) assertThat(b.read(id)).isEqualTo(a.read(id));
+    // A kill after a part's records but before its units file: the rerun records those units again, once.
+    Files.delete(resumed.resolve("units/part-00000.arrow"));
+    try (var w = dev.neuronscribe.activations.ActivationStoreWriter.open(resumed, dev.neuronscribe.activations.StorePrecision.F32, meta)) {
+      assertThat(recordInto(resumed.resolve("work"), w, 0).neuronsWritten()).isEqualTo(10);
+    }
+    var c = dev.neuronscribe.activations.ActivationStore.open(resumed);
+    assertThat(c.list()).isEqualTo(a.list());
+    for (var id : a.list()) assertThat(c.read(id)).isEqualTo(a.read(id));
+  }
+
   @Test
   void aRerunSkipsNeuronsTheSinkHoldsAndRecordsOnlyTheRest(@TempDir Path tmp) {
     MapSink sink = new MapSink();

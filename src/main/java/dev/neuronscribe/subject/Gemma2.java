@@ -1,0 +1,158 @@
+package dev.neuronscribe.subject;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+
+/**
+ * Gemma 2: embeddings scaled by √width; RMS norms with gain {@code 1 + w} before and after both attention and
+ * the MLP; attention scores scaled by {@code query_pre_attn_scalar^-0.5} and soft-capped; sliding-window
+ * layers alternating with global ones; a GeGLU MLP (tanh GELU) whose neurons ({@link HookPoint#MLP_ACT}) are
+ * {@code gelu(gate) · up}. {@link HookPoint#MLP_OUT} is taken after the post-feed-forward norm, as it joins
+ * the residual stream.
+ */
+public final class Gemma2 implements Model {
+  private final Path directory;
+  private final DecoderConfig config;
+  private final Arena arena;
+  private final Weights weights;
+  private final String fingerprint;
+  private final float[] inverseFrequencies;
+
+  record Layer(float[] inputNorm, Matrix q, Matrix k, Matrix v, Matrix o, float[] postAttnNorm, float[] preMlpNorm,
+      Matrix gate, Matrix up, Matrix down, float[] postMlpNorm, float[] qkvZero, float[] mlpZero, float[] widthZero) {}
+
+  record Weights(Safetensors.Tensor embedding, Layer[] layers) {
+    static Weights from(Checkpoint c, DecoderConfig d) {
+      int e = d.width(), qw = d.heads() * d.headDim(), kw = d.kvHeads() * d.headDim(), m = d.mlpWidth();
+      Layer[] layers = new Layer[d.layers()];
+      for (int l = 0; l < layers.length; l++) {
+        String p = "layers." + l + ".";
+        layers[l] = new Layer(gain(c, p + "input_layernorm.weight", e),
+            c.linear(p + "self_attn.q_proj.weight", qw, e), c.linear(p + "self_attn.k_proj.weight", kw, e),
+            c.linear(p + "self_attn.v_proj.weight", kw, e), c.linear(p + "self_attn.o_proj.weight", e, qw),
+            gain(c, p + "post_attention_layernorm.weight", e), gain(c, p + "pre_feedforward_layernorm.weight", e),
+            c.linear(p + "mlp.gate_proj.weight", m, e), c.linear(p + "mlp.up_proj.weight", m, e), c.linear(p + "mlp.down_proj.weight", e, m),
+            gain(c, p + "post_feedforward_layernorm.weight", e), new float[Math.max(qw, kw)], new float[m], new float[e]);
+      }
+      return new Weights(c.tensor("embed_tokens.weight", d.vocabSize(), e), layers);
+    }
+
+    /** Gemma's norms multiply by {@code 1 + w}: stored once that way. */
+    private static float[] gain(Checkpoint c, String name, int n) {
+      float[] w = c.vector(name, n);
+      for (int i = 0; i < n; i++) w[i] += 1f;
+      return w;
+    }
+  }
+
+  private Gemma2(Path directory, DecoderConfig config, Arena arena, Weights weights, String fingerprint) {
+    this.directory = directory;
+    this.config = config;
+    this.arena = arena;
+    this.weights = weights;
+    this.fingerprint = fingerprint;
+    this.inverseFrequencies = config.inverseFrequencies();
+  }
+
+  static Gemma2 load(Path directory, DecoderConfig config) {
+    Arena arena = Arena.ofShared();
+    try {
+      Checkpoint c = Checkpoint.open(directory, "model.", arena);
+      Models.checkLayers(c, config.layers(), "layers\\.(\\d+)\\..*", "num_hidden_layers");
+      return new Gemma2(directory, config, arena, Weights.from(c, config), config + "|" + c.digest());
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Shape shape() {
+    return config.shape();
+  }
+
+  double flopsPerToken() {
+    return config.flopsPerToken();
+  }
+
+  @Override
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+
+  @Override
+  public State newPass(int rows) {
+    return new State(rows);
+  }
+
+  final class State implements Model.Pass {
+    final int capacity;
+    final float[] x, h, q, k, v, att, gate, up, out;
+    final Gemm.Scratch scratch = new Gemm.Scratch();
+    float[][] rope = new float[2][0];
+    int ropeLength;
+
+    State(int rows) {
+      DecoderConfig c = config;
+      capacity = rows;
+      x = new float[rows * c.width()];
+      h = new float[rows * c.width()];
+      q = new float[rows * c.heads() * c.headDim()];
+      k = new float[rows * c.kvHeads() * c.headDim()];
+      v = new float[rows * c.kvHeads() * c.headDim()];
+      att = new float[rows * c.heads() * c.headDim()];
+      gate = new float[rows * c.mlpWidth()];
+      up = new float[rows * c.mlpWidth()];
+      out = new float[rows * c.width()];
+    }
+
+    @Override
+    public void forward(int[] tokens, int sequences, int length, int lastLayer, Hook hook) {
+      DecoderConfig c = config;
+      int rows = sequences * length, e = c.width();
+      Models.checkBatch(rows, capacity, length, c.contextLength());
+      if (ropeLength != length) {
+        rope = Ops.ropeTables(inverseFrequencies, length);
+        ropeLength = length;
+      }
+      Taps taps = new Taps(hook, lastLayer);
+      Ops.embed(weights.embedding(), tokens, rows, (float) Math.sqrt(e), x);
+      for (int l = 0; l <= lastLayer; l++) {
+        Layer w = weights.layers()[l];
+        if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
+        Ops.rmsNorm(x, w.inputNorm(), c.normEpsilon(), rows, h);
+        Gemm.multiply(h, rows, w.q(), w.qkvZero(), q, false, scratch);
+        Gemm.multiply(h, rows, w.k(), w.qkvZero(), k, false, scratch);
+        Gemm.multiply(h, rows, w.v(), w.qkvZero(), v, false, scratch);
+        Ops.rope(q, rows, length, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
+        Ops.rope(k, rows, length, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
+        Ops.attention(q, k, v, sequences, length, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(), c.attentionSoftcap(),
+            c.slidingWindow()[l], att);
+        Gemm.multiply(att, rows, w.o(), w.widthZero(), out, false, scratch);
+        Ops.rmsNorm(out, w.postAttnNorm(), c.normEpsilon(), rows, out);
+        Ops.add(out, x, rows * e);
+        Ops.rmsNorm(x, w.preMlpNorm(), c.normEpsilon(), rows, h);
+        if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
+        Gemm.multiply(h, rows, w.gate(), w.mlpZero(), gate, false, scratch);
+        Gemm.multiply(h, rows, w.up(), w.mlpZero(), up, false, scratch);
+        Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
+        if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
+        Gemm.multiply(gate, rows, w.down(), w.widthZero(), out, false, scratch);
+        Ops.rmsNorm(out, w.postMlpNorm(), c.normEpsilon(), rows, out);
+        if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;
+        Ops.add(out, x, rows * e);
+        if (taps.at(l, HookPoint.RESID_POST, x, rows)) return;
+      }
+    }
+  }
+}

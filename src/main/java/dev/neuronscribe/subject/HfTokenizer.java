@@ -1,0 +1,153 @@
+package dev.neuronscribe.subject;
+
+import dev.neuronscribe.files.InvalidInputException;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Llama 3, Qwen2 and Pythia; SentencePiece-style
+ * BPE or Unigram as in Llama 2, Mistral and Gemma), run by the Rust tokenizers library through DJL's binding,
+ * so that ids are exactly those transformers gives.
+ *
+ * <p>BOS follows the tokenizer's own post-processor: when encoding with special tokens puts one id before
+ * the text's ids, that id is {@link #bos()}. A token's text is what the decoder makes of it after a plain
+ * ASCII token, minus that token's own text: decoding it truly alone would let a SentencePiece decoder strip
+ * its leading space ("▁the" would read "the"), and then the tokens of an excerpt would not spell its text.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+  private final Path file;
+  private final HuggingFaceTokenizer tokenizer;
+  private final int vocabularySize;
+  private final OptionalInt bos;
+  private final String fingerprint;
+  private final long[] anchor;
+  private final String anchorText;
+  private final AtomicReferenceArray<String> strings;
+
+  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint) {
+    this.file = file;
+    this.tokenizer = tokenizer;
+    this.vocabularySize = vocabularySize;
+    this.fingerprint = fingerprint;
+    this.strings = new AtomicReferenceArray<>(vocabularySize);
+    long[] plain = tokenizer.encode("a", false, false).getIds();
+    long[] special = tokenizer.encode("a", true, false).getIds();
+    boolean leading = special.length > plain.length && plain.length > 0 && special[0] != plain[0]
+        && java.util.Arrays.equals(special, 1, 1 + plain.length, plain, 0, plain.length);
+    this.bos = leading ? OptionalInt.of((int) special[0]) : OptionalInt.empty();
+    this.anchor = plain;
+    this.anchorText = tokenizer.decode(plain, false);
+  }
+
+  /** Reads {@code file}; one that is missing, not JSON or not a tokenizer the library accepts is an {@link InvalidInputException}. */
+  public static HfTokenizer open(Path file) {
+    String source = file.toString();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(source, "no such file; the model directory needs the tokenizer.json its model was trained with "
+          + "(save it with AutoTokenizer.from_pretrained(...).save_pretrained(dir))");
+    } catch (IOException e) {
+      throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(bytes);
+    } catch (IOException e) {
+      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new InvalidInputException(source, "is not valid JSON (" + why + "); it must be a Hugging Face tokenizers file (tokenizer.json)", e);
+    }
+    if (root == null || !root.isObject() || !root.path("model").isObject()) {
+      throw new InvalidInputException(source, "has no 'model' object; it must be a Hugging Face tokenizers file (tokenizer.json), not tokenizer_config.json or a vocabulary");
+    }
+    HuggingFaceTokenizer t;
+    try {
+      // No truncation or padding: documents of any length are tokenised whole, and special tokens only when asked.
+      t = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "-1"));
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidInputException(source, "cannot be read by the Hugging Face tokenizers library (" + e.getMessage()
+          + "); supported: tokenizer.json files written by tokenizers / transformers", e);
+    }
+    try {
+      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes));
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  private static int vocabularySize(JsonNode root) {
+    int max = -1;
+    JsonNode vocab = root.path("model").path("vocab");
+    if (vocab.isObject()) {
+      for (JsonNode id : vocab) max = Math.max(max, id.asInt());
+    } else if (vocab.isArray()) {
+      max = vocab.size() - 1; // Unigram: [piece, score] pairs, the id is the position
+    }
+    for (JsonNode added : root.path("added_tokens")) max = Math.max(max, added.path("id").asInt());
+    return max + 1;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public int[] encode(String text) {
+    long[] ids = tokenizer.encode(text, false, false).getIds();
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) out[i] = (int) ids[i];
+    return out;
+  }
+
+  @Override
+  public String token(int id) {
+    if (id < 0 || id >= vocabularySize) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + file);
+    String s = strings.get(id);
+    if (s == null) {
+      long[] ids = java.util.Arrays.copyOf(anchor, anchor.length + 1);
+      ids[anchor.length] = id;
+      String both = tokenizer.decode(ids, false);
+      s = both.startsWith(anchorText) ? both.substring(anchorText.length()) : tokenizer.decode(new long[] {id}, false);
+      strings.set(id, s);
+    }
+    return s;
+  }
+
+  @Override
+  public OptionalInt bos() {
+    return bos;
+  }
+
+  @Override
+  public int vocabularySize() {
+    return vocabularySize;
+  }
+
+  @Override
+  public String fingerprint() {
+    return "tokenizer.json " + fingerprint;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.neuronscribe.subject;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+
+/**
+ * Llama 2/3.x, Mistral and Qwen2: RMS-normed pre-norm blocks, rotary grouped-query attention (Qwen2 with q/k/v
+ * biases) and a SwiGLU MLP whose neurons ({@link HookPoint#MLP_ACT}) are {@code silu(gate) · up}, the input
+ * of {@code down_proj}. Weights stay in the mapped checkpoint; the language-model head is never read (so
+ * tied embeddings need nothing).
+ */
+public final class Llama implements Model {
+  private final Path directory;
+  private final DecoderConfig config;
+  private final Arena arena;
+  private final Weights weights;
+  private final String fingerprint;
+  private final float[] inverseFrequencies;
+
+  record Layer(float[] attnNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
+      float[] mlpNorm, Matrix gate, float[] gateBias, Matrix up, float[] upBias, Matrix down, float[] downBias) {}
+
+  record Weights(Safetensors.Tensor embedding, Layer[] layers) {
+    static Weights from(Checkpoint c, DecoderConfig d) {
+      int e = d.width(), qw = d.heads() * d.headDim(), kw = d.kvHeads() * d.headDim(), m = d.mlpWidth();
+      Layer[] layers = new Layer[d.layers()];
+      for (int l = 0; l < layers.length; l++) {
+        String p = "layers." + l + ".";
+        layers[l] = new Layer(c.vector(p + "input_layernorm.weight", e),
+            c.linear(p + "self_attn.q_proj.weight", qw, e), c.biasOrZero(p + "self_attn.q_proj.bias", qw),
+            c.linear(p + "self_attn.k_proj.weight", kw, e), c.biasOrZero(p + "self_attn.k_proj.bias", kw),
+            c.linear(p + "self_attn.v_proj.weight", kw, e), c.biasOrZero(p + "self_attn.v_proj.bias", kw),
+            c.linear(p + "self_attn.o_proj.weight", e, qw), c.biasOrZero(p + "self_attn.o_proj.bias", e),
+            c.vector(p + "post_attention_layernorm.weight", e),
+            c.linear(p + "mlp.gate_proj.weight", m, e), c.biasOrZero(p + "mlp.gate_proj.bias", m),
+            c.linear(p + "mlp.up_proj.weight", m, e), c.biasOrZero(p + "mlp.up_proj.bias", m),
+            c.linear(p + "mlp.down_proj.weight", e, m), c.biasOrZero(p + "mlp.down_proj.bias", e));
+      }
+      return new Weights(c.tensor("embed_tokens.weight", d.vocabSize(), e), layers);
+    }
+  }
+
+  private Llama(Path directory, DecoderConfig config, Arena arena, Weights weights, String fingerprint) {
+    this.directory = directory;
+    this.config = config;
+    this.arena = arena;
+    this.weights = weights;
+    this.fingerprint = fingerprint;
+    this.inverseFrequencies = config.inverseFrequencies();
+  }
+
+  static Llama load(Path directory, DecoderConfig config) {
+    Arena arena = Arena.ofShared();
+    try {
+      Checkpoint c = Checkpoint.open(directory, "model.", arena);
+      Models.checkLayers(c, config.layers(), "layers\\.(\\d+)\\..*", "num_hidden_layers");
+      return new Llama(directory, config, arena, Weights.from(c, config), config + "|" + c.digest());
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Shape shape() {
+    return config.shape();
+  }
+
+  double flopsPerToken() {
+    return config.flopsPerToken();
+  }
+
+  @Override
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+
+  @Override
+  public State newPass(int rows) {
+    return new State(rows);
+  }
+
+  final class State implements Model.Pass {
+    final int capacity;
+    final float[] x, h, q, k, v, att, gate, up, out;
+    final Gemm.Scratch scratch = new Gemm.Scratch();
+    float[][] rope = new float[2][0];
+    int ropeLength;
+
+    State(int rows) {
+      DecoderConfig c = config;
+      capacity = rows;
+      x = new float[rows * c.width()];
+      h = new float[rows * c.width()];
+      q = new float[rows * c.heads() * c.headDim()];
+      k = new float[rows * c.kvHeads() * c.headDim()];
+      v = new float[rows * c.kvHeads() * c.headDim()];
+      att = new float[rows * c.heads() * c.headDim()];
+      gate = new float[rows * c.mlpWidth()];
+      up = new float[rows * c.mlpWidth()];
+      out = new float[rows * c.width()];
+    }
+
+    @Override
+    public void forward(int[] tokens, int sequences, int length, int lastLayer, Hook hook) {
+      DecoderConfig c = config;
+      int rows = sequences * length;
+      Models.checkBatch(rows, capacity, length, c.contextLength());
+      if (ropeLength != length) {
+        rope = Ops.ropeTables(inverseFrequencies, length);
+        ropeLength = length;
+      }
+      Taps taps = new Taps(hook, lastLayer);
+      Ops.embed(weights.embedding(), tokens, rows, 1f, x);
+      for (int l = 0; l <= lastLayer; l++) {
+        Layer w = weights.layers()[l];
+        if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
+        Ops.rmsNorm(x, w.attnNorm(), c.normEpsilon(), rows, h);
+        Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
+        Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
+        Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
+        Ops.rope(q, rows, length, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
+        Ops.rope(k, rows, length, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
+        Ops.attention(q, k, v, sequences, length, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(), 0f, c.slidingWindow()[l], att);
+        Gemm.multiply(att, rows, w.o(), w.oBias(), x, true, scratch);
+        Ops.rmsNorm(x, w.mlpNorm(), c.normEpsilon(), rows, h);
+        if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
+        Gemm.multiply(h, rows, w.gate(), w.gateBias(), gate, false, scratch);
+        Gemm.multiply(h, rows, w.up(), w.upBias(), up, false, scratch);
+        Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
+        if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
+        Gemm.multiply(gate, rows, w.down(), w.downBias(), out, false, scratch);
+        if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;
+        Ops.add(out, x, rows * c.width());
+        if (taps.at(l, HookPoint.RESID_POST, x, rows)) return;
+      }
+    }
+  }
+}
