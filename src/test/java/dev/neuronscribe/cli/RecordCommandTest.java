@@ -149,7 +149,8 @@ class RecordCommandTest {
   void recordsALlamaWithItsTokenizerAtAnyHookPoint(@TempDir Path tmp) throws Exception {
     Path corpus = Path.of("src", "test", "resources", "fixtures", "corpus.jsonl"), out = tmp.resolve("out");
     MainTest.Result r = MainTest.scribe("record", "--model", fixture("arch-llama").toString(), "--corpus", corpus.toString(),
-        "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4");
+        "--out", out.toString(), "--layers", "1", "--neurons", "0-2", "--hook", "resid_post", "--excerpt-tokens", "16", "--min-excerpt-tokens", "4",
+        "--output", "json"); // read back as NeuronRecord files (the default is the compact store)
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(new NeuronRecordDirectory(out).list()).containsExactly(new NeuronId(1, 0), new NeuronId(1, 1), new NeuronId(1, 2));
     // BOS is fed but not recorded: no excerpt shows it.
