@@ -117,8 +117,9 @@ final class BenchCommand implements Runnable {
       name = "store-read",
       mixinStandardHelpOptions = true,
       description = {
-        "Times reading units from a store in this fresh process: opening it and the first unit (cold: classes, files and",
-        "caches loaded for the first time), then more units at random (warm)."
+        "Times reading units from a store in this fresh process.",
+        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), then more units at",
+        "random (warm)."
       })
   static final class StoreRead implements Callable<Integer> {
     @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")
