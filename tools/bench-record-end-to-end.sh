@@ -3,14 +3,14 @@
 # numpy's bare forward pass as the yardstick, alternating in one session:
 #   SCRIBE_BASE=/path/to/other/checkout tools/bench-record-end-to-end.sh MODEL CORPUS [ROUNDS] [-- RECORD-OPTIONS...]
 # MODEL: a GPT-2 directory (`scribe bench record --repeats 1 --keep-model DIR` writes GPT-2 small's shape).
-# Each round runs numpy's peer (../shared/bench/gpt2_numpy.py bench 12 768 64 16 4), then the other
+# Each round runs numpy's peer (bench/peers/gpt2_numpy.py bench 12 768 64 16 4), then the other
 # checkout's `scribe record`, then ours, into fresh output directories; it prints the wall-clock times,
 # the recordings' tokens/s (corpus tokens / wall time, everything included: start-up, tokenising, every
 # pass of the model, writing) and those as multiples of numpy's forward pass. On a shared machine only
 # figures from the same round compare; the summary is the median of the per-round ratios.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-numpy="${NUMPY_BENCH:-$here/../shared/bench/gpt2_numpy.py}"
+numpy="${NUMPY_BENCH:-$here/bench/peers/gpt2_numpy.py}"
 base="${SCRIBE_BASE:?set SCRIBE_BASE to the checkout to compare with}"
 model="${1:?MODEL}"; corpus="${2:?CORPUS}"; rounds="${3:-2}"
 shift $(( $# < 3 ? $# : 3 ))

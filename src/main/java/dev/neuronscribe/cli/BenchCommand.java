@@ -25,8 +25,9 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Times the recorder on a random model it writes to a temporary directory, or on --model DIR.",
-        "The random model has GPT-2 small's shape by default (--arch for Llama, Qwen2, GPT-NeoX or Gemma 2 shapes). GPT-2 is",
-        "comparable with python3 ../shared/bench/gpt2_numpy.py bench 12 768 64 16 4; the others with tools/bench-record-arch.sh (PyTorch)."
+        "The random model has GPT-2 small's shape by default (--arch for Llama, Qwen2, GPT-NeoX or Gemma 2 shapes).",
+        "tools/bench-record-vs-peers.sh runs GPT-2 beside PyTorch and numpy (bench/peers/); tools/bench-record-arch.sh the other",
+        "architectures beside PyTorch."
       })
   static final class Record implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

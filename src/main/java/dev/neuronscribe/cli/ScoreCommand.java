@@ -37,7 +37,9 @@ final class ScoreCommand implements Callable<Integer> {
     if (results.isPresent() == out.isPresent()) throw new UsageException("give exactly one of --out DIR and --results FILE");
     if (results.isPresent()) {
       header(pw);
-      row(pw, results.get().getFileName().toString(), RunScores.scoreFile(results.get()));
+      ScoreSummary summary = RunScores.scoreFile(results.get());
+      row(pw, results.get().getFileName().toString(), summary);
+      if (summary.negativeScaleScores()) pw.println(ScoreSummary.NEGATIVE_R_SQUARED);
       pw.flush();
       return Cli.OK;
     }
@@ -57,6 +59,8 @@ final class ScoreCommand implements Callable<Integer> {
     List<RunScores.FormatScore> scores = RunScores.scoreRun(runDir, formats);
     header(pw);
     for (RunScores.FormatScore s : scores) row(pw, s.format().id(), s.summary());
+    // r² and abs.dev below 0 look like a fault; one line under the table says why they are not.
+    if (scores.stream().anyMatch(s -> s.summary().negativeScaleScores())) pw.println(ScoreSummary.NEGATIVE_R_SQUARED);
     pw.flush();
     if (scores.isEmpty()) throw new IllegalArgumentException("no simulations under " + runDir + " (expected <format>/simulations.jsonl); run 'scribe simulate' first");
     return Cli.OK;

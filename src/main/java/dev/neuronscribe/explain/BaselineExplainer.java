@@ -15,12 +15,12 @@ import java.util.Map;
  * spaces, case ignored. For each, {@code strength} is the mean of {@code max(0, a) / M} over all its
  * occurrences (M the largest activation shown) and {@code consistency} the fraction of excerpts in which
  * it reaches at least half of M; tokens are ranked by strength × consistency and the best three (those
- * with a score of at least a fifth of the best) are named: {@code the tokens "red", "blue" and "green"}.
+ * with a score of at least a fifth of the best) are named: {@code the tokens "red", "blue" and "green"}, or the
+ * word class they belong to where a small lexicon has one that covers most of them ({@link Categories}).
  * The format does not matter to it (it sees the activations, not a prompt).
  */
 public final class BaselineExplainer implements Explainer {
   public static final String NAME = "baseline-explainer";
-  private static final int MAX_NAMED = 3;
 
   @Override
   public String name() {
@@ -40,7 +40,7 @@ public final class BaselineExplainer implements Explainer {
     return out;
   }
 
-  private record Stats(String display, double sumNorm, int occurrences, int excerptsHot) {
+  private record Stats(String display, boolean literal, double sumNorm, int occurrences, int excerptsHot) {
     double score(int excerpts) {
       return sumNorm / occurrences * ((double) excerptsHot / excerpts);
     }
@@ -59,13 +59,13 @@ public final class BaselineExplainer implements Explainer {
         double norm = Math.max(0, r.activation(i)) / max;
         Stats old = stats.get(key);
         stats.put(key, old == null
-            ? new Stats(display(r.token(i)), norm, 1, 0)
-            : new Stats(old.display, old.sumNorm + norm, old.occurrences + 1, old.excerptsHot));
+            ? new Stats(display(r.token(i)), !r.token(i).isBlank(), norm, 1, 0)
+            : new Stats(old.display, old.literal, old.sumNorm + norm, old.occurrences + 1, old.excerptsHot));
         if (norm >= 0.5) hotHere.put(key, true);
       }
       for (String key : hotHere.keySet()) {
         Stats old = stats.get(key);
-        stats.put(key, new Stats(old.display, old.sumNorm, old.occurrences, old.excerptsHot + 1));
+        stats.put(key, new Stats(old.display, old.literal, old.sumNorm, old.occurrences, old.excerptsHot + 1));
       }
     }
     int n = records.size();
@@ -74,9 +74,12 @@ public final class BaselineExplainer implements Explainer {
         .sorted(Comparator.comparingDouble((Stats s) -> s.score(n)).reversed().thenComparing(Stats::display))
         .toList();
     double best = ranked.getFirst().score(n);
-    List<String> named = ranked.stream().filter(s -> s.score(n) >= best / 5).limit(MAX_NAMED).map(s -> "\"" + s.display + "\"").toList();
-    if (named.size() == 1) return "the token " + named.getFirst();
-    return "the tokens " + String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.getLast();
+    List<Categories.Found> found = ranked.stream().filter(s -> s.score(n) >= best / 5)
+        .map(s -> new Categories.Found(s.display, s.score(n), s.literal)).toList();
+    String described = Categories.describe(found);
+    // A class is named as it is; a bare list says that it lists tokens.
+    if (!described.startsWith("\"")) return described;
+    return (found.size() == 1 || !described.contains(" and ") ? "the token " : "the tokens ") + described;
   }
 
   private static String key(String token) {
@@ -86,7 +89,7 @@ public final class BaselineExplainer implements Explainer {
 
   private static String display(String token) {
     String s = token.strip();
-    if (!s.isEmpty()) return s.replace("\"", "'");
+    if (!s.isEmpty()) return s;
     return token.contains("\n") ? "line break" : "space";
   }
 }

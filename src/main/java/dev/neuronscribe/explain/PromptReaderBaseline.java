@@ -25,12 +25,13 @@ import java.util.Optional;
  * </ul>
  * For each word or token (case ignored): {@code strength} = its summed weight over the times it appears
  * in the shown text, {@code consistency} = the fraction of excerpts where it is marked with weight ≥ 0.5;
- * ranked by strength × consistency, the best three scoring at least a fifth of the best are named:
- * {@code "coffee", "tea" and "bakery"}. Deterministic: every sample is the same.
+ * ranked by strength × consistency; those scoring at least a fifth of the best are weighed against a small
+ * lexicon of common word classes ({@link Categories}): a class that covers most of them is named with its
+ * members found ({@code colour words: yellow, red, orange}), otherwise the best three are listed
+ * ({@code "coffee", "tea" and "bakery"}). Deterministic: every sample is the same.
  */
 public final class PromptReaderBaseline implements Explainer {
   public static final String NAME = "baseline-prompt-reader";
-  private static final int MAX_NAMED = 3;
 
   private final PromptPack pack;
   private final TokenCounter counter = TokenCounter.cl100k();
@@ -68,18 +69,20 @@ public final class PromptReaderBaseline implements Explainer {
   }
 
   /** A word or token as named: {@code key} groups (lower case), {@code needle} is what to count in the text. */
-  private record Named(String key, String display, String needle, int start, int end) {}
+  private record Named(String key, String display, boolean literal, String needle, int start, int end) {}
 
   private static final class Tally {
     final String key;
     final String display;
+    final boolean literal;
     double weight;
     int occurrences;
     int excerptsMarked;
 
-    Tally(String key, String display) {
+    Tally(String key, String display, boolean literal) {
       this.key = key;
       this.display = display;
+      this.literal = literal;
     }
 
     double score(int excerpts) {
@@ -112,7 +115,7 @@ public final class PromptReaderBaseline implements Explainer {
       });
       here.forEach((key, t) -> {
         Named n = first.get(key);
-        Tally tally = tallies.computeIfAbsent(key, k -> new Tally(k, n.display()));
+        Tally tally = tallies.computeIfAbsent(key, k -> new Tally(k, n.display(), n.literal()));
         tally.weight += t[0];
         // Appearances without a mark count against it; a subword token Summary lists may not appear as a word.
         tally.occurrences += Math.max((int) t[1], count(e.text(), n.needle()));
@@ -124,9 +127,8 @@ public final class PromptReaderBaseline implements Explainer {
         .sorted(Comparator.comparingDouble((Tally t) -> t.score(n)).reversed().thenComparing(t -> t.key)).toList();
     if (ranked.isEmpty()) return Optional.empty();
     double best = ranked.getFirst().score(n);
-    List<String> named = ranked.stream().filter(t -> t.score(n) >= best / 5).limit(MAX_NAMED).map(t -> t.display).toList();
-    if (named.size() == 1) return Optional.of(named.getFirst());
-    return Optional.of(String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.getLast());
+    return Optional.of(Categories.describe(ranked.stream().filter(t -> t.score(n) >= best / 5)
+        .map(t -> new Categories.Found(t.display, t.score(n), t.literal)).toList()));
   }
 
   /** A hot token whose place is known, widened to the word it is part of (a token of letters inside a word). */
@@ -139,23 +141,19 @@ public final class PromptReaderBaseline implements Explainer {
     if (Character.isLetterOrDigit(text.charAt(a))) while (a > 0 && Character.isLetterOrDigit(text.charAt(a - 1))) a--;
     if (Character.isLetterOrDigit(text.charAt(b - 1))) while (b < text.length() && Character.isLetterOrDigit(text.charAt(b))) b++;
     String w = text.substring(a, b);
-    return new Named(w.toLowerCase(Locale.ROOT), quoted(w), w, a, b);
+    return new Named(w.toLowerCase(Locale.ROOT), w, true, w, a, b);
   }
 
   /** A hot token whose place is not known (Summary's list). */
   private static Named token(String token) {
     String core = token.strip();
     if (core.isEmpty()) return whitespace(token, -1, -1);
-    return new Named(core.toLowerCase(Locale.ROOT), quoted(core), core, -1, -1);
+    return new Named(core.toLowerCase(Locale.ROOT), core, true, core, -1, -1);
   }
 
   private static Named whitespace(String token, int start, int end) {
     String name = token.contains("\n") ? "line breaks" : token.contains("\t") ? "tabs" : "spaces";
-    return new Named(name, name, token, start, end);
-  }
-
-  private static String quoted(String s) {
-    return "\"" + s.replace("\"", "'") + "\"";
+    return new Named(name, name, false, token, start, end);
   }
 
   /** Appearances of {@code needle} in the text, case ignored; a word only where it stands as a whole word. */

@@ -43,12 +43,16 @@ public final class EvaluationSections {
         total + " " + items + "; each row's n counts the " + items + " with a score for that format (Missing = " + total + " − n)",
         "± standard error of the mean (sample SD / √n)",
         "per-" + t.itemKind() + " " + t.metric() + ", averaged over " + items + "; rank 1 = highest mean, ties share the average rank"));
+    Report.Range range = range(t.metric());
     blocks.add(new Report.BarChart("Mean " + t.metric() + " by format", "mean " + shortMetric(t.metric()), bars,
-        "Bars are means over " + items + " (n per format in the table above); error bars are ± 1 SEM."));
+        "Bars are means over " + items + " (n per format in the table above); error bars are ± 1 SEM"
+            + (range.equals(Report.Range.ANY) ? "" : ", cut where the measure ends (" + Numbers.fixed(range.max(), 0) + ")") + ".", range));
     List<Report.Distribution.Series> series = new ArrayList<>();
     for (String f : t.conditions()) series.add(new Report.Distribution.Series(f, t.column(f)));
     blocks.add(new Report.Distribution("Distribution of " + shortMetric(t.metric()) + " per " + t.itemKind(), shortMetric(t.metric()), series,
-        "One dot per " + t.itemKind() + "; boxes span the quartiles with the median as a line, whiskers reach the furthest point within 1.5 × IQR, the diamond is the mean."));
+        "One dot per " + t.itemKind() + "; the bar is the median, the diamond the mean; where a format has at least " + Svg.MIN_BOX
+            + " values with a spread, a box spans the quartiles and whiskers reach the furthest point within 1.5 × IQR (with fewer, or with most "
+            + "values equal, the dots alone show the spread).", range));
 
     blocks.add(pairedTable(c));
     layerChart(t).ifPresent(blocks::add);
@@ -63,7 +67,7 @@ public final class EvaluationSections {
     for (PairedComparison p : c.pairs()) {
       minN = Math.min(minN, p.n());
       maxN = Math.max(maxN, p.n());
-      rows.add(List.of(p.a() + " − " + p.b(), Integer.toString(p.n()),
+      rows.add(List.of(operand(p.a()) + " − " + operand(p.b()), Integer.toString(p.n()),
           Numbers.signed(p.meanDifference(), 3) + " [" + Numbers.signed(p.ciLow(), 3) + ", " + Numbers.signed(p.ciHigh(), 3) + "]",
           Double.isNaN(p.t()) ? "—" : Numbers.fixed(p.t(), 2) + " (" + p.df() + ")", Numbers.p(p.pT()), Numbers.p(p.pTHolm()),
           Numbers.p(p.pWilcoxon())));
@@ -77,6 +81,11 @@ public final class EvaluationSections {
         "per-" + t.itemKind() + " differences a − b; two-sided paired t-test; p (Holm) adjusts the t-test p-values for the " + c.pairs().size()
             + " pairs by Holm's step-down method; Wilcoxon signed-rank test with zero differences dropped (exact for ≤ 50 untied differences, "
             + "otherwise the normal approximation with tie correction)");
+  }
+
+  /** A folded condition ("Original = AVHS") in brackets, so that a pair reads as one difference. */
+  private static String operand(String condition) {
+    return condition.contains(" = ") ? "(" + condition + ")" : condition;
   }
 
   static java.util.Optional<Report.Chart> layerChart(ScoreTable t) {
@@ -100,25 +109,34 @@ public final class EvaluationSections {
     }
     return java.util.Optional.of(new Report.LayerChart("Mean " + shortMetric(t.metric()) + " by layer", "mean " + shortMetric(t.metric()), lines,
         "Each point is the mean over the neurons of one layer (" + (minN == maxN ? "n = " + minN : "n = " + minN + "–" + maxN)
-            + " per point); error bars are ± 1 SEM. Points of different formats are shifted sideways slightly so that they do not overlap."));
+            + " per point); error bars are ± 1 SEM. Points of different formats are shifted sideways slightly so that they do not overlap.",
+        range(t.metric())));
   }
 
-  /** The paper's Table 6: ranks per evaluation and the average rank. */
+  /**
+   * The paper's Table 6: ranks per evaluation and the average rank. One row per evaluation and one column
+   * per format, so that the table keeps its width however many evaluations a run has.
+   */
   public static Report.Table rankSummary(RankSummary r) {
     List<String> columns = new ArrayList<>();
-    columns.add("Format");
-    columns.addAll(r.evaluations());
-    columns.add("Average rank");
+    columns.add("Evaluation");
+    r.rows().forEach(row -> columns.add(row.condition()));
     List<List<String>> rows = new ArrayList<>();
-    List<RankSummary.Row> sorted = new ArrayList<>(r.rows());
-    sorted.sort(java.util.Comparator.comparingDouble(RankSummary.Row::averageRank));
-    for (RankSummary.Row row : sorted) {
+    for (int e = 0; e < r.evaluations().size(); e++) {
       List<String> cells = new ArrayList<>();
-      cells.add(row.condition());
-      row.ranks().forEach(x -> cells.add(x.isPresent() ? Numbers.rank(x.getAsDouble()) : "—"));
-      cells.add(Numbers.fixed(row.averageRank(), 2) + (row.evaluations() < r.evaluations().size() ? " (of " + row.evaluations() + ")" : ""));
+      cells.add(r.evaluations().get(e));
+      for (RankSummary.Row row : r.rows()) {
+        var x = row.ranks().get(e);
+        cells.add(x.isPresent() ? Numbers.rank(x.getAsDouble()) : "—");
+      }
       rows.add(cells);
     }
+    List<String> average = new ArrayList<>();
+    average.add("Average rank");
+    for (RankSummary.Row row : r.rows()) {
+      average.add(Numbers.fixed(row.averageRank(), 2) + (row.evaluations() < r.evaluations().size() ? " (of " + row.evaluations() + ")" : ""));
+    }
+    rows.add(average);
     return new Report.Table("Rank of each format in each evaluation (1 = best) and average rank", columns, rows,
         r.evaluations().size() + " evaluations",
         "none for ranks themselves; whether two formats differ reliably is in each evaluation's paired comparisons",
@@ -190,6 +208,17 @@ public final class EvaluationSections {
         "none per cell (a mean of few runs); see the format comparison for SEM over puzzles",
         "cosine similarity of each run's explanation to the ground truth, averaged over runs; in brackets, the share of the puzzle's false "
             + "explanations to which the run's explanation is less similar than to the ground truth, averaged over runs");
+  }
+
+  /**
+   * The values a metric can take, from its name: correlations and cosine similarities lie in [−1, 1],
+   * shares in [0, 1]; anything else is unbounded.
+   */
+  static Report.Range range(String metric) {
+    String m = metric.toLowerCase(java.util.Locale.ROOT);
+    if (m.startsWith("share")) return Report.Range.SHARE;
+    if (m.contains("correlation") || m.contains("cosine")) return Report.Range.CORRELATION;
+    return Report.Range.ANY;
   }
 
   /** "cosine similarity to X (model)" → "cosine similarity" for axis labels. */

@@ -5,6 +5,8 @@ import dev.neuronscribe.evaluate.FormatComparison;
 import dev.neuronscribe.evaluate.PuzzleScoring;
 import dev.neuronscribe.evaluate.RankSummary;
 import dev.neuronscribe.evaluate.Summary;
+import dev.neuronscribe.evaluate.TokenLookup;
+import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.experiment.Backend;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
@@ -31,7 +33,8 @@ import java.util.Optional;
  * evaluation, the explanations, per neuron set, explainer and evaluation the format comparison (mean ±
  * SEM with n, paired comparisons, distributions, means by layer), the puzzles' Table 4 and our
  * discrimination score, the rank summary across evaluations (Table 6), the cost per 1,000 neurons by
- * step and model (Table 7) and the failures. Written as {@code STORE/report.md} and {@code STORE/report.html}.
+ * step and model (Table 7) and the failures, after a few sentences of findings. The report's own tables
+ * and figures are numbered R1, R2, …; the paper's are always cited as "paper Table N". Written as {@code STORE/report.md} and {@code STORE/report.html}.
  */
 public final class ExperimentReport {
   public static final String NAME = "report";
@@ -51,8 +54,11 @@ public final class ExperimentReport {
     return ReportWriter.write(new ExperimentReport(results).build(), results.spec().store(), NAME);
   }
 
-  /** One evaluation's comparison, for the summary table and Table 6. */
-  private record Evaluated(String set, String explainer, String evaluation, FormatComparison comparison) {}
+  /**
+   * One evaluation's comparison, for the summary table and the rank table (the paper's Table 6): {@code comparison}
+   * over every format, {@code folded} with formats that gave identical explanations as one condition.
+   */
+  private record Evaluated(String set, String explainer, String evaluation, FormatComparison comparison, FormatComparison folded) {}
 
   private Report build() {
     List<Report.Section> sections = new ArrayList<>();
@@ -62,6 +68,9 @@ public final class ExperimentReport {
       for (Backend b : spec.explainers()) detail.addAll(setSections(set, b, evaluated));
     }
     sections.add(summary(evaluated));
+    // The findings lead the report: they are written last, from everything computed above.
+    List<String> intro = introduction();
+    intro.add(Math.min(intro.size(), spec.description().isBlank() ? 0 : 1), findings(evaluated));
     for (SetInfo set : results.sets()) {
       for (Backend b : spec.explainers()) sections.add(explanationsSection(set, b));
     }
@@ -70,7 +79,7 @@ public final class ExperimentReport {
     sections.add(costSection());
     failures().ifPresent(sections::add);
     sections.add(method());
-    return new Report("Experiment " + spec.name(), introduction(), sections);
+    return new Report("Experiment " + spec.name(), intro, sections);
   }
 
   private List<String> formatNames() {
@@ -144,6 +153,7 @@ public final class ExperimentReport {
     String name = set.name();
     String explainer = b.label();
     List<String> common = commonNotes(set, b);
+    List<List<String>> groups = identicalFormats(set, b);
     if (spec.evaluations().contains(RunSpec.Evaluation.SIMULATE_SCORE)) {
       for (RunSpec.SimulatorChoice s : spec.simulators()) {
         ExperimentResults.Scores t = results.scores(set, b, Kind.SIMULATE_SCORE, Optional.of(s), "ev_correlation_score (simulator " + s.label() + ")");
@@ -153,8 +163,9 @@ public final class ExperimentReport {
             + (set.puzzles() ? "the puzzle's sentences" : "its 10 scoring excerpts (top-activating 2, 6, 10, 14, 18 and random 1, 4, 7, 10, 13)")
             + ", all tokens flattened; with several samples, the mean over them (the paper's Table 2 measure).");
         notes.addAll(missingNotes(set, t, true));
-        out.add(comparisonSection(title, t, notes, new Evaluated(name, explainer, "simulate and score"
-            + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null), evaluated));
+        tokenLookup(set).note().ifPresent(notes::add);
+        out.add(comparisonSection(title, t, notes, groups, new Evaluated(name, explainer, "simulate and score"
+            + (spec.simulators().size() > 1 ? " (" + s.label() + ")" : ""), null, null), evaluated));
       }
     }
     if (set.puzzles() && spec.evaluations().contains(RunSpec.Evaluation.PUZZLES)) {
@@ -167,12 +178,12 @@ public final class ExperimentReport {
           + "and n counts puzzles, not runs, because runs of one puzzle are not independent (the paper's Table 4).");
       runNote(set, b).ifPresent(notes::add);
       notes.addAll(missingNotes(set, sim, false));
-      out.add(comparisonSection(name + ": similarity to the ground truth (Table 4)" + by(b), sim, notes,
-          new Evaluated(name, explainer, "similarity to ground truth", null), evaluated));
+      out.add(comparisonSection(name + ": similarity to the ground truth (paper Table 4)" + by(b), sim, notes, groups,
+          new Evaluated(name, explainer, "similarity to ground truth", null, null), evaluated));
       out.add(comparisonSection(name + ": closer to the ground truth than to the false explanations" + by(b), disc, List.of(
           "For each run and each of the puzzle's false explanations: is the generated explanation more similar to the ground truth than to the false one? "
               + "The score is the share of false explanations so beaten, averaged over runs (beyond the paper: it does not depend on where the "
-              + "similarity scale sits)."), new Evaluated(name, explainer, "closer to truth than to false", null), evaluated));
+              + "similarity scale sits)."), groups, new Evaluated(name, explainer, "closer to truth than to false", null, null), evaluated));
       if (sim.scored() > 0) {
         PuzzleScoring.Result r = new PuzzleScoring.Result(sim.table(), disc.table(), results.puzzleRuns(set, b), List.of(), List.of());
         out.add(new Report.Section(name + ": per puzzle" + by(b), List.of(EvaluationSections.puzzleDetail(r))));
@@ -187,8 +198,8 @@ public final class ExperimentReport {
           + set.references().size() + " of the set's " + plural(set.targets().size(), "neuron") + " have one; only those are scored (the paper's Table 3 "
           + "measure, \"AdaCS\" with text-embedding-ada-002).");
       notes.addAll(missingNotes(set, sim, false));
-      out.add(comparisonSection(name + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes,
-          new Evaluated(name, explainer, planted ? "similarity to ground truth" : "similarity to reference", null), evaluated));
+      out.add(comparisonSection(name + ": similarity to the " + (planted ? "ground truth" : "reference explanations") + by(b), sim, notes, groups,
+          new Evaluated(name, explainer, planted ? "similarity to ground truth" : "similarity to reference", null, null), evaluated));
     }
     return out;
   }
@@ -198,7 +209,8 @@ public final class ExperimentReport {
     return spec.explainers().size() > 1 ? " — " + b.label() : "";
   }
 
-  private Report.Section comparisonSection(String title, ExperimentResults.Scores t, List<String> notes, Evaluated label, List<Evaluated> evaluated) {
+  private Report.Section comparisonSection(String title, ExperimentResults.Scores t, List<String> notes, List<List<String>> groups, Evaluated label,
+      List<Evaluated> evaluated) {
     if (t.table().rows().isEmpty() || t.scored() == 0) {
       List<Report.Block> blocks = new ArrayList<>();
       notes.forEach(n -> blocks.add(new Report.Paragraph(n)));
@@ -206,8 +218,12 @@ public final class ExperimentReport {
       return new Report.Section(title, blocks);
     }
     FormatComparison c = FormatComparison.of(t.table(), settings);
-    evaluated.add(new Evaluated(label.set(), label.explainer(), label.evaluation(), c));
-    return EvaluationSections.formatComparison(title, c, notes);
+    FormatGroups.Folded folded = FormatGroups.fold(t.table(), groups);
+    FormatComparison f = folded.folds().isEmpty() ? c : FormatComparison.of(folded.table(), settings);
+    evaluated.add(new Evaluated(label.set(), label.explainer(), label.evaluation(), c, f));
+    List<String> all = new ArrayList<>(notes);
+    FormatGroups.note(folded.folds(), t.table().itemKind()).ifPresent(all::add);
+    return EvaluationSections.formatComparison(title, f, all);
   }
 
   private static List<String> missingNotes(SetInfo set, ExperimentResults.Scores t, boolean simulation) {
@@ -233,6 +249,149 @@ public final class ExperimentReport {
           + (b.model().equals(dev.neuronscribe.explain.BaselineExplainer.NAME) ? " (" + b.model() + " reads the activations, not the rendered prompt)" : "") + ".");
     }
     return notes;
+  }
+
+  /**
+   * The findings, in a few sentences ahead of every table: how well explanations simulate per set (and, for
+   * a set with no reference explanations, how much of it the current token alone decides), how close they
+   * come to the known answers, and whether the formats differ reliably.
+   */
+  private String findings(List<Evaluated> evaluated) {
+    if (evaluated.isEmpty()) return "**Findings.** No evaluation has results yet.";
+    List<String> sentences = new ArrayList<>();
+    Backend first = spec.explainers().getFirst();
+    List<Evaluated> mine = evaluated.stream().filter(e -> e.explainer().equals(first.label())).toList();
+    String who = spec.explainers().size() > 1 ? " (explainer " + first.label() + ")" : "";
+
+    List<String> simulated = mine.stream().filter(e -> e.evaluation().startsWith("simulate and score"))
+        .map(e -> "*" + e.set() + "* " + spread(e.comparison())).toList();
+    if (!simulated.isEmpty()) {
+      sentences.add("Simulations from the explanations" + who + " correlate with the true activations at " + FormatGroups.and(simulated)
+          + " (mean ev_correlation_score, lowest to highest format).");
+    }
+    for (SetInfo set : results.sets()) {
+      if (set.puzzles() || !set.references().isEmpty()) continue;
+      Lookup l = tokenLookup(set);
+      Optional<Evaluated> e = mine.stream().filter(x -> x.set().equals(set.name()) && x.evaluation().startsWith("simulate and score")).findFirst();
+      if (l.neurons() == 0 || e.isEmpty()) continue;
+      sentences.add("The neurons of *" + set.name() + "* have no known meaning yet still score " + spread(e.get().comparison()) + " because the current "
+          + "token alone largely decides their activation: a lookup of each token's mean activation, learnt on half of a neuron's random excerpts, "
+          + "predicts the other half with a correlation of " + l.range() + ", so naming a neuron's strongest tokens predicts part of it without any concept.");
+    }
+
+    List<String> truth = mine.stream().filter(e -> e.evaluation().startsWith("similarity to"))
+        .map(e -> "*" + e.set() + "* " + spread(e.comparison())).toList();
+    List<String> beaten = mine.stream().filter(e -> e.evaluation().equals("closer to truth than to false"))
+        .map(e -> percentSpread(e.comparison()) + " (*" + e.set() + "*)").toList();
+    if (!truth.isEmpty()) {
+      sentences.add("The explanations' cosine similarity to the " + (mine.stream().anyMatch(e -> e.evaluation().equals("similarity to reference"))
+          ? "reference explanations" : "ground truth") + " is " + FormatGroups.and(truth)
+          + (beaten.isEmpty() ? "" : ", and an explanation is closer to its ground truth than to a false explanation in " + FormatGroups.and(beaten)
+              + " of comparisons") + ".");
+    }
+
+    if (spec.formats().size() > 1) {
+      Map<String, FormatComparison> byEvaluation = new LinkedHashMap<>();
+      mine.forEach(e -> byEvaluation.put(e.set() + ": " + e.evaluation(), e.comparison()));
+      RankSummary ranks = RankSummary.of(byEvaluation);
+      double bestRank = ranks.rows().stream().mapToDouble(RankSummary.Row::averageRank).min().orElse(Double.NaN);
+      double worstRank = ranks.rows().stream().mapToDouble(RankSummary.Row::averageRank).max().orElse(Double.NaN);
+      List<String> best = ranks.rows().stream().filter(r -> r.averageRank() == bestRank).map(RankSummary.Row::condition).toList();
+      List<String> worst = ranks.rows().stream().filter(r -> r.averageRank() == worstRank).map(RankSummary.Row::condition).toList();
+      List<dev.neuronscribe.evaluate.PairedComparison> pairs = mine.stream().flatMap(e -> e.folded().pairs().stream()).toList();
+      long reliable = pairs.stream().filter(p -> p.pTHolm() < 0.05).count();
+      double smallest = pairs.stream().mapToDouble(dev.neuronscribe.evaluate.PairedComparison::pTHolm).filter(Double::isFinite).min().orElse(Double.NaN);
+      String order = bestRank == worstRank ? "All formats rank alike over the " + plural(byEvaluation.size(), "evaluation")
+          : "Over the " + plural(byEvaluation.size(), "evaluation") + ", " + FormatGroups.and(best) + " rank" + (best.size() == 1 ? "s" : "")
+              + " best (average rank " + Numbers.fixed(bestRank, 2) + ") and " + FormatGroups.and(worst) + " worst (" + Numbers.fixed(worstRank, 2) + ")";
+      String reliability = pairs.isEmpty() ? ", and no two formats could be compared"
+          : reliable == 0 ? ", but no difference between formats is reliable (smallest Holm-adjusted p over " + plural(pairs.size(), "paired test") + ": "
+              + (Double.isNaN(smallest) ? "none defined" : Numbers.p(smallest)) + ")"
+          : "; " + reliable + " of " + plural(pairs.size(), "paired difference") + " between formats " + (reliable == 1 ? "is" : "are")
+              + " reliable at Holm-adjusted p < 0.05 (see each section)";
+      sentences.add(order + reliability + foldClause(first) + ".");
+    }
+    return "**Findings.** " + String.join(" ", sentences);
+  }
+
+  /** "; Original and AVHS gave identical explanations of every item in every set, …" where some did. */
+  private String foldClause(Backend b) {
+    Map<String, String> bySet = new LinkedHashMap<>();
+    for (SetInfo set : results.sets()) {
+      List<String> folds = identicalFormats(set, b).stream().filter(g -> g.size() > 1).map(g -> String.join(" = ", g)).toList();
+      if (!folds.isEmpty()) bySet.put(set.name(), String.join(", ", folds));
+    }
+    if (bySet.isEmpty()) return "";
+    if (bySet.size() == results.sets().size() && new LinkedHashSet<>(bySet.values()).size() == 1) {
+      return "; formats that gave identical explanations of every item (" + bySet.values().iterator().next() + ", in every set) are one row "
+          + "in the comparisons";
+    }
+    List<String> parts = new ArrayList<>();
+    bySet.forEach((set, folds) -> parts.add(folds + " in *" + set + "*"));
+    return "; formats that gave identical explanations of every item (" + String.join("; ", parts) + ") are one row in the comparisons";
+  }
+
+  /** "0.737–0.751": the lowest and highest format mean of a comparison. */
+  private static String spread(FormatComparison c) {
+    double[] m = c.summaries().stream().mapToDouble(x -> x.summary().mean()).filter(Double::isFinite).toArray();
+    if (m.length == 0) return "—";
+    double lo = java.util.Arrays.stream(m).min().getAsDouble(), hi = java.util.Arrays.stream(m).max().getAsDouble();
+    return Numbers.fixed(lo, 3).equals(Numbers.fixed(hi, 3)) ? Numbers.fixed(lo, 3) : Numbers.fixed(lo, 3) + "–" + Numbers.fixed(hi, 3);
+  }
+
+  private static String percentSpread(FormatComparison c) {
+    double[] m = c.summaries().stream().mapToDouble(x -> x.summary().mean()).filter(Double::isFinite).toArray();
+    if (m.length == 0) return "—";
+    long lo = Math.round(100 * java.util.Arrays.stream(m).min().getAsDouble()), hi = Math.round(100 * java.util.Arrays.stream(m).max().getAsDouble());
+    return lo == hi ? lo + "%" : lo + "–" + hi + "%";
+  }
+
+  /** Formats whose explanations were the same for every item of the set, as groups in the run's format order. */
+  private List<List<String>> identicalFormats(SetInfo set, Backend b) {
+    Map<Target, Map<PromptFormat, List<String>>> all = results.explanations(set, b);
+    return FormatGroups.identical(spec.formats().stream().map(f -> Map.entry(ExperimentResults.display(f), f)).toList(), all);
+  }
+
+  /** What a per-token lookup predicts of a neuron set's activations ({@link TokenLookup}), once per set. */
+  private record Lookup(int neurons, double min, double median, double max, Optional<String> problem) {
+    Optional<String> note() {
+      if (problem.isPresent()) return Optional.of("The per-token lookup of these neurons was not computed: " + problem.get() + ".");
+      if (neurons == 0) return Optional.empty();
+      return Optional.of("How much of these neurons the current token alone decides: a lookup of each token's mean activation, learnt on half of a "
+          + "neuron's random excerpts, predicts the other half with a correlation of " + range() + " (" + plural(neurons, "neuron")
+          + (neurons > 1 ? ", median " + Numbers.fixed(median, 2) : "") + "). An explanation that only names a neuron's strongest tokens can reach "
+          + "part of that without describing any concept.");
+    }
+
+    String range() {
+      return neurons == 1 || Numbers.fixed(min, 2).equals(Numbers.fixed(max, 2)) ? Numbers.fixed(median, 2)
+          : Numbers.fixed(min, 2) + "–" + Numbers.fixed(max, 2);
+    }
+  }
+
+  private static final int LOOKUP_NEURONS = 100;
+  private final Map<String, Lookup> lookups = new LinkedHashMap<>();
+
+  private Lookup tokenLookup(SetInfo set) {
+    return lookups.computeIfAbsent(set.name(), k -> {
+      if (set.puzzles() || set.source().isEmpty()) return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+      NeuronRecordDirectory dir = new NeuronRecordDirectory(set.source().get());
+      List<Double> r = new ArrayList<>();
+      try {
+        for (Target t : set.targets().subList(0, Math.min(LOOKUP_NEURONS, set.targets().size()))) {
+          if (t instanceof Target.Neuron n && dir.contains(n.id())) {
+            double c = TokenLookup.heldOutCorrelation(dir.read(n.id()));
+            if (Double.isFinite(c)) r.add(c);
+          }
+        }
+      } catch (RuntimeException e) {
+        return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.of("cannot read the records in " + set.source().get() + " (" + e.getMessage() + ")"));
+      }
+      double[] v = r.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      if (v.length == 0) return new Lookup(0, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+      double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      return new Lookup(v.length, v[0], median, v[v.length - 1], Optional.empty());
+    });
   }
 
   /** Whether a puzzle's runs differ: a deterministic explainer gives identical runs, and the report says so. */
@@ -262,7 +421,7 @@ public final class ExperimentReport {
         if (e.explainer().equals(b.label())) byEvaluation.put(e.set() + ": " + e.evaluation(), e.comparison());
       }
       if (byEvaluation.size() < 2) continue;
-      out.add(new Report.Section("Ranks across evaluations (Table 6)" + by(b), List.of(
+      out.add(new Report.Section("Ranks across evaluations (paper Table 6)" + by(b), List.of(
           new Report.Paragraph("Each format's rank by mean score in each evaluation of explainer " + b.label() + ", and its average rank, as the paper's Table 6 "
               + "summarises its four evaluations. Ranks hide the size of differences: the paired comparisons in each section say which differences are reliable."),
           EvaluationSections.rankSummary(RankSummary.of(byEvaluation)))));
@@ -272,22 +431,24 @@ public final class ExperimentReport {
 
   private Report.Section explanationsSection(SetInfo set, Backend b) {
     Map<Target, Map<PromptFormat, List<String>>> all = results.explanations(set, b);
-    // Identical in every format (an explainer that ignores the format): one column says it once.
-    boolean collapse = results.sameInEveryFormat(all) > 0 && all.values().stream().allMatch(m -> m.size() == spec.formats().size());
+    // Formats that gave identical explanations of every item share one column ("Original = AVHS").
+    List<List<String>> groups = identicalFormats(set, b);
+    boolean collapse = groups.size() == 1 && spec.formats().size() > 1;
     List<String> columns = new ArrayList<>();
     columns.add(set.puzzles() ? "Puzzle" : "Neuron");
     boolean refs = !set.references().isEmpty();
     boolean truth = set.puzzles() || set.plantedReferences();
     if (refs) columns.add(set.puzzles() ? "Ground truth" : truth ? "Ground truth (planted)" : "Reference");
     if (collapse) columns.add("Explanation (the same in all " + spec.formats().size() + " formats)");
-    else columns.addAll(formatNames());
+    else groups.forEach(g -> columns.add(String.join(" = ", g)));
     List<List<String>> rows = new ArrayList<>();
     for (var e : all.entrySet()) {
       if (rows.size() >= EXPLANATION_ROWS) break;
       List<String> row = new ArrayList<>();
       row.add(ExperimentResults.item(e.getKey()));
       if (refs) row.add(set.references().getOrDefault(e.getKey(), "—"));
-      for (PromptFormat f : collapse ? spec.formats().subList(0, 1) : spec.formats()) {
+      for (List<String> g : groups) {
+        PromptFormat f = spec.formats().get(formatNames().indexOf(g.getFirst()));
         List<String> texts = e.getValue().getOrDefault(f, List.of());
         row.add(texts.isEmpty() ? "—" : texts.getFirst() + (texts.size() > 1 && new LinkedHashSet<>(texts).size() > 1 ? " (+" + (texts.size() - 1) + " more)" : ""));
       }
@@ -297,6 +458,9 @@ public final class ExperimentReport {
     if (all.size() > EXPLANATION_ROWS) {
       blocks.add(new Report.Paragraph("The first " + EXPLANATION_ROWS + " of " + all.size() + " " + set.itemKind() + "s; all of them are in `results/"
           + set.name() + "/" + ExperimentResults.safe(b.label()) + "/explanations.csv`."));
+    }
+    if (groups.size() < spec.formats().size() && !collapse) {
+      blocks.add(new Report.Paragraph("Formats joined by \"=\" gave the same explanation of every " + set.itemKind() + ": one column shows them."));
     }
     blocks.add(new Report.Table("Explanations by " + b.label() + (refs ? ", beside the " + (truth ? "ground truth" : "reference") : ""), columns, rows,
         plural(Math.min(all.size(), EXPLANATION_ROWS), set.itemKind()) + " shown",
@@ -318,7 +482,7 @@ public final class ExperimentReport {
       blocks.add(new Report.Paragraph("**" + set.name() + "** (" + plural(set.targets().size(), set.itemKind()) + "):"));
       blocks.add(EvaluationSections.costs(costs, set.itemKind()));
     }
-    return new Report.Section("Cost per 1,000 " + (results.sets().stream().allMatch(SetInfo::puzzles) ? "puzzles" : "neurons") + " (Table 7)", blocks);
+    return new Report.Section("Cost per 1,000 " + (results.sets().stream().allMatch(SetInfo::puzzles) ? "puzzles" : "neurons") + " (paper appendix Table 7)", blocks);
   }
 
   /** The adapter from the experiment's ledger (one row per unit) to Table 7's input. */

@@ -49,19 +49,40 @@ public record Report(String title, List<String> introduction, List<Section> sect
     String title();
 
     String note();
+
+    /** The values the measure can take, so that an axis never runs past them (a share beyond 1). */
+    Range range();
+  }
+
+  /** The values a measure can take; an infinite end where it has none. */
+  public record Range(double min, double max) {
+    public static final Range ANY = new Range(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    public static final Range CORRELATION = new Range(-1, 1);
+    public static final Range SHARE = new Range(0, 1);
+
+    public Range {
+      if (!(min < max)) throw new IllegalArgumentException("a range needs min < max: " + min + ", " + max);
+    }
   }
 
   /** One bar per category with an error bar from {@code low} to {@code high} (NaN: none). */
-  public record BarChart(String title, String yLabel, List<Bar> bars, String note) implements Chart {
+  public record BarChart(String title, String yLabel, List<Bar> bars, String note, Range range) implements Chart {
     public record Bar(String label, double value, double low, double high) {}
 
     public BarChart {
       bars = List.copyOf(bars);
     }
+
+    public BarChart(String title, String yLabel, List<Bar> bars, String note) {
+      this(title, yLabel, bars, note, Range.ANY);
+    }
   }
 
-  /** The spread of each series' values: a box plot (quartiles, 1.5·IQR whiskers) over the points. */
-  public record Distribution(String title, String valueLabel, List<Series> series, String note) implements Chart {
+  /**
+   * The spread of each series' values: the points, and a box plot (quartiles, 1.5·IQR whiskers) where a
+   * series has enough values with a spread to make one.
+   */
+  public record Distribution(String title, String valueLabel, List<Series> series, String note, Range range) implements Chart {
     public record Series(String name, double[] values) {
       public Series {
         values = values.clone();
@@ -76,10 +97,14 @@ public record Report(String title, List<String> introduction, List<Section> sect
     public Distribution {
       series = List.copyOf(series);
     }
+
+    public Distribution(String title, String valueLabel, List<Series> series, String note) {
+      this(title, valueLabel, series, note, Range.ANY);
+    }
   }
 
   /** A line per series over the layers, each point with an error bar. */
-  public record LayerChart(String title, String yLabel, List<Line> lines, String note) implements Chart {
+  public record LayerChart(String title, String yLabel, List<Line> lines, String note, Range range) implements Chart {
     public record Point(int layer, double value, double low, double high, int n) {}
 
     public record Line(String name, List<Point> points) {
@@ -90,6 +115,10 @@ public record Report(String title, List<String> introduction, List<Section> sect
 
     public LayerChart {
       lines = List.copyOf(lines);
+    }
+
+    public LayerChart(String title, String yLabel, List<Line> lines, String note) {
+      this(title, yLabel, lines, note, Range.ANY);
     }
   }
 }

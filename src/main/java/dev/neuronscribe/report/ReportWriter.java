@@ -46,13 +46,14 @@ public final class ReportWriter {
     StringBuilder s = new StringBuilder();
     s.append("# ").append(r.title()).append("\n\n");
     for (String p : r.introduction()) s.append(p).append("\n\n");
+    int tableNo = 0, figureNo = 0;
     for (Report.Section sec : r.sections()) {
       s.append("## ").append(sec.title()).append("\n\n");
       for (Report.Block b : sec.blocks()) {
         switch (b) {
           case Report.Paragraph p -> s.append(p.text()).append("\n\n");
           case Report.Table t -> {
-            s.append("**").append(t.caption()).append("**\n\n");
+            s.append("**").append(tableLabel(++tableNo)).append(". ").append(t.caption()).append("**\n\n");
             s.append("| ").append(String.join(" | ", t.columns().stream().map(ReportWriter::mdCell).toList())).append(" |\n");
             s.append("|").append(t.columns().stream().map(c -> " --- |").reduce("", String::concat)).append("\n");
             for (List<String> row : t.rows()) s.append("| ").append(String.join(" | ", row.stream().map(ReportWriter::mdCell).toList())).append(" |\n");
@@ -60,7 +61,7 @@ public final class ReportWriter {
           }
           case Report.Chart c -> {
             s.append("![").append(c.title()).append("](").append(charts.save(c)).append(")\n\n");
-            s.append("*").append(c.title()).append(".* ").append(c.note()).append("\n\n");
+            s.append("*").append(figureLabel(++figureNo)).append(". ").append(c.title()).append(".* ").append(c.note()).append("\n\n");
           }
         }
       }
@@ -99,7 +100,7 @@ public final class ReportWriter {
           case Report.Paragraph p -> s.append("<p>").append(inline(p.text())).append("</p>\n");
           case Report.Table t -> {
             tableNo++;
-            s.append("<figure class=\"table\"><table>\n<caption><span class=\"num\">Table ").append(tableNo).append(".</span> ")
+            s.append("<figure class=\"table\"><table>\n<caption><span class=\"num\">").append(tableLabel(tableNo)).append(".</span> ")
                 .append(inline(t.caption())).append("</caption>\n<thead><tr>");
             for (int c = 0; c < t.columns().size(); c++) {
               int col = c;
@@ -121,8 +122,8 @@ public final class ReportWriter {
           }
           case Report.Chart c -> {
             figureNo++;
-            s.append("<figure class=\"chart\">").append(Svg.render(c)).append("\n<figcaption><span class=\"num\">Figure ").append(figureNo)
-                .append(".</span> <b>").append(esc(c.title())).append(".</b> ").append(inline(c.note())).append("</figcaption></figure>\n");
+            s.append("<figure class=\"chart\">").append(Svg.render(c)).append("\n<figcaption><span class=\"num\">")
+                .append(figureLabel(figureNo)).append(".</span> <b>").append(esc(c.title())).append(".</b> ").append(inline(c.note())).append("</figcaption></figure>\n");
           }
         }
       }
@@ -130,6 +131,18 @@ public final class ReportWriter {
     }
     s.append("</main>\n</body>\n</html>\n");
     return s.toString();
+  }
+
+  /**
+   * Our own tables and figures are "Table R1", "Figure R1", …, so that they never read as the paper's
+   * Table 1–7, which the text cites as "the paper's Table N".
+   */
+  static String tableLabel(int n) {
+    return "Table R" + n;
+  }
+
+  static String figureLabel(int n) {
+    return "Figure R" + n;
   }
 
   static String esc(String s) {
@@ -167,7 +180,7 @@ public final class ReportWriter {
       table { border-collapse: collapse; width: 100%; font-size: 14px; }
       caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 8px; }
       th, td { padding: 6px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; }
-      th { background: #f9fafb; font-weight: 600; border-bottom: 2px solid #d1d5db; white-space: nowrap; }
+      th { background: #f9fafb; font-weight: 600; border-bottom: 2px solid #d1d5db; }
       th.n { text-align: right; }
       td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
       tbody tr:hover { background: #f9fafb; }

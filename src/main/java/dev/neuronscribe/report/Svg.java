@@ -14,8 +14,16 @@ import java.util.SplittableRandom;
 final class Svg {
   private Svg() {}
 
-  /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-  static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"};
+  /**
+   * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. The first five belong
+   * to the five prompt formats, in every chart, whatever the order or number of series; their sky blue
+   * (too close to the blue to tell Original from AVHS) comes after them, for series that are not formats.
+   */
+  static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#000000"};
+  private static final List<String> FORMATS = List.of("Original", "Summary", "Highlight", "HighlightSummary", "AVHS");
+  /** Average width of a character of the 12 px sans-serif font, to keep labels inside the picture. */
+  static final double CHAR_PX = 7.0;
+  private static final int Y_LABEL_LINES = 3;
   private static final String FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\"";
 
   static String render(Report.Chart chart) {
@@ -28,6 +36,45 @@ final class Svg {
 
   static String colour(int i) {
     return PALETTE[i % PALETTE.length];
+  }
+
+  /**
+   * A series' colour: a format's own (a folded series "Original = AVHS" takes its first format's);
+   * other series take the colours after the formats', by position.
+   */
+  static String colour(String series, int i) {
+    int f = FORMATS.indexOf(series.split(" = ", 2)[0]);
+    return f >= 0 ? PALETTE[f] : PALETTE[FORMATS.size() + i % (PALETTE.length - FORMATS.size())];
+  }
+
+  /** A label broken into at most two lines of at most {@code maxPx}; a longer one ends with "…". */
+  static List<String> wrap(String label, double maxPx) {
+    return wrap(label, maxPx, 2);
+  }
+
+  /** A label broken into at most {@code maxLines} lines of at most {@code maxPx}; a longer one ends with "…". */
+  static List<String> wrap(String label, double maxPx, int maxLines) {
+    int max = Math.max(8, (int) (maxPx / CHAR_PX));
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : label.split(" ")) {
+      if (!line.isEmpty() && line.length() + 1 + word.length() > max) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (!line.isEmpty()) line.append(' ');
+      line.append(word);
+    }
+    if (!line.isEmpty()) lines.add(line.toString());
+    if (lines.size() > maxLines) {
+      String rest = String.join(" ", lines.subList(maxLines - 1, lines.size()));
+      lines = new ArrayList<>(lines.subList(0, maxLines - 1));
+      lines.add(rest.substring(0, Math.max(0, max - 1)).stripTrailing() + "…");
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).length() > max) lines.set(i, lines.get(i).substring(0, max - 1) + "…");
+    }
+    return lines;
   }
 
   // ---- axes -------------------------------------------------------------------------------
@@ -44,6 +91,14 @@ final class Svg {
       double mag = Math.pow(10, Math.floor(Math.log10(raw)));
       double step = Arrays.stream(new double[] {1, 2, 2.5, 5, 10}).map(m -> m * mag).filter(s -> s >= raw).findFirst().orElse(10 * mag);
       return new Axis(Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step, step);
+    }
+
+    /** A nice axis for data in [lo, hi] that stays within what the measure can take. */
+    static Axis within(double lo, double hi, int targetTicks, Report.Range range) {
+      Axis a = nice(lo, hi, targetTicks);
+      double min = a.min < range.min() && lo >= range.min() ? range.min() : a.min;
+      double max = a.max > range.max() && hi <= range.max() ? range.max() : a.max;
+      return new Axis(min, max, a.step);
     }
 
     List<Double> ticks() {
@@ -98,22 +153,29 @@ final class Svg {
       line(s, left, y, right, y, t == 0 ? "#888888" : "#e5e7eb", 1);
       text(s, left - 6, y + 4, "end", "fill=\"#374151\"", axis.label(t));
     }
-    text(s, 14, (top + bottom) / 2, "middle", "fill=\"#374151\" transform=\"rotate(-90 14 " + f((top + bottom) / 2) + ")\"", label);
+    List<String> lines = wrap(label, bottom - top, Y_LABEL_LINES);
+    for (int i = 0; i < lines.size(); i++) {
+      double x = 14 + 14 * i;
+      text(s, x, (top + bottom) / 2, "middle", "fill=\"#374151\" transform=\"rotate(-90 " + f(x) + " " + f((top + bottom) / 2) + ")\"", lines.get(i));
+    }
   }
+
 
   // ---- bar chart ---------------------------------------------------------------------------
 
   static String bars(Report.BarChart c) {
     int w = 720, h = 360;
-    double left = 70, right = w - 20, top = 24, bottom = h - 48;
+    double top = 30, bottom = h - 48, right = w - 20;
+    double left = 52 + 14 * wrap(c.yLabel(), bottom - top, Y_LABEL_LINES).size();
+    Report.Range range = c.range();
     double lo = 0, hi = 0;
     for (Report.BarChart.Bar b : c.bars()) {
-      lo = Math.min(lo, finiteOr(b.low(), b.value()));
-      hi = Math.max(hi, finiteOr(b.high(), b.value()));
-      lo = Math.min(lo, b.value());
-      hi = Math.max(hi, b.value());
+      if (!Double.isFinite(b.value())) continue;
+      lo = Math.min(lo, within(finiteOr(b.low(), b.value()), range));
+      hi = Math.max(hi, within(finiteOr(b.high(), b.value()), range));
     }
-    Axis axis = Axis.nice(lo, hi * 1.08, 6);
+    // Room above the tallest error bar for its value label, but never past what the measure can take.
+    Axis axis = Axis.within(lo, Math.min(hi * 1.08, Math.max(hi, range.max())), 6, range);
     StringBuilder s = open(w, h, c.title());
     yAxis(s, axis, left, right, top, bottom, c.yLabel());
     int n = c.bars().size();
@@ -122,24 +184,31 @@ final class Svg {
     for (int i = 0; i < n; i++) {
       Report.BarChart.Bar b = c.bars().get(i);
       double cx = left + slot * (i + 0.5);
-      double y0 = axis.scale(0, bottom, top), y1 = axis.scale(b.value(), bottom, top);
+      double y0 = axis.scale(Math.max(axis.min(), 0), bottom, top), y1 = axis.scale(b.value(), bottom, top);
       if (Double.isFinite(b.value())) {
         s.append("<rect x=\"").append(f(cx - bw / 2)).append("\" y=\"").append(f(Math.min(y0, y1))).append("\" width=\"").append(f(bw))
-            .append("\" height=\"").append(f(Math.abs(y0 - y1))).append("\" fill=\"").append(colour(i)).append("\" fill-opacity=\"0.85\" rx=\"2\">")
+            .append("\" height=\"").append(f(Math.abs(y0 - y1))).append("\" fill=\"").append(colour(b.label(), i)).append("\" fill-opacity=\"0.85\" rx=\"2\">")
             .append("<title>").append(esc(b.label() + ": " + Numbers.fixed(b.value(), 3)
                 + (Double.isFinite(b.low()) ? " [" + Numbers.fixed(b.low(), 3) + ", " + Numbers.fixed(b.high(), 3) + "]" : ""))).append("</title></rect>");
       }
-      if (Double.isFinite(b.low()) && Double.isFinite(b.high())) {
-        double yl = axis.scale(b.low(), bottom, top), yh = axis.scale(b.high(), bottom, top);
+      boolean errorBar = Double.isFinite(b.low()) && Double.isFinite(b.high());
+      if (errorBar) {
+        // An error bar stops where the measure does (a mean of shares ± SEM can pass 1 on paper).
+        double yl = axis.scale(within(b.low(), range), bottom, top), yh = axis.scale(within(b.high(), range), bottom, top);
         line(s, cx, yl, cx, yh, "#111827", 1.5);
         line(s, cx - 8, yl, cx + 8, yl, "#111827", 1.5);
         line(s, cx - 8, yh, cx + 8, yh, "#111827", 1.5);
       }
-      double labelY = Double.isFinite(b.high()) ? axis.scale(b.high(), bottom, top) - 6 : y1 - 6;
+      double labelY = Math.max(top - 8, (errorBar ? axis.scale(within(b.high(), range), bottom, top) : y1) - 6);
       text(s, cx, labelY, "middle", "fill=\"#111827\" font-weight=\"600\"", Numbers.fixed(b.value(), 3));
-      text(s, cx, bottom + 18, "middle", "fill=\"#111827\"", b.label());
+      List<String> name = wrap(b.label(), slot - 4);
+      for (int k = 0; k < name.size(); k++) text(s, cx, bottom + 18 + 14 * k, "middle", "fill=\"#111827\"", name.get(k));
     }
     return s.append("</svg>").toString();
+  }
+
+  private static double within(double v, Report.Range r) {
+    return Math.max(r.min(), Math.min(r.max(), v));
   }
 
   private static double finiteOr(double v, double fallback) {
@@ -148,10 +217,16 @@ final class Svg {
 
   // ---- distribution -------------------------------------------------------------------------
 
+  /** A box needs this many values: with fewer, quartiles say less than the points themselves. */
+  static final int MIN_BOX = 5;
+
   static String distribution(Report.Distribution c) {
     int rowH = 56;
-    int w = 720, h = 56 + rowH * Math.max(1, c.series().size());
-    double left = 210, right = w - 24, top = 16, bottom = h - 40;
+    int w = 720;
+    double left = 210, right = w - 24, top = 16;
+    List<String> valueLabel = wrap(c.valueLabel(), right - left);
+    int h = 44 + 14 * valueLabel.size() + rowH * Math.max(1, c.series().size());
+    double bottom = top + rowH * Math.max(1, c.series().size());
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     for (Report.Distribution.Series ser : c.series()) {
       for (double v : ser.values()) {
@@ -165,52 +240,58 @@ final class Svg {
       lo = 0;
       hi = 1;
     }
-    Axis axis = Axis.nice(lo, hi, 8);
+    Axis axis = Axis.within(lo, hi, 8, c.range());
+    // Points at the axis' ends stay clear of the frame.
+    double from = left + 10, to = right - 10;
     StringBuilder s = open(w, h, c.title());
     for (double t : axis.ticks()) {
-      double x = axis.scale(t, left, right);
+      double x = axis.scale(t, from, to);
       line(s, x, top, x, bottom, "#e5e7eb", 1);
       text(s, x, bottom + 16, "middle", "fill=\"#374151\"", axis.label(t));
     }
-    text(s, (left + right) / 2, h - 6, "middle", "fill=\"#374151\"", c.valueLabel());
+    for (int k = 0; k < valueLabel.size(); k++) text(s, (left + right) / 2, bottom + 34 + 14 * k, "middle", "fill=\"#374151\"", valueLabel.get(k));
     SplittableRandom jitter = new SplittableRandom(17);
     for (int i = 0; i < c.series().size(); i++) {
       Report.Distribution.Series ser = c.series().get(i);
       double[] v = Arrays.stream(ser.values()).filter(Double::isFinite).sorted().toArray();
       double cy = top + rowH * (i + 0.5);
-      text(s, left - 10, cy + 4, "end", "fill=\"#111827\"", ser.name() + " (n=" + v.length + ")");
+      List<String> name = wrap(ser.name() + " (n=" + v.length + ")", left - 16);
+      for (int k = 0; k < name.size(); k++) text(s, left - 10, cy + 4 + 14 * (k - (name.size() - 1) / 2.0), "end", "fill=\"#111827\"", name.get(k));
       if (v.length == 0) continue;
-      String col = colour(i);
+      String col = colour(ser.name(), i);
       for (double x : v) {
-        double jy = cy + (jitter.nextDouble() - 0.5) * rowH * 0.55;
-        s.append("<circle cx=\"").append(f(axis.scale(x, left, right))).append("\" cy=\"").append(f(jy))
-            .append("\" r=\"2\" fill=\"").append(col).append("\" fill-opacity=\"0.35\"/>");
+        double jy = cy + (jitter.nextDouble() - 0.5) * rowH * 0.6;
+        s.append("<circle cx=\"").append(f(axis.scale(x, from, to))).append("\" cy=\"").append(f(jy))
+            .append("\" r=\"3\" fill=\"").append(col).append("\" fill-opacity=\"0.6\"/>");
       }
       double q1 = quantile(v, 0.25), med = quantile(v, 0.5), q3 = quantile(v, 0.75), iqr = q3 - q1;
-      double wl = v[0], wh = v[v.length - 1];
-      for (double x : v) {
-        if (x >= q1 - 1.5 * iqr) {
-          wl = x;
-          break;
-        }
-      }
-      for (int k = v.length - 1; k >= 0; k--) {
-        if (v[k] <= q3 + 1.5 * iqr) {
-          wh = v[k];
-          break;
-        }
-      }
       double bh = rowH * 0.42;
-      line(s, axis.scale(wl, left, right), cy, axis.scale(q1, left, right), cy, "#111827", 1.2);
-      line(s, axis.scale(q3, left, right), cy, axis.scale(wh, left, right), cy, "#111827", 1.2);
-      line(s, axis.scale(wl, left, right), cy - bh / 4, axis.scale(wl, left, right), cy + bh / 4, "#111827", 1.2);
-      line(s, axis.scale(wh, left, right), cy - bh / 4, axis.scale(wh, left, right), cy + bh / 4, "#111827", 1.2);
-      s.append("<rect x=\"").append(f(axis.scale(q1, left, right))).append("\" y=\"").append(f(cy - bh / 2)).append("\" width=\"")
-          .append(f(Math.max(1, axis.scale(q3, left, right) - axis.scale(q1, left, right)))).append("\" height=\"").append(f(bh))
-          .append("\" fill=\"").append(col).append("\" fill-opacity=\"0.25\" stroke=\"#111827\" stroke-width=\"1.2\"/>");
-      line(s, axis.scale(med, left, right), cy - bh / 2, axis.scale(med, left, right), cy + bh / 2, "#111827", 2.2);
+      if (v.length >= MIN_BOX && iqr > 0) {
+        double wl = v[0], wh = v[v.length - 1];
+        for (double x : v) {
+          if (x >= q1 - 1.5 * iqr) {
+            wl = x;
+            break;
+          }
+        }
+        for (int k = v.length - 1; k >= 0; k--) {
+          if (v[k] <= q3 + 1.5 * iqr) {
+            wh = v[k];
+            break;
+          }
+        }
+        line(s, axis.scale(wl, from, to), cy, axis.scale(q1, from, to), cy, "#111827", 1.2);
+        line(s, axis.scale(q3, from, to), cy, axis.scale(wh, from, to), cy, "#111827", 1.2);
+        line(s, axis.scale(wl, from, to), cy - bh / 4, axis.scale(wl, from, to), cy + bh / 4, "#111827", 1.2);
+        line(s, axis.scale(wh, from, to), cy - bh / 4, axis.scale(wh, from, to), cy + bh / 4, "#111827", 1.2);
+        s.append("<rect class=\"box\" x=\"").append(f(axis.scale(q1, from, to))).append("\" y=\"").append(f(cy - bh / 2)).append("\" width=\"")
+            .append(f(axis.scale(q3, from, to) - axis.scale(q1, from, to))).append("\" height=\"").append(f(bh))
+            .append("\" fill=\"").append(col).append("\" fill-opacity=\"0.2\" stroke=\"#111827\" stroke-width=\"1.2\"/>");
+      }
+      // The median is drawn even without a box: with half or more of the values equal it is where they pile up.
+      line(s, axis.scale(med, from, to), cy - bh / 2, axis.scale(med, from, to), cy + bh / 2, "#111827", 2.2);
       double mean = Arrays.stream(v).average().orElse(Double.NaN);
-      double mx = axis.scale(mean, left, right);
+      double mx = axis.scale(mean, from, to);
       s.append("<path d=\"M").append(f(mx)).append(' ').append(f(cy - 6)).append(" L").append(f(mx + 6)).append(' ').append(f(cy))
           .append(" L").append(f(mx)).append(' ').append(f(cy + 6)).append(" L").append(f(mx - 6)).append(' ').append(f(cy))
           .append(" Z\" fill=\"#ffffff\" stroke=\"#111827\" stroke-width=\"1.5\"><title>mean ").append(Numbers.fixed(mean, 3)).append("</title></path>");
@@ -229,7 +310,8 @@ final class Svg {
 
   static String layers(Report.LayerChart c) {
     int w = 860, h = 400;
-    double left = 70, right = w - 20, top = 44, bottom = h - 48;
+    double top = 44, bottom = h - 48, right = w - 20;
+    double left = 52 + 14 * wrap(c.yLabel(), bottom - top, Y_LABEL_LINES).size();
     int minL = Integer.MAX_VALUE, maxL = Integer.MIN_VALUE;
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
     for (Report.LayerChart.Line l : c.lines()) {
@@ -252,7 +334,7 @@ final class Svg {
       lo = 0;
       hi = 1;
     }
-    Axis y = Axis.nice(lo, hi, 6);
+    Axis y = Axis.within(lo, hi, 6, c.range());
     StringBuilder s = open(w, h, c.title());
     yAxis(s, y, left, right, top, bottom, c.yLabel());
     double span = Math.max(1, maxL - minL);
@@ -268,7 +350,7 @@ final class Svg {
     double dodge = Math.min(4, (right - left - 2 * pad) / (span + 1) / (k + 1));
     for (int i = 0; i < k; i++) {
       Report.LayerChart.Line l = c.lines().get(i);
-      String col = colour(i);
+      String col = colour(l.name(), i);
       double off = (i - (k - 1) / 2.0) * dodge;
       StringBuilder path = new StringBuilder();
       for (Report.LayerChart.Point p : l.points()) {
@@ -289,7 +371,7 @@ final class Svg {
             .append("</title></circle>");
       }
       double lx = legendX;
-      legendX += 34 + 7 * l.name().length();
+      legendX += 34 + CHAR_PX * l.name().length();
       s.append("<rect x=\"").append(f(lx)).append("\" y=\"12\" width=\"14\" height=\"10\" fill=\"").append(col).append("\"/>");
       text(s, lx + 20, 21, "start", "fill=\"#111827\"", l.name());
     }

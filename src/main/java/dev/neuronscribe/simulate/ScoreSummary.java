@@ -11,6 +11,22 @@ import java.util.List;
 public record ScoreSummary(int neurons, int scored, int undefined, int failed, double mean, double standardError,
     double meanRSquared, double meanAbsoluteDevExplained) {
 
+  /**
+   * What a negative r² or abs.dev means, for tables that show them: both compare the simulator's
+   * predictions, which are on its own 0–10 scale, with the activations in the model's units, without
+   * fitting either to the other, so they fall below 0 whenever the two scales differ, however well the
+   * pattern matches.
+   */
+  public static final String NEGATIVE_R_SQUARED = "r² and abs.dev below 0 are expected, not an error: r² = 1 − Σ(true − predicted)² / Σ true² "
+      + "and abs.dev = 1 − Σ|true − predicted| / Σ|true| compare the simulator's 0–10 predictions with activations in the model's own units "
+      + "without rescaling, so a mismatch of scale drives them below 0 even when the pattern is right; mean corr (ev_correlation_score, the "
+      + "paper's measure) ignores scale.";
+
+  /** Whether a table showing this summary needs {@link #NEGATIVE_R_SQUARED}. */
+  public boolean negativeScaleScores() {
+    return meanRSquared < 0 || meanAbsoluteDevExplained < 0;
+  }
+
   public static ScoreSummary of(List<NeuronSimulationResults> results, int failed) {
     double[] ev = new double[results.size()];
     double[] rsq = new double[results.size()];

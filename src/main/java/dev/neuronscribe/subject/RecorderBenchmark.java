@@ -18,8 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Times the recorder on a randomly initialised model it writes itself (GPT-2 by default; Llama, Qwen2,
  * GPT-NeoX or Gemma 2 shapes with {@link Settings#architecture}), or on a checkpoint it is given. For GPT-2 it
- * measures the way
- * {@code ../shared/bench/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
+ * measures the way {@code bench/peers/gpt2_numpy.py bench L E T B N} times numpy: B excerpts of T random tokens per
  * round, N rounds timed after an untimed warm-up over the same N; FLOPs counted as that script counts them, 2·tokens·L·12·E²
  * (the block matmuls; attention scores excluded).
  */

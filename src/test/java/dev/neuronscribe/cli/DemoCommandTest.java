@@ -56,15 +56,24 @@ class DemoCommandTest {
     // The explainer found what was planted: each planted neuron's explanation names tokens of its concept.
     List<String> rows = Files.readAllLines(out.resolve("demo/results/planted/baseline-prompt-reader/explanations.csv"));
     assertThat(rows.getFirst()).isEqualTo("Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS");
-    assertThat(row(rows, "0,37")).containsPattern("\"\"(red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray)\"\"");
-    assertThat(row(rows, "0,141")).containsPattern("\"\"\\d+\"\"");
-    assertThat(row(rows, "1,18")).containsPattern("\"\"[)\\]}]");
-    assertThat(row(rows, "1,203")).containsPattern("(January|February|March|April|May|June|July|August|September|October|November|December)");
+    // ... and names it as a reader would: the word class, then the members it saw.
+    assertThat(row(rows, "0,37")).containsPattern("colour words: (red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray)");
+    assertThat(row(rows, "0,141")).containsPattern("numbers written with digits: \\d+");
+    assertThat(row(rows, "1,18")).containsPattern("closing brackets: [)\\]}]");
+    assertThat(row(rows, "1,203")).containsPattern("month names: (January|February|March|April|May|June|July|August|September|October|November|December)");
+    // The unplanted controls fire on no class: their tokens are listed, not dressed up as a concept.
+    List<String> controlRows = Files.readAllLines(out.resolve("demo/results/controls/baseline-prompt-reader/explanations.csv"));
+    assertThat(row(controlRows, "0,18")).doesNotContain(":");
 
     // Simulate and score separates planted neurons from the unplanted controls.
     String md = Files.readString(out.resolve("demo/report.md"));
     double planted = mean(md, "planted"), controls = mean(md, "controls");
     assertThat(planted).isGreaterThan(controls + 0.1);
+    // The report leads with its findings, and says why the controls score above zero.
+    int findings = md.indexOf("**Findings.** ");
+    assertThat(findings).isPositive().isLessThan(md.indexOf("| --- |"));
+    assertThat(md.substring(findings, md.indexOf("\n", findings))).contains("*controls* have no known meaning yet still score")
+        .contains("the current token alone largely decides their activation");
   }
 
   @Test
@@ -96,6 +105,13 @@ class DemoCommandTest {
       }
       String summary = browser.findElement(By.cssSelector("#s1 table")).getText();
       assertThat(summary).contains("planted").contains("controls").contains("puzzles").containsPattern("\\d\\.\\d{3} ± \\d\\.\\d{3}");
+      // At a 1,400-pixel window no table is wider than the page's column.
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+      @SuppressWarnings("unchecked")
+      List<String> overflowing = (List<String>) ((JavascriptExecutor) browser).executeScript(
+          "return [...document.querySelectorAll('figure.table')].filter(f => f.scrollWidth > f.clientWidth + 1)"
+              + ".map(f => f.querySelector('caption').textContent + ' ' + f.scrollWidth + ' > ' + f.clientWidth);");
+      assertThat(overflowing).as("tables wider than the page at 1,400 px").isEmpty();
       // Charts render: every SVG has a real size on the page.
       List<WebElement> svgs = browser.findElements(By.cssSelector("figure.chart svg"));
       assertThat(svgs).hasSizeGreaterThan(10);

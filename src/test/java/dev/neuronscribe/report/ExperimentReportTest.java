@@ -56,12 +56,12 @@ class ExperimentReportTest {
     RunSpec spec = run();
     ReportWriter.Written w = ExperimentReport.write(ExperimentResults.read(spec));
     String md = Files.readString(w.markdown());
-    assertThat(md).startsWith("# Experiment report-test\n\nA run made for the report's test.");
+    assertThat(md).startsWith("# Experiment report-test\n\nA run made for the report's test.\n\n**Findings.** ");
     assertThat(md).contains("## Summary", "## recorded: explanations — baseline-prompt-reader", "## recorded: explanations — baseline-explainer",
         "## recorded: simulate and score — baseline-prompt-reader", "## recorded: similarity to the reference explanations — baseline-explainer",
-        "## puzzles: similarity to the ground truth (Table 4) — baseline-prompt-reader",
+        "## puzzles: similarity to the ground truth (paper Table 4) — baseline-prompt-reader",
         "## puzzles: closer to the ground truth than to the false explanations — baseline-explainer", "## puzzles: per puzzle — baseline-explainer",
-        "## Ranks across evaluations (Table 6) — baseline-prompt-reader", "## Cost per 1,000 neurons (Table 7)", "## Failures", "## How this report was made");
+        "## Ranks across evaluations (paper Table 6) — baseline-prompt-reader", "## Cost per 1,000 neurons (paper appendix Table 7)", "## Failures", "## How this report was made");
     // Summary: one row per set, explainer and evaluation, n in its own column.
     assertThat(md).containsPattern("\\| recorded \\| baseline-prompt-reader \\| simulate and score \\| [34] \\| -?\\d\\.\\d{3} ± \\d\\.\\d{3} \\|");
     assertThat(md).contains("| recorded | baseline-explainer | similarity to reference | 2 |");
@@ -83,6 +83,26 @@ class ExperimentReportTest {
     assertThat(count(html, "<figure class=\"table\">")).isEqualTo(tables);
     assertThat(html).contains("<svg").doesNotContain("src=\"http", "href=\"http", "<link", "<script", "url(http");
     assertThat(w.charts()).isNotEmpty().allSatisfy(c -> assertThat(c).isRegularFile());
+  }
+
+  @Test
+  void findingsLeadAndIdenticalFormatsAreOneRowNotPairsOfZeros() throws Exception {
+    RunSpec spec = run();
+    String md = Files.readString(ExperimentReport.write(ExperimentResults.read(spec)).markdown());
+    // The findings come before the first table and say what the scores are and whether formats differ.
+    int findings = md.indexOf("**Findings.** ");
+    assertThat(findings).isPositive().isLessThan(md.indexOf("| --- |"));
+    String f = md.substring(findings, md.indexOf("\n", findings));
+    assertThat(f).containsPattern("correlate with the true activations at \\*recorded\\* -?\\d\\.\\d{3}")
+        .containsPattern("reliable|no two formats");
+    // The format-blind explainer wrote the same text in both formats: one row, no "+0.000" pair.
+    assertThat(md).contains("| Summary = Highlight | ").doesNotContain("| Summary − Highlight | ")
+        .contains("Summary and Highlight gave the same explanation of every neuron and so the same scores");
+    assertThat(md).doesNotContainPattern("\\| \\+0\\.000 \\[\\+0\\.000, \\+0\\.000\\] \\| — \\|");
+    // Our tables are R1, R2, …; a bare "Table N" is always the paper's, and says so.
+    assertThat(md).contains("**Table R1. ");
+    assertThat(Pattern.compile("(?<!paper |paper's |paper's appendix |paper appendix )Table \\d").matcher(md).results()
+        .map(m -> md.substring(Math.max(0, m.start() - 40), m.end())).toList()).isEmpty();
   }
 
   @Test

@@ -88,7 +88,7 @@ class ReportWriterTest {
     String dom = Chromium.dumpDom(w.html());
     assertThat(count(dom, "<table>")).isEqualTo(4);
     assertThat(count(dom, "<svg ")).isEqualTo(3);
-    assertThat(dom).contains("Table 4.").contains("Figure 3.").contains("Mean cosine similarity by layer");
+    assertThat(dom).contains("Table R4.").contains("Figure R3.").contains("Mean cosine similarity by layer");
     Path png = Chromium.screenshot(w.html(), dir.resolve("shot.png"), 1200, 1600);
     byte[] bytes = Files.readAllBytes(png);
     assertThat(bytes.length).isGreaterThan(20_000);

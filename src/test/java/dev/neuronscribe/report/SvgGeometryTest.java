@@ -79,7 +79,7 @@ class SvgGeometryTest {
     Scale x = valueScale(svg, false);
     for (int i = 0; i < 2; i++) {
       double[] values = i == 0 ? a : b;
-      String colour = Svg.colour(i);
+      String colour = Svg.colour(i == 0 ? "original" : "summary", i); // a series's colour follows its name (formats keep theirs)
       List<Double> drawn = new ArrayList<>();
       NodeList circles = svg.getElementsByTagName("circle");
       for (int k = 0; k < circles.getLength(); k++) {
