@@ -1,5 +1,6 @@
 package dev.neuronscribe.activations;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -45,7 +46,7 @@ public final class JsonFields {
     try {
       return parse(source, Files.readString(file));
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such file");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
@@ -60,8 +61,7 @@ public final class JsonFields {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(source, "is not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

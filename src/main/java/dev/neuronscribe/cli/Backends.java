@@ -42,7 +42,7 @@ final class Backends implements AutoCloseable {
     try {
       return Backend.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + " " + e.getMessage(), e);
+      throw new UsageException(option + " " + e.getMessage());
     }
   }
 
@@ -56,22 +56,27 @@ final class Backends implements AutoCloseable {
   final Backend simulatorSpec;
   final String simulatorMethod;
 
-  Backends(LlmOptions o) {
+  /** @param runDir the run directory, which the budget and the ledger count spending for */
+  Backends(LlmOptions o, Path runDir) {
     this.o = o;
     this.explainerSpec = parse("--llm", o.llm);
     this.simulatorSpec = parse(o.simulatorLlm.isPresent() ? "--simulator-llm" : "--llm", o.simulatorLlm.orElse(o.llm));
     this.simulatorMethod = o.simulator.orElseGet(() -> Backend.defaultMethod(simulatorSpec));
     if (!List.of("all-at-once", "chat-logprobs", "logprob-free", BASELINE).contains(simulatorMethod)) {
-      throw new IllegalArgumentException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
+      throw new UsageException("--simulator takes all-at-once, chat-logprobs, logprob-free or baseline, got '" + simulatorMethod + "'");
     }
     if (!simulatorMethod.equals(BASELINE) && simulatorSpec.baseline()) {
-      throw new IllegalArgumentException("--simulator " + simulatorMethod + " needs a model: give --simulator-llm PRESET:MODEL");
+      throw new UsageException("--simulator " + simulatorMethod + " needs a model: give --simulator-llm PRESET:MODEL");
     }
+    if (!(o.rpm >= 0) || !(o.tpm >= 0)) throw new UsageException("--rpm and --tpm cannot be negative (0: no limit), got " + o.rpm + " and " + o.tpm);
+    if (o.concurrency < 1 || o.attempts < 1) throw new UsageException("--concurrency and --attempts must be at least 1, got " + o.concurrency + " and " + o.attempts);
+    if (!(o.timeoutSeconds > 0)) throw new UsageException("--timeout must be a positive number of seconds, got " + o.timeoutSeconds);
+    if (o.budgetUsd.isPresent() && !(o.budgetUsd.get() >= 0)) throw new UsageException("--budget-usd must be a non-negative number of dollars, got " + o.budgetUsd.get());
     this.prices = o.prices.map(PriceTable::load).orElseGet(PriceTable::builtIn);
     boolean anyLlm = !explainerSpec.baseline() || !simulatorMethod.equals(BASELINE);
     this.cache = anyLlm && !o.noCache ? Optional.of(ResponseCache.open(o.cache.orElse(LlmOptions.home().resolve("llm-cache.sqlite")))) : Optional.empty();
     this.ledger = anyLlm && !o.dryRun ? Optional.of(CostLedger.open(o.ledger.orElse(LlmOptions.home().resolve("llm-ledger.sqlite")))) : Optional.empty();
-    this.meter = new CostMeter(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger);
+    this.meter = CostMeter.forRun(prices, o.budgetUsd.map(OptionalDouble::of).orElse(OptionalDouble.empty()), ledger, runDir);
   }
 
   private LlmClient client(Backend s, Optional<URI> baseUrl, Optional<String> keyEnv) {
@@ -82,7 +87,7 @@ final class Backends implements AutoCloseable {
         .withRetries(o.attempts, LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
     // Explainer and simulator on the same endpoint share one client: one rate limit, one concurrency bound.
     for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
-    OpenAiCompatibleClient c = new OpenAiCompatibleClient(e, settings, cache, meter);
+    OpenAiCompatibleClient c = o.dryRun ? OpenAiCompatibleClient.forEstimates(e, settings, cache, meter) : new OpenAiCompatibleClient(e, settings, cache, meter);
     clients.add(c);
     return c;
   }

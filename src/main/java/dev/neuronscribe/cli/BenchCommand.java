@@ -24,9 +24,10 @@ final class BenchCommand implements Runnable {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
-        "Times the recorder on a random model it writes to a temporary directory (GPT-2 small's shape by default; --arch for",
-        "Llama, Qwen2, GPT-NeoX or Gemma 2 shapes), or on --model DIR. tools/bench-record-vs-peers.sh runs GPT-2 beside PyTorch",
-        "and numpy (bench/peers/); tools/bench-record-arch.sh the other architectures beside PyTorch."
+        "Times the recorder on a random model it writes to a temporary directory, or on --model DIR.",
+        "The random model has GPT-2 small's shape by default (--arch for Llama, Qwen2, GPT-NeoX or Gemma 2 shapes).",
+        "tools/bench-record-vs-peers.sh runs GPT-2 beside PyTorch and numpy (bench/peers/); tools/bench-record-arch.sh the other",
+        "architectures beside PyTorch."
       })
   static final class Record implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -117,8 +118,9 @@ final class BenchCommand implements Runnable {
       name = "store-read",
       mixinStandardHelpOptions = true,
       description = {
-        "Times reading units from a store in this fresh process: opening it and the first unit (cold: classes, files and",
-        "caches loaded for the first time), then more units at random (warm)."
+        "Times reading units from a store in this fresh process.",
+        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), then more units at",
+        "random (warm)."
       })
   static final class StoreRead implements Callable<Integer> {
     @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")

@@ -8,6 +8,9 @@ final class Cli {
   static final int FAILURE = 1;
   static final int USAGE = 2;
 
+  /** What every command says when stopped by Ctrl-C or a signal (and the recorder when stopped early). */
+  static final String INTERRUPTED = "scribe: interrupted. What was finished is saved; run the same command again to go on from there.";
+
   private Cli() {}
 
   static CommandLine commandLine(Object command) {
@@ -15,6 +18,11 @@ final class Cli {
     cl.setExitCodeExceptionMapper(e -> FAILURE);
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          if (e instanceof UsageException) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            commandLine.getErr().println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return USAGE;
+          }
           // A user sees what went wrong and what to do, not a stack trace; set SCRIBE_DEBUG=1 for one.
           commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());

@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Explain and simulate with this model instead of the offline baselines, e.g. openai:gpt-4o-mini (key from the preset's variable, e.g. OPENAI_API_KEY).")
   Optional<String> llm;
 
-  @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "With --llm: stop starting requests before this much is spent.")
+  @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "With --llm: stop starting requests before the demo's directory, all runs together, spends more than this.")
   Optional<Double> budget;
 
   @Option(names = "--dry-run", description = "Plant and record (offline, free), then print what the experiment would send and cost instead of running it.")
@@ -53,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
       if (b.baseline()) return null;
       return b;
     });
+    if (budget.isPresent() && !(budget.get() >= 0)) throw new UsageException("--budget-usd must be a non-negative number of dollars, got " + budget.get());
     if (budget.isPresent() && model.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--budget-usd goes with --llm (the offline demo costs nothing)");
     }

@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.experiment.Experiment;
 import dev.neuronscribe.experiment.ExperimentResults;
 import dev.neuronscribe.report.ExperimentReport;
@@ -55,7 +56,7 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--dry-run", description = "Print the requests, tokens and dollar upper bound of the units still to do; send nothing.")
     boolean dryRun;
 
-    @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Overrides the run file's budget_usd for this run.")
+    @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Overrides the run file's budget_usd, which caps what every run of this store spends together.")
     Optional<Double> budget;
 
     @Spec CommandSpec spec;
@@ -63,6 +64,7 @@ final class ExperimentCommand implements Runnable {
     @Override
     public Integer call() {
       RunSpec s = in.spec();
+      if (budget.isPresent() && !(budget.get() >= 0)) throw new UsageException("--budget-usd must be a non-negative number of dollars, got " + budget.get());
       if (budget.isPresent()) s = s.withBudget(OptionalDouble.of(budget.get()));
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -112,6 +114,7 @@ final class ExperimentCommand implements Runnable {
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
     Experiment.Outcome o = x.run(new Bar(err));
     ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
+    AtomicFiles.removeLeftovers(x.spec().store(), 4); // files half-written by a run killed before this one
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());
     CostMeter.Snapshot m = o.spend();
     if (x.spec().usesLlm()) {
@@ -124,7 +127,7 @@ final class ExperimentCommand implements Runnable {
     out.println("report: " + report.html().toAbsolutePath().toUri());
     out.flush();
     if (o.stoppedBecause().isPresent()) {
-      err.println("error: " + o.stoppedBecause().get());
+      err.println(o.stoppedBecause().get().equals("interrupted") ? Cli.INTERRUPTED : "error: " + o.stoppedBecause().get());
       err.flush();
       return Cli.FAILURE;
     }

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes the records of a store (or of a JSON folder) in OpenAI's neuron-explainer layout, OUT/<layer>/<neuron>.json:",
-      "the same excerpts, order, quantile boundaries and moments as a direct JSON recording; activations at the store's precision.",
+      "Writes the records of a store (or of a JSON folder) in OpenAI's neuron-explainer layout.",
+      "Each OUT/<layer>/<neuron>.json holds the same excerpts, order, quantile boundaries and moments as a direct JSON recording;",
+      "activations at the store's precision.",
       "An interrupted export resumes: rerun the same command."
     })
 final class ExportCommand implements Callable<Integer> {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Turns records made elsewhere into a store: a folder in OpenAI's layout (e.g. what 'scribe fetch' downloads), or a hook point's",
-      "folder of a delphi latent cache (<start>_<end>.safetensors with locations, activations and tokens; GPT-2 token ids).",
+      "Turns records made elsewhere into a store.",
+      "They come from a folder in OpenAI's layout (e.g. what 'scribe fetch' downloads), or a hook point's folder of a delphi",
+      "latent cache (<start>_<end>.safetensors with locations, activations and tokens; GPT-2 token ids).",
       "An interrupted import resumes: rerun the same command."
     })
 final class ImportCommand implements Callable<Integer> {

@@ -44,7 +44,13 @@ final class InputOptions {
 
   List<PromptFormat> formats() {
     if (formats.equalsIgnoreCase("all")) return List.of(PromptFormat.values());
-    return Arrays.stream(formats.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(PromptFormat::parse).distinct().toList();
+    try {
+      List<PromptFormat> out = Arrays.stream(formats.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(PromptFormat::parse).distinct().toList();
+      if (out.isEmpty()) throw new IllegalArgumentException("name at least one format, or all");
+      return out;
+    } catch (IllegalArgumentException e) {
+      throw UsageException.of("--formats", e);
+    }
   }
 
   PromptPack pack() {
@@ -53,16 +59,24 @@ final class InputOptions {
 
   List<Explainee> explainees() {
     if (records.isPresent() == puzzles.isPresent()) {
-      throw new IllegalArgumentException("give exactly one of --records DIR and --puzzles FILE");
+      throw new UsageException("give exactly one of --records DIR and --puzzles FILE");
     }
-    if (samples < 1) throw new IllegalArgumentException("--samples must be at least 1");
+    if (samples < 1) throw new UsageException("--samples must be at least 1, got " + samples);
+    if (parallel < 1) throw new UsageException("--parallel must be at least 1, got " + parallel);
     if (puzzles.isPresent()) {
       List<Explainee> out = new ArrayList<>();
       for (Puzzle p : PuzzleJson.read(puzzles.get())) out.add(new Explainee.Puzzle(p));
       return out;
     }
     NeuronRecords dir = NeuronRecords.open(records.get());
-    List<NeuronId> ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
+    List<NeuronId> ids;
+    try {
+      ids = neurons.isEmpty() ? dir.list() : neurons.stream().map(NeuronId::parse).toList();
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw UsageException.of("--neurons", e);
+    }
     if (ids.isEmpty()) throw new InvalidInputException(records.get().toString(), "holds no NeuronRecords (expected DIR/<layer>/<neuron>.json)");
     for (NeuronId id : ids) {
       if (!dir.contains(id)) throw new InvalidInputException(dir.where(id), "no such NeuronRecord (neuron " + id + " was asked for)");

@@ -72,7 +72,7 @@ final class JudgeCommand implements Callable<Integer> {
     List<Explainee> explainees = in.explainees();
     List<PromptFormat> formats = in.formats();
     PromptPack pack = in.pack();
-    try (Backends b = new Backends(llm)) {
+    try (Backends b = new Backends(llm, in.out)) {
       Optional<LlmClient> client = b.simulatorSpec.baseline() ? Optional.empty() : Optional.of(b.simulatorClient());
       EmbeddingModel[] miniLm = new EmbeddingModel[1];
       Supplier<EmbeddingModel> shared = () -> miniLm[0] == null ? (miniLm[0] = new MiniLmEmbeddings()) : miniLm[0];

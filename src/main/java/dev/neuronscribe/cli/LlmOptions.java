@@ -60,7 +60,7 @@ final class LlmOptions {
   @Option(names = "--prices", paramLabel = "FILE", description = "Price table (JSON, dollars per 1M tokens; default: the built-in, dated table).")
   Optional<Path> prices;
 
-  @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Stop starting requests before this run spends more; a rerun goes on.")
+  @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "Stop starting requests before the run directory's spending, this run and earlier ones together (as the ledger recorded it), would pass this many dollars.")
   Optional<Double> budgetUsd;
 
   @Option(names = "--dry-run", description = "Estimate requests, tokens and dollars, and send nothing.")

@@ -1,5 +1,6 @@
 package dev.neuronscribe.cli;
 
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.explain.Explainee;
 import dev.neuronscribe.explain.Explainer;
 import dev.neuronscribe.llm.CostMeter;
@@ -24,7 +25,7 @@ final class PipelineRunner {
     List<Explainee> explainees = in.explainees();
     List<PromptFormat> formats = in.formats();
     PromptPack pack = in.pack();
-    try (Backends b = new Backends(llm)) {
+    try (Backends b = new Backends(llm, in.out)) {
       Optional<Explainer> explainer = stages == Pipeline.Stages.SIMULATE ? Optional.empty() : Optional.of(b.explainer(pack));
       Optional<Scorer> scorer = stages == Pipeline.Stages.EXPLAIN ? Optional.empty() : Optional.of(Scorer.simulation(b.simulator(pack)));
       String names = explainer.map(e -> "explainer " + e.name()).orElse("") + (explainer.isPresent() && scorer.isPresent() ? ", " : "")
@@ -58,10 +59,11 @@ final class PipelineRunner {
         for (OpenAiCompatibleClient c : b.clients) if (!c.retries().isEmpty()) out.println("  " + c.name() + " retries: " + c.retries());
         if (!m.unpricedModels().isEmpty()) out.println("  no price for " + m.unpricedModels() + " (counted as $0; add them with --prices FILE)");
       }
+      AtomicFiles.removeLeftovers(in.out, 1); // files half-written by a run killed before this one
       out.println("output: " + in.out.toAbsolutePath());
       out.flush();
       if (s.stoppedBecause().isPresent()) {
-        err.println("error: " + s.stoppedBecause().get());
+        err.println(s.stoppedBecause().get().equals("interrupted") ? Cli.INTERRUPTED : "error: " + s.stoppedBecause().get());
         return Cli.FAILURE;
       }
       if (s.failed() > 0) {

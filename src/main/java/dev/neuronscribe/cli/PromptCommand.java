@@ -159,7 +159,7 @@ final class PromptCommand implements Callable<Integer> {
     try {
       return TokenCounter.of(encoding);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--encoding: " + e.getMessage());
+      throw UsageException.of("--encoding", e);
     }
   }
 }

@@ -19,11 +19,11 @@ final class Ranges {
         } else {
           int from = nonNegative(Integer.parseInt(p.substring(0, dash).trim()), what, text);
           int to = nonNegative(Integer.parseInt(p.substring(dash + 1).trim()), what, text);
-          if (to < from) throw new IllegalArgumentException(what + " range '" + p + "' runs backwards; write it low-high");
+          if (to < from) throw new UsageException(what + " range '" + p + "' runs backwards; write it low-high");
           for (int i = from; i <= to; i++) out.add(i);
         }
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(what + " are written like 0-11 or 0,2,5-7; got '" + text + "'");
+        throw new UsageException(what + " are written like 0-11 or 0,2,5-7; got '" + text + "'");
       }
     }
     return new ArrayList<>(out);
@@ -36,10 +36,10 @@ final class Ranges {
       String p = part.trim();
       String[] ln = p.split("[:/]");
       if (ln.length != 2) {
-        throw new IllegalArgumentException("neurons are written LAYER:NEURON, e.g. 0:1,5:100-110; got '" + p + "' in '" + text + "'");
+        throw new UsageException("neurons are written LAYER:NEURON, e.g. 0:1,5:100-110; got '" + p + "' in '" + text + "'");
       }
       int layer = parse(ln[0], "layers").stream().mapToInt(i -> i).reduce((a, b) -> {
-        throw new IllegalArgumentException("one layer per LAYER:NEURON item; got '" + p + "'");
+        throw new UsageException("one layer per LAYER:NEURON item; got '" + p + "'");
       }).orElseThrow();
       out.computeIfAbsent(layer, l -> new ArrayList<>()).addAll(parse(ln[1], "neurons"));
     }
@@ -47,7 +47,7 @@ final class Ranges {
   }
 
   private static int nonNegative(int v, String what, String text) {
-    if (v < 0) throw new IllegalArgumentException(what + " are numbered from 0; got '" + text + "'");
+    if (v < 0) throw new UsageException(what + " are numbered from 0; got '" + text + "'");
     return v;
   }
 }

@@ -1,6 +1,7 @@
 package dev.neuronscribe.cli;
 
 import dev.neuronscribe.activations.ActivationStoreWriter;
+import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.StorePrecision;
 import dev.neuronscribe.subject.NeuronSink;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Option;
     name = "record",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and records every MLP",
-      "neuron asked for (or every dimension of another hook point): top excerpts by max activation, a random sample, random samples",
+      "Runs a Hugging Face checkpoint (GPT-2, Llama/Mistral, Qwen2, GPT-NeoX/Pythia, Gemma 2) over a corpus and records its neurons.",
+      "It records every MLP neuron asked for (or every dimension of another hook point): top excerpts by max activation, a random sample, random samples",
       "per quantile bin, and the moments of all activations. By default into a compact store (Arrow files, each excerpt's tokens",
       "once; see docs/scale.md); with --output json one OpenAI-format NeuronRecord per unit, OUT/<layer>/<neuron>.json.",
       "Interrupted runs resume: rerun the same command.",
@@ -160,14 +161,19 @@ final class RecordCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
-    RecordingOptions options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
-        Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+    RecordingOptions options;
+    try {
+      options = new RecordingOptions(excerptTokens, minExcerptTokens, batch, top, random, perQuantile, calibration, seed,
+          Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() + " (see --excerpt-tokens, --min-excerpt-tokens, --batch, --top, --random, --per-quantile, --calibration, --checkpoint-minutes)");
+    }
     Path work = out.resolve(WORK_DIR);
     if (restart) deleteTree(work);
     Corpus source = format.map(f -> new Corpus(corpus, switch (f.toLowerCase(java.util.Locale.ROOT)) {
       case "jsonl" -> Corpus.Format.JSONL;
       case "text" -> Corpus.Format.TEXT;
-      default -> throw new IllegalArgumentException("--format is jsonl or text, got '" + f + "'");
+      default -> throw new UsageException("--format is jsonl or text, got '" + f + "'");
     })).orElseGet(() -> Corpus.detect(corpus));
     // Connect first: an unreachable master fails before anything is written.
     Optional<Recorder.Shards> shards = spark.map(RecordCommand::connect);
@@ -179,20 +185,19 @@ final class RecordCommand implements Callable<Integer> {
   }
 
   private int record(RecordingOptions options, Path work, Corpus source, HookPoint point, Optional<Recorder.Shards> shards) {
+    // The options are read before the model is, so that a mistyped range is a usage error, found at once.
+    boolean pairs = neurons.isPresent() && neurons.get().contains(":");
+    if (pairs && layers.isPresent()) {
+      throw new UsageException("--neurons with LAYER:NEURON pairs names the layers itself; leave out --layers (or give --neurons as plain indices)");
+    }
+    Optional<Recorder.Selection> named = pairs ? Optional.of(Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()))) : Optional.empty();
+    Optional<List<Integer>> layerList = layers.map(l -> Ranges.parse(l, "layers"));
+    Optional<List<Integer>> neuronList = pairs ? Optional.empty() : neurons.map(n -> Ranges.parse(n, "neurons"));
     boolean latents = !dictionaries.isEmpty();
     try (Model subject = Models.load(model); Tokenizer tokenizer = Models.tokenizer(subject);
         Dictionaries dicts = Dictionaries.open(dictionaries, latents ? Optional.ofNullable(hook) : Optional.empty(), subject)) {
-      Recorder.Selection selection;
-      if (neurons.isPresent() && neurons.get().contains(":")) {
-        if (layers.isPresent()) {
-          throw new IllegalArgumentException("--neurons with LAYER:NEURON pairs names the layers itself; leave out --layers (or give --neurons as plain indices)");
-        }
-        selection = Recorder.Selection.neurons(Ranges.parsePairs(neurons.get()));
-      } else {
-        List<Integer> layerList = layers.map(l -> Ranges.parse(l, "layers"))
-            .orElseGet(() -> latents ? dicts.layers() : IntStream.range(0, subject.shape().layers()).boxed().toList());
-        selection = new Recorder.Selection(layerList, neurons.map(n -> Ranges.parse(n, "neurons")));
-      }
+      Recorder.Selection selection = named.orElseGet(() -> new Recorder.Selection(
+          layerList.orElseGet(() -> latents ? dicts.layers() : IntStream.range(0, subject.shape().layers()).boxed().toList()), neuronList));
       RecordingInfo info = latents
           ? RecordingInfo.latents(model.toString(), subject.shape().architecture(), dicts.infos())
           : RecordingInfo.neurons(model.toString(), subject.shape().architecture(), point.id());
@@ -256,12 +261,14 @@ final class RecordCommand implements Callable<Integer> {
       switch (result.status()) {
         case ALREADY_DONE -> spec.commandLine().getOut().println("Nothing to do: " + out + " already holds a record for every selected " + described.unitName(false) + ".");
         case INTERRUPTED -> {
-          spec.commandLine().getOut().println("Stopped; the recording is saved in " + work + ". Run the same command again to resume.");
+          // Stopped by a signal: Main says what every command says; this only adds where the recording waits.
+          spec.commandLine().getErr().println("scribe: the unfinished recording is kept in " + work + ".");
           return Cli.FAILURE;
         }
         case COMPLETED -> spec.commandLine().getOut().printf("Recorded %,d %s of layers %s over %,d excerpts (%,d tokens) into %s%n",
             result.neuronsWritten(), described.unitName(true), selection.layers(), result.excerpts(), result.tokens(), out);
       }
+      AtomicFiles.removeLeftovers(out, 1); // records half-written by a run killed before this one
       return Cli.OK;
     }
   }

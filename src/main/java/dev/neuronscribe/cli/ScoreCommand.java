@@ -5,6 +5,7 @@ import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.RunScores;
 import dev.neuronscribe.simulate.ScoreSummary;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
-    if (results.isPresent() == out.isPresent()) throw new IllegalArgumentException("give exactly one of --out DIR and --results FILE");
+    if (results.isPresent() == out.isPresent()) throw new UsageException("give exactly one of --out DIR and --results FILE");
     if (results.isPresent()) {
       header(pw);
       ScoreSummary summary = RunScores.scoreFile(results.get());
@@ -42,13 +43,19 @@ final class ScoreCommand implements Callable<Integer> {
       pw.flush();
       return Cli.OK;
     }
-    List<PromptFormat> fs = formats.equalsIgnoreCase("all") ? List.of(PromptFormat.values())
-        : Arrays.stream(formats.split(",")).map(String::trim).map(PromptFormat::parse).toList();
+    List<PromptFormat> fs;
+    try {
+      fs = formats.equalsIgnoreCase("all") ? List.of(PromptFormat.values())
+          : Arrays.stream(formats.split(",")).map(String::trim).map(PromptFormat::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw UsageException.of("--formats", e);
+    }
     return scoreRun(out.get(), fs, pw);
   }
 
   /** Scores every format of a run that has simulations; prints the table (scores.json is written by the preset). */
   static int scoreRun(Path runDir, List<PromptFormat> formats, PrintWriter pw) {
+    if (!Files.isDirectory(runDir)) throw new IllegalArgumentException(runDir + ": not found (--out names the run directory of 'scribe simulate')");
     List<RunScores.FormatScore> scores = RunScores.scoreRun(runDir, formats);
     header(pw);
     for (RunScores.FormatScore s : scores) row(pw, s.format().id(), s.summary());

@@ -47,14 +47,22 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
-    if (!Files.isDirectory(data)) throw new IllegalArgumentException(data + " is not a directory (--data names the directory of NeuronRecords)");
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+    if (!Files.isDirectory(data)) {
+      throw new IllegalArgumentException(data + (Files.exists(data) ? " is not a directory" : ": not found") + " (--data names the directory of NeuronRecords)");
+    }
+    if (port < 0 || port > 65535) throw new UsageException("--port must be 0..65535, got " + port);
     List<Path> resultPaths = new ArrayList<>();
     if (Files.isDirectory(data.resolve("results"))) resultPaths.add(data.resolve("results"));
     resultPaths.addAll(results);
     String token = organiserToken();
-    StudyServer server = StudyServer.start(new StudyServer.Config(host, port, data, resultPaths,
-        db != null ? db : data.resolve("study.sqlite"), token, Optional.ofNullable(model)));
+    StudyServer server;
+    try {
+      server = StudyServer.start(new StudyServer.Config(host, port, data, resultPaths,
+          db != null ? db : data.resolve("study.sqlite"), token, Optional.ofNullable(model)));
+    } catch (io.javalin.util.JavalinBindException e) {
+      throw new IllegalStateException("port " + port + " on " + host + " is in use (another `scribe serve`?); stop that server, "
+          + "choose another --port, or pass --port 0 to take any free port (the address is printed)");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -46,17 +46,17 @@ final class StudyCommand implements Runnable {
 
     Path file() {
       if (db != null) return db;
-      if (data == null) throw new IllegalArgumentException("say where the studies are: --data DIR or --db FILE");
+      if (data == null) throw new UsageException("say where the studies are: --data DIR or --db FILE");
       return data.resolve("study.sqlite");
     }
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {
-        "Creates a study from explanations per format, either a CSV in the paper's layout",
-        "(Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS; an 'explainer' column is allowed) or the run",
-        "directory of `scribe explain` (OUT/<format>/explanations.jsonl), and the NeuronRecords in DIR/<layer>/<neuron>.json,",
-        "whose top excerpts raters see. Prints one link per rater."
+        "Creates a study from explanations per format and prints one link per rater.",
+        "The explanations are a CSV in the paper's layout (Layer,Neuron,Original,Summary,Highlight,HighlightSummary,AVHS;",
+        "an 'explainer' column is allowed) or the run directory of `scribe explain` (OUT/<format>/explanations.jsonl);",
+        "raters see the top excerpts of the NeuronRecords in DIR/<layer>/<neuron>.json."
       })
   static final class Create implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -105,7 +105,7 @@ final class StudyCommand implements Runnable {
 
       List<String> labels() {
         if (labels != null) return labels;
-        if (count < 1 || count > 1000) throw new IllegalArgumentException("--raters must be 1..1000, got " + count);
+        if (count < 1 || count > 1000) throw new UsageException("--raters must be 1..1000, got " + count);
         List<String> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) out.add("rater " + i);
         return out;
@@ -121,6 +121,8 @@ final class StudyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (top < 1) throw new UsageException("--top must be at least 1, got " + top);
+      if (random < 0) throw new UsageException("--random cannot be negative, got " + random);
       boolean run = Files.isDirectory(explanations);
       if (!run && explanations.toString().endsWith(".jsonl")) {
         Path formatDir = explanations.toAbsolutePath().getParent();
@@ -129,8 +131,18 @@ final class StudyCommand implements Runnable {
       }
       ExplanationTable table = run ? ExplanationTable.fromRun(explanations) : ExplanationTable.read(explanations);
       // A run's columns are format ids; --formats takes the spellings the pipeline commands take (summary, hs, avhs).
-      List<String> columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
-      List<NeuronId> ids = neurons.stream().map(NeuronId::parse).toList();
+      List<String> columns;
+      List<NeuronId> ids;
+      try {
+        columns = run ? formats.stream().map(f -> PromptFormat.parse(f).id()).toList() : formats;
+      } catch (IllegalArgumentException e) {
+        throw UsageException.of("--formats", e);
+      }
+      try {
+        ids = neurons.stream().map(NeuronId::parse).toList();
+      } catch (IllegalArgumentException e) {
+        throw UsageException.of("--neurons", e);
+      }
       NewStudy study = StudyInputs.fromTable(table, NeuronRecords.open(data),
           new StudyInputs.Options(name, explainer, columns, ids, top, random, instructions.orElse(StudyInputs.DEFAULT_INSTRUCTIONS)));
       Path file = db != null ? db : data.resolve("study.sqlite");
@@ -158,7 +170,7 @@ final class StudyCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = {
-        "Writes Table 5 as CSV: per explainer model and format, the mean rating, its SEM and % chosen best.",
+        "Writes Table 5 as CSV: per explainer model and format, the mean rating, its SEM and %% chosen best.",
         "Columns: explainer_model,format,n_ratings,mean_rating,sem,n_answers,n_chosen_best,percent_chosen_best.",
         "With --answers, writes every single rating of one study instead."
       })
@@ -181,14 +193,14 @@ final class StudyCommand implements Runnable {
     public Integer call() {
       OptionalLong study = studyOption.map(OptionalLong::of).orElse(OptionalLong.empty());
       Path file = database.file();
-      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " does not exist: no study has been created there yet");
+      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " not found: no study has been created there yet");
       String csv;
       try (StudyStore store = StudyStore.open(file)) {
         if (study.isPresent() && store.studies().stream().noneMatch(s -> s.id() == study.getAsLong())) {
           throw new IllegalArgumentException(file + " has no study " + study.getAsLong() + " (see `scribe study list`)");
         }
         if (answers) {
-          if (study.isEmpty()) throw new IllegalArgumentException("--answers needs --study ID");
+          if (study.isEmpty()) throw new UsageException("--answers needs --study ID");
           csv = new StudyResults(store).answersCsv(study.getAsLong());
         } else {
           csv = new StudyResults(store).table5(study).toCsv();
@@ -215,7 +227,7 @@ final class StudyCommand implements Runnable {
     @Override
     public Integer call() {
       Path file = database.file();
-      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " does not exist: no study has been created there yet");
+      if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + " not found: no study has been created there yet");
       try (StudyStore store = StudyStore.open(file)) {
         spec.commandLine().getOut().println("id\tneurons\traters\tanswers\texplainer\tname");
         for (StudyStore.StudySummary s : store.studies()) {

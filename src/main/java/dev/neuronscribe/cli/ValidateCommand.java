@@ -82,7 +82,7 @@ final class ValidateCommand implements Callable<Integer> {
     List<ScorerValidity.Case> cases = cases();
     if (cases.isEmpty()) throw new IllegalArgumentException("no ground truth: give --planted/--records or --puzzles, or keep the built-in puzzles");
     PromptPack p = pack.map(PromptPack::load).orElseGet(PromptPack::builtIn);
-    try (Backends b = new Backends(llm)) {
+    try (Backends b = new Backends(llm, out)) {
       Optional<LlmClient> client = b.explainerSpec.baseline() ? Optional.empty() : Optional.of(b.explainerClient());
       EmbeddingModel[] miniLm = new EmbeddingModel[1];
       Supplier<EmbeddingModel> sharedMiniLm = () -> miniLm[0] == null ? (miniLm[0] = new MiniLmEmbeddings()) : miniLm[0];

@@ -1,5 +1,6 @@
 package dev.neuronscribe.evaluate;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -57,10 +58,10 @@ public record Csv(String source, List<String> header, List<Line> lines) {
       if (header == null) throw new InvalidInputException(source, "is empty; expected a header row and data rows");
       return new Csv(source, header, List.copyOf(lines));
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "does not exist");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidInputException ide) throw ide;
-      throw new InvalidInputException(source, "is not readable CSV: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "is not readable CSV: " + ParseErrors.describe(e), e);
     }
   }
 

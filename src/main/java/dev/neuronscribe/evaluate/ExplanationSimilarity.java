@@ -1,5 +1,6 @@
 package dev.neuronscribe.evaluate;
 
+import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.llm.EmbeddingModel;
 import java.nio.file.Path;
@@ -86,6 +87,14 @@ public final class ExplanationSimilarity {
       if (ref == null) withoutReference.add(row.id());
       else if (ref.explanation().isEmpty()) withoutText.add(row.id());
       else matched.add(row);
+    }
+    if (matched.isEmpty()) {
+      // Nothing to compare is an error, not a table of NaN.
+      boolean anyText = references.entries().stream().anyMatch(e -> e.explanation().isPresent());
+      throw new InvalidInputException(references.source(), anyText
+          ? "none of its " + references.entries().size() + " neurons has a row among the " + explanations.rows().size()
+              + " explanations (first: " + explanations.rows().stream().limit(3).map(r -> r.id().toString()).toList() + "); check that both files cover the same neurons"
+          : "has no reference explanations: it needs an 'explanation' column with text (e.g. OpenAI's explanations, as in the paper's neurons_to_evaluate.csv)");
     }
     Map<String, Integer> missing = new LinkedHashMap<>();
     for (String f : explanations.formats()) {

@@ -76,7 +76,7 @@ public record NeuronIndex(String source, List<Entry> entries) {
     try {
       lines = Files.readAllLines(file);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "does not exist");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

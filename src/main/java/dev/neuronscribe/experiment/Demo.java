@@ -183,8 +183,9 @@ public final class Demo {
         case ALREADY_DONE -> say.accept("records: " + records + " (already there)");
         case COMPLETED -> say.accept(String.format(java.util.Locale.ROOT, "records: %d %s over %,d excerpts (%,d tokens) in %s",
             r.neuronsWritten(), units, r.excerpts(), r.tokens(), records));
-        case INTERRUPTED -> throw new IllegalStateException("the recording was stopped; run the demo again to resume it");
+        case INTERRUPTED -> throw new IllegalStateException("interrupted. What was finished is saved; run the same command again to go on from there.");
       }
+      AtomicFiles.removeLeftovers(records, 1);
     }
   }
 

@@ -52,6 +52,7 @@ final class Models implements AutoCloseable {
   final CostMeter meter;
   final PromptPack pack;
   private final RunSpec spec;
+  private final boolean dryRun;
   private final Optional<ResponseCache> cache;
   private final Optional<CostLedger> ledger;
   private final List<OpenAiCompatibleClient> clients = new ArrayList<>();
@@ -97,13 +98,14 @@ final class Models implements AutoCloseable {
 
   Models(RunSpec spec, boolean dryRun) {
     this.spec = spec;
+    this.dryRun = dryRun;
     this.pack = spec.pack().map(PromptPack::load).orElseGet(PromptPack::builtIn);
     this.prices = spec.llm().prices().map(PriceTable::load).orElseGet(PriceTable::builtIn);
     boolean llm = spec.usesLlm();
     this.cache = llm && !spec.llm().noCache() ? Optional.of(ResponseCache.open(spec.llm().cache().orElse(home().resolve("llm-cache.sqlite"))))
         : Optional.empty();
     this.ledger = llm && !dryRun ? Optional.of(CostLedger.open(spec.llm().ledger().orElse(home().resolve("llm-ledger.sqlite")))) : Optional.empty();
-    this.meter = new CostMeter(prices, spec.budgetUsd(), ledger);
+    this.meter = CostMeter.forRun(prices, spec.budgetUsd(), ledger, spec.store());
   }
 
   /** Where the CLI keeps its cache and ledger: {@code $NEURONSCRIBE_HOME}, or {@code ~/.neuronscribe}. */
@@ -120,7 +122,8 @@ final class Models implements AutoCloseable {
     LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm(), o.tpm()).withConcurrency(o.concurrency())
         .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds() * 1000)))
         .withRetries(o.attempts(), LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
-    OpenAiCompatibleClient c = new OpenAiCompatibleClient(e, settings, withResponseCache ? cache : Optional.empty(), meter);
+    Optional<ResponseCache> replies = withResponseCache ? cache : Optional.empty();
+    OpenAiCompatibleClient c = dryRun ? OpenAiCompatibleClient.forEstimates(e, settings, replies, meter) : new OpenAiCompatibleClient(e, settings, replies, meter);
     clients.add(c);
     return c;
   }

@@ -1,5 +1,6 @@
 package dev.neuronscribe.experiment;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronscribe.activations.BuiltInPuzzles;
@@ -173,7 +174,7 @@ final class Plan {
       if (out.isEmpty()) throw new InvalidInputException(p.toString(), "holds no explanation files (<layer>/<neuron>.jsonl) and no planted.json");
       return out;
     }
-    if (!Files.isRegularFile(p)) throw new InvalidInputException(p.toString(), "no such file (field 'references' of the run file)");
+    if (!Files.isRegularFile(p)) throw new InvalidInputException(p.toString(), "not found (field 'references' of the run file)");
     if (p.getFileName().toString().endsWith(".json")) return planted(p);
     for (NeuronIndex.Entry e : NeuronIndex.read(p).entries()) e.explanation().ifPresent(x -> out.put(e.id(), x));
     if (out.isEmpty()) throw new InvalidInputException(p.toString(), "has no 'explanation' column with text; references need the explanation to compare with");
@@ -186,7 +187,7 @@ final class Plan {
     try {
       root = new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new InvalidInputException(file.toString(), "is not valid JSON: " + ParseErrors.describe(e), e);
     }
     JsonNode neurons = root == null ? null : root.get("neurons");
     if (neurons == null || !neurons.isArray()) throw new InvalidInputException(file.toString(), "field 'neurons' is missing; is this a planted model's planted.json?");

@@ -1,5 +1,6 @@
 package dev.neuronscribe.experiment;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -151,6 +152,8 @@ public record RunSpec(
     String text;
     try {
       text = Files.readString(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
@@ -170,10 +173,24 @@ public record RunSpec(
       ObjectMapper mapper = trimmed.startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
       root = mapper.readTree(text);
     } catch (IOException e) {
-      throw new InvalidInputException(source, "is not valid YAML or JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidInputException(source, "is not valid YAML or JSON: " + yamlProblem(e));
     }
     if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a mapping of fields (name, neuron_sets, formats, ...)");
     return new Reader(source, baseDir).run(root, defaultStore);
+  }
+
+  /**
+   * Where the YAML parser stopped and why, in one line: SnakeYAML's problem and the line it found it on
+   * (its context, e.g. "while parsing a block collection", alone names no line).
+   */
+  private static String yamlProblem(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+        return "line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ": " + m.getProblem()
+            + (m.getContext() != null ? " (" + m.getContext() + (m.getContextMark() != null ? " from line " + (m.getContextMark().getLine() + 1) : "") + ")" : "");
+      }
+    }
+    return ParseErrors.describe(e);
   }
 
   /** Field-by-field reading that remembers where it is, for messages. */

@@ -1,5 +1,6 @@
 package dev.neuronscribe.explain;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -49,7 +50,7 @@ public final class ExplanationsJson {
     try {
       o = MAPPER.readTree(line);
     } catch (IOException ex) {
-      throw new InvalidInputException(source, "is not valid JSON: " + ex.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(ex));
     }
     if (o == null || !o.isObject()) throw new InvalidInputException(source, "must be a JSON object");
     Target target;

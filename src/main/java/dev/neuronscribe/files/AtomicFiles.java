@@ -77,4 +77,29 @@ public final class AtomicFiles {
       }
     }
   }
+
+  /** The name {@link #write} gives its temporary file: {@code .TARGET.<digits>.tmp}. */
+  private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.\\d+\\.tmp");
+
+  /**
+   * Deletes, in {@code dir} and up to {@code depth} folders below, the temporary files of writes that were
+   * cut short (kill -9, power loss) before this process started; a write under way in another process is
+   * younger than that and is left alone. For a command that has just finished its work in {@code dir}.
+   *
+   * @return how many were deleted
+   */
+  public static int removeLeftovers(Path dir, int depth) {
+    if (!Files.isDirectory(dir)) return 0;
+    java.time.Instant started = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
+    int removed = 0;
+    try (var files = Files.walk(dir, depth + 1)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (!TEMPORARY.matcher(p.getFileName().toString()).matches() || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(started) && Files.deleteIfExists(p)) removed++;
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Leftovers are untidy, not wrong: a folder that cannot be walked is no reason to fail finished work.
+    }
+    return removed;
+  }
 }

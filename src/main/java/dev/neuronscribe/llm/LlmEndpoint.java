@@ -28,6 +28,12 @@ public record LlmEndpoint(Preset preset, URI baseUrl, String model, String apiKe
     return preset.id() + ":" + model;
   }
 
+  /** The key from the environment when it is set; nothing is required of an endpoint that will not be sent to. */
+  Optional<String> apiKeyIfSet() {
+    String key = System.getenv(apiKeyEnv);
+    return key == null || key.isBlank() ? Optional.empty() : Optional.of(key);
+  }
+
   /** The key from the environment; required for hosted presets. */
   Optional<String> apiKey() {
     String key = System.getenv(apiKeyEnv);

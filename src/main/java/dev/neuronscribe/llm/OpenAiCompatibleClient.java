@@ -1,5 +1,6 @@
 package dev.neuronscribe.llm;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,6 +60,14 @@ public final class OpenAiCompatibleClient implements LlmClient {
 
   public OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter) {
     this(endpoint, settings, cache, meter, endpoint.apiKey());
+  }
+
+  /**
+   * A client for a dry run: it counts tokens, prices requests and looks replies up in the cache, which
+   * needs no API key, so a missing key is no error here (a request it did send would go without one).
+   */
+  public static OpenAiCompatibleClient forEstimates(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter) {
+    return new OpenAiCompatibleClient(endpoint, settings, cache, meter, endpoint.apiKeyIfSet());
   }
 
   OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter, Optional<String> apiKey) {
@@ -471,7 +480,7 @@ public final class OpenAiCompatibleClient implements LlmClient {
       if (n == null || !n.isObject()) throw malformed("the reply is not a JSON object");
       return n;
     } catch (IOException e) {
-      throw malformed("the reply is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw malformed("the reply is not valid JSON: " + ParseErrors.describe(e));
     }
   }
 

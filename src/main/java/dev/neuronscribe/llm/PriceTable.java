@@ -1,5 +1,6 @@
 package dev.neuronscribe.llm;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronscribe.files.InvalidInputException;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class PriceTable {
     try {
       root = Json.MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new InvalidInputException(source, "is not valid JSON: " + e.getMessage(), e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     }
     if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a JSON object with a 'models' field");
     JsonNode models = root.get("models");

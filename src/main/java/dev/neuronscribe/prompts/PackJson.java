@@ -1,5 +1,6 @@
 package dev.neuronscribe.prompts;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -52,8 +53,7 @@ final class PackJson {
         throw new InvalidInputException(source, "has more after the JSON object ends (line " + parser.currentLocation().getLineNr() + ")");
       }
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(source, "is not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e), e);
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

@@ -106,7 +106,7 @@ public final class PromptPack {
     try {
       return PackJson.parse(Files.readString(file, StandardCharsets.UTF_8), source);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such prompt pack file");
+      throw new InvalidInputException(source, "not found (a prompt pack file; `scribe pack export` writes one to start from)");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.neuronscribe.simulate;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +34,25 @@ record Distribution(double[] values, double[] probabilities, double expectedValu
       i++;
     }
     return new Distribution(values, probs, ev);
+  }
+
+  /** Float rounding on a server can leave a certain token a hair above log 1 = 0; more than this is an error. */
+  private static final double ROUNDING = 1e-6;
+
+  /**
+   * Why a position's top log-probabilities cannot be read as a belief, if they cannot: none at all (the
+   * server left the slot empty), or a value that is no log-probability (NaN, ±Infinity, positive). A
+   * simulator fails the excerpt with this reason rather than turning the value into a number.
+   */
+  static Optional<String> problem(Map<String, Double> top) {
+    if (top.isEmpty()) return Optional.of("the server returned no top log-probabilities there");
+    for (var e : top.entrySet()) {
+      double v = e.getValue();
+      if (Double.isNaN(v) || Double.isInfinite(v) || v > ROUNDING) {
+        return Optional.of("the log-probability of \"" + e.getKey() + "\" is " + v + ", which no probability has (log-probabilities are finite and at most 0)");
+      }
+    }
+    return Optional.empty();
   }
 
   /** The integer 0–10 the text is exactly, or -1. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads the all-at-once simulator's predictions from an echoed prompt. After the last {@code <start>},
@@ -56,6 +57,8 @@ final class EchoParser {
         return new SimulationOutcome.Failed("echoed tokens do not match subject token " + j + ": expected "
             + quote(expected) + ", the simulator's tokens spell " + quote(echoed));
       }
+      Optional<String> bad = Distribution.problem(lp.topLogprobs().get(i));
+      if (bad.isPresent()) return new SimulationOutcome.Failed("prediction for subject token " + j + " (" + quote(subjectTokens.get(j)) + "): " + bad.get());
       Distribution d = Distribution.fromTopLogprobs(lp.topLogprobs().get(i));
       ev[j] = d.expectedValue();
       values.add(d.values());

@@ -99,12 +99,17 @@ final class FormatStore {
     return List.copyOf(results.values());
   }
 
+  /**
+   * Every target with something that failed, and why: a simulation (from {@code failures.jsonl}) or an
+   * explanation that could not be had (an error in {@code explanations.jsonl}, e.g. the explainer's 401),
+   * which leaves nothing to simulate and so no line in {@code failures.jsonl}.
+   */
   synchronized Map<Target, List<String>> failures() {
-    return Map.copyOf(failures);
-  }
-
-  synchronized long failedExplanations() {
-    return explanations.values().stream().flatMap(List::stream).filter(e -> !e.ok()).count();
+    Map<Target, List<String>> out = new TreeMap<>();
+    failures.forEach((t, reasons) -> out.put(t, new ArrayList<>(reasons)));
+    explanations.forEach((t, es) -> es.stream().filter(e -> !e.ok()).forEach(e ->
+        out.computeIfAbsent(t, k -> new ArrayList<>()).add("sample " + e.sample() + ": no explanation: " + e.error().orElseThrow())));
+    return Map.copyOf(out);
   }
 
   private void changed() {

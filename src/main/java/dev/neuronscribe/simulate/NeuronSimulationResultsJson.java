@@ -1,5 +1,6 @@
 package dev.neuronscribe.simulate;
 
+import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -39,7 +40,7 @@ public final class NeuronSimulationResultsJson {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(file.toString(), "no such file");
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     }
@@ -133,7 +134,7 @@ public final class NeuronSimulationResultsJson {
     try {
       root = MAPPER.readTree(line);
     } catch (IOException e) {
-      throw new InvalidInputException(source, "is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e));
     }
     if (root == null || !root.isObject()) throw new InvalidInputException(source, "must be a NeuronSimulationResults object");
     Target target;

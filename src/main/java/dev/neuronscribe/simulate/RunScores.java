@@ -3,12 +3,17 @@ package dev.neuronscribe.simulate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronscribe.explain.Target;
 import dev.neuronscribe.files.AtomicFiles;
 import dev.neuronscribe.prompts.PromptFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The {@code score} preset: recomputes every stored simulation's scores from the stored activations
@@ -32,9 +37,13 @@ public final class RunScores {
     for (PromptFormat f : formats) {
       if (!Files.exists(Pipeline.simulationsFile(runDir, f))) continue;
       List<NeuronSimulationResults> rs = rescore(Pipeline.results(runDir, f));
-      int failed = Pipeline.failures(runDir, f).size();
+      // Failed: targets with no score because their explanation or every simulation of it failed.
+      Set<Target> scored = new HashSet<>();
+      rs.forEach(r -> scored.add(r.target()));
+      Map<Target, List<String>> failures = new TreeMap<>(Pipeline.failures(runDir, f));
+      int failed = (int) failures.keySet().stream().filter(t -> !scored.contains(t)).count();
       ScoreSummary s = ScoreSummary.of(rs, failed);
-      write(runDir.resolve(f.id()).resolve("scores.json"), f, s, rs);
+      write(runDir.resolve(f.id()).resolve("scores.json"), f, s, rs, failures);
       out.add(new FormatScore(f, s));
     }
     return out;
@@ -54,7 +63,7 @@ public final class RunScores {
     return out;
   }
 
-  private static void write(Path file, PromptFormat f, ScoreSummary s, List<NeuronSimulationResults> rs) {
+  private static void write(Path file, PromptFormat f, ScoreSummary s, List<NeuronSimulationResults> rs, Map<Target, List<String>> failures) {
     ObjectNode o = JSON.createObjectNode();
     o.put("format", f.id());
     o.put("targets", s.neurons()).put("scored", s.scored()).put("undefined", s.undefined()).put("failed", s.failed());
@@ -72,6 +81,8 @@ public final class RunScores {
         num(x, "absolute_dev_explained_score", e.scoredSimulation().absoluteDevExplainedScore());
       }
     }
+    ArrayNode failed = o.putArray("failures");
+    failures.forEach((t, reasons) -> reasons.forEach(reason -> failed.addObject().put("target", t.key()).put("reason", reason)));
     AtomicFiles.writeString(file, o.toPrettyString() + "\n");
   }
 

@@ -21,7 +21,7 @@ import java.util.Locale;
 
 /**
  * A text corpus: JSONL with one {@code {"text": ...}} document per line, or plain UTF-8 text (one
- * document). Read as a stream: memory does not grow with the file.
+ * document). Read as a stream: memory does not grow with the file, nor, for plain text, with its lines.
  */
 public record Corpus(Path file, Format format) {
 
@@ -57,7 +57,7 @@ public record Corpus(Path file, Format format) {
       for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(file.toString(), "no such file");
+      throw new InvalidInputException(file.toString(), "not found");
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
@@ -76,7 +76,7 @@ public record Corpus(Path file, Format format) {
     } catch (CharacterCodingException e) {
       throw new InvalidInputException(source, "is not UTF-8 text; convert it to UTF-8");
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such file");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
@@ -91,8 +91,12 @@ public record Corpus(Path file, Format format) {
   }
 
   /**
-   * Hands the text over in pieces cut only between a non-space, a newline and a non-space: GPT-2's
-   * pre-tokenizer splits there anyway, so the pieces' tokens are exactly the whole text's.
+   * Hands the text over in pieces of at most {@code 2 × PIECE_CHARS} characters, so memory stays bounded
+   * whatever the lines look like. Each cut is made, as late in the buffer as possible, where GPT-2's
+   * pre-tokenizer splits anyway, so the pieces' tokens are exactly the whole text's (see {@link #cut}).
+   * Only a run of that many characters with no such place (no space, line break or change between
+   * letters, digits and punctuation, e.g. 128 K of one letter) is cut at a character boundary; the tokens
+   * at that one place can then differ from the whole text's.
    */
   private static void readText(BufferedReader in, Reader reader) throws IOException {
     char[] buf = new char[2 * PIECE_CHARS];
@@ -102,20 +106,48 @@ public record Corpus(Path file, Format format) {
       if (n < 0) break;
       filled += n;
       if (filled < buf.length) continue;
-      int cut = -1;
-      for (int p = filled - 1; p >= 2 && cut < 0; p--) {
-        if (buf[p - 1] == '\n' && !Character.isWhitespace(buf[p - 2]) && !Character.isWhitespace(buf[p])) cut = p;
-      }
-      if (cut < 0) {
-        // No safe cut in the whole buffer (a very long line): grow rather than change the tokens.
-        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-        continue;
-      }
+      int cut = cut(buf, filled);
       reader.piece(new String(buf, 0, cut), false);
       System.arraycopy(buf, cut, buf, 0, filled - cut);
       filled -= cut;
     }
     reader.piece(new String(buf, 0, filled), true);
+  }
+
+  /**
+   * The last place in {@code buf[0, filled)} where a cut leaves GPT-2's pre-tokens unchanged: a pre-token
+   * (regex {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+}) holds
+   * a space only as its first character, so it starts at a single space between two non-spaces, at a
+   * newline's end between non-spaces, and where a non-space of one class (letter, number, other) follows
+   * one of another, except next to an apostrophe (the contractions). Failing all of those, the end of the
+   * buffer, moved back so as not to split a surrogate pair.
+   */
+  static int cut(char[] buf, int filled) {
+    for (int p = filled - 1; p >= 2; p--) {
+      char before = buf[p - 1], at = buf[p];
+      if (Character.isSurrogate(before) || Character.isSurrogate(at)) continue;
+      boolean space = at == ' ' && p + 1 < filled && !isSpace(before) && !isSpace(buf[p + 1]);
+      boolean newline = before == '\n' && !isSpace(buf[p - 2]) && !isSpace(at);
+      boolean classChange = !isSpace(before) && !isSpace(at) && before != '\'' && at != '\''
+          && charClass(before) != charClass(at);
+      if (space || newline || classChange) return p;
+    }
+    return Character.isHighSurrogate(buf[filled - 1]) ? filled - 1 : filled;
+  }
+
+  /**
+   * Whitespace as the pre-tokenizer's {@code \\s} sees it (Unicode White_Space; jtokkit compiles with
+   * UNICODE_CHARACTER_CLASS), or a little more: counting too much as space only forbids cuts.
+   */
+  private static boolean isSpace(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+  }
+
+  /** 0 letter ({@code \p{L}}), 1 number ({@code \p{N}}), 2 anything else. */
+  private static int charClass(char c) {
+    if (Character.isLetter(c)) return 0;
+    int t = Character.getType(c);
+    return t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER ? 1 : 2;
   }
 
   /** Counts the bytes read, for the progress bar. */

@@ -31,12 +31,13 @@ public final class Gpt2 implements Model {
    */
   public static Gpt2 load(Path directory) {
     if (!Files.isDirectory(directory)) {
-      throw new InvalidInputException(directory.toString(), "is not a directory; give a Hugging Face GPT-2 directory holding config.json and model.safetensors");
+      throw new InvalidInputException(directory.toString(), (Files.exists(directory) ? "is not a directory" : "not found")
+          + "; give a Hugging Face GPT-2 directory holding config.json and model.safetensors");
     }
     Gpt2Config config = Gpt2Config.read(directory.resolve("config.json"));
     Path file = directory.resolve("model.safetensors");
     if (!Files.exists(file)) {
-      throw new InvalidInputException(file.toString(), "no such file; this recorder reads safetensors weights (convert pytorch_model.bin with save_pretrained(..., safe_serialization=True))");
+      throw new InvalidInputException(file.toString(), "not found; this recorder reads safetensors weights (convert pytorch_model.bin with save_pretrained(..., safe_serialization=True))");
     }
     Arena arena = Arena.ofShared();
     try {

@@ -50,7 +50,7 @@ public record Gpt2Config(
     try {
       root = new ObjectMapper().readTree(Files.readString(file));
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such file; a Hugging Face GPT-2 directory holds config.json and model.safetensors");
+      throw new InvalidInputException(source, "not found; a Hugging Face GPT-2 directory holds config.json and model.safetensors");
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(source, "is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {

@@ -22,7 +22,8 @@ public final class Models {
    */
   public static Model load(Path directory) {
     if (!Files.isDirectory(directory)) {
-      throw new InvalidInputException(directory.toString(), "is not a directory; give a Hugging Face model directory holding config.json and model.safetensors");
+      throw new InvalidInputException(directory.toString(), (Files.exists(directory) ? "is not a directory" : "not found")
+          + "; give a Hugging Face model directory holding config.json and model.safetensors");
     }
     Path file = directory.resolve("config.json");
     String type = modelType(file);

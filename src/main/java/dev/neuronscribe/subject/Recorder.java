@@ -221,7 +221,12 @@ public final class Recorder {
         for (int n : neuronsOf(selection, layer, byLayer[layer].count())) if (!sink.contains(layer, n)) todo.add(n);
         if (!todo.isEmpty()) state.layers.add(new LayerRecording(layer, todo.stream().mapToInt(i -> i).toArray(), byLayer[layer].count(), options));
       }
-      if (state.layers.isEmpty()) return new Result(Status.ALREADY_DONE, 0, 0, 0);
+      if (state.layers.isEmpty()) {
+        // Nothing to resume (no state) and nothing to do: an earlier run killed while tidying up may have
+        // left its excerpt cache or temporary files.
+        deleteWork(workDir);
+        return new Result(Status.ALREADY_DONE, 0, 0, 0);
+      }
       checkMemory(state);
     }
 
@@ -653,11 +658,14 @@ public final class Recorder {
     }
   }
 
+  /** Removes the work folder of a finished recording, with what an earlier run killed mid-write left in it. */
   private static void deleteWork(Path workDir) {
+    if (!Files.isDirectory(workDir)) return;
     try {
       Files.deleteIfExists(workDir.resolve("state.bin"));
       Files.deleteIfExists(workDir.resolve("excerpts.bin"));
       Files.deleteIfExists(workDir.resolve("activations.bin"));
+      AtomicFiles.removeLeftovers(workDir, 0);
       try (var left = Files.list(workDir)) {
         if (left.findAny().isEmpty()) Files.delete(workDir);
       }

@@ -112,7 +112,7 @@ final class Safetensors {
       }
       all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(source, "no such file");
+      throw new InvalidInputException(source, "not found");
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronscribe.files.InvalidInputException;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ class NeuronRecordJsonTest {
 
   @Test
   void realGpt2XlRecordRoundTripsEveryValue(@TempDir Path tmp) throws Exception {
-    Path source = SharedData.require("reference/gpt2xl-neuron-1-1.json");
+    Path source = TestData.require("reference/gpt2xl-neuron-1-1.json");
     NeuronRecord record = NeuronRecordJson.read(source);
 
     assertThat(record.id()).isEqualTo(new NeuronId(1, 1));
@@ -87,7 +87,7 @@ class NeuronRecordJsonTest {
   void missingFileIsNamed(@TempDir Path tmp) {
     assertThatThrownBy(() -> NeuronRecordJson.read(tmp.resolve("nope.json")))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("nope.json: no such file");
+        .hasMessageContaining("nope.json: not found");
   }
 
   @Test

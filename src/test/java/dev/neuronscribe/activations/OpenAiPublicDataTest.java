@@ -3,7 +3,7 @@ package dev.neuronscribe.activations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -192,7 +192,7 @@ class OpenAiPublicDataTest {
 
   @Test
   void acceptsOpenAisRealGpt2XlRecord() throws Exception {
-    String real = Files.readString(SharedData.require("reference/gpt2xl-neuron-1-1.json"));
+    String real = Files.readString(TestData.require("reference/gpt2xl-neuron-1-1.json"));
     on("collated-activations/1/1.json", new Serve(real));
     OpenAiPublicData d = data(1, 1, Duration.ofSeconds(30));
     assertThat(d.fetch(List.of(new NeuronId(1, 1)), EnumSet.of(OpenAiPublicData.Kind.RECORD), o -> {}))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.files.InvalidInputException;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class PuzzleJsonTest {
 
   @Test
   void readsAllNineteenOpenAiPuzzles() {
-    List<Puzzle> puzzles = PuzzleJson.read(SharedData.require("reference/openai-puzzles.json"));
+    List<Puzzle> puzzles = PuzzleJson.read(TestData.require("reference/openai-puzzles.json"));
     assertThat(puzzles).hasSize(19);
     Puzzle colors = PuzzleJson.find(puzzles, "colors", "openai-puzzles.json");
     assertThat(colors.explanation()).isEqualTo("words related to colors and nothing else");
@@ -27,7 +27,7 @@ class PuzzleJsonTest {
 
   @Test
   void writesWhatItReads() {
-    List<Puzzle> puzzles = PuzzleJson.read(SharedData.require("reference/openai-puzzles.json"));
+    List<Puzzle> puzzles = PuzzleJson.read(TestData.require("reference/openai-puzzles.json"));
     assertThat(PuzzleJson.parse(PuzzleJson.toJson(puzzles), "again")).isEqualTo(puzzles);
   }
 

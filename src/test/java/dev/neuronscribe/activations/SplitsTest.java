@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.files.InvalidInputException;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +33,7 @@ class SplitsTest {
 
   @Test
   void splitsNeverOverlapOnRealData() {
-    NeuronRecord r = NeuronRecordJson.read(SharedData.require("reference/gpt2xl-neuron-1-1.json"));
+    NeuronRecord r = NeuronRecordJson.read(TestData.require("reference/gpt2xl-neuron-1-1.json"));
     List<ActivationRecord> all = new ArrayList<>();
     all.addAll(Splits.explain(r));
     all.addAll(Splits.score(r));

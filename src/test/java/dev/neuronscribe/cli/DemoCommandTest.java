@@ -1,12 +1,11 @@
 package dev.neuronscribe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.neuronscribe.testing.Chromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * {@code scribe demo} end to end, through the real command: plant, record the shipped corpus, run the
@@ -34,13 +30,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoCommandTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-  static {
-    java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
-  }
 
   @TempDir static Path dir;
   static CliRun first;
@@ -107,8 +97,6 @@ class DemoCommandTest {
   @Test
   @Order(3)
   void theReportRendersInHeadlessChromium() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "skipped: browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run installs them)");
     Path html = dir.resolve("demo/demo/report.html");
     ChromeDriver browser = chromium(dir.resolve("profile"));
     try {
@@ -151,19 +139,7 @@ class DemoCommandTest {
   }
 
   static ChromeDriver chromium(Path profile) {
-    // Both paths explicit, so Selenium Manager never looks for (or downloads) a driver or a browser.
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1200,1000",
-        "--lang=en");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-    return driver;
+    return Chromium.driver(profile, 1200, 1000);
   }
 
   /** The whole page, not just the window. */

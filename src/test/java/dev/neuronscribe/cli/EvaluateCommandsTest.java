@@ -89,6 +89,20 @@ class EvaluateCommandsTest {
   }
 
   @Test
+  void referencesWithoutExplanationsAreAnErrorNotATableOfNaN() throws Exception {
+    Path e = write("e.csv", "Layer,Neuron,Summary\n0,1,colours\n0,2,digits\n");
+    Path r = write("ids-only.csv", "layer,neuron,score\n0,1,0.5\n0,2,0.4\n");
+    Run noText = run("similarity", "--explanations", e.toString(), "--references", r.toString(), "--no-cache");
+    assertThat(noText.code()).isEqualTo(1);
+    assertThat(noText.err()).startsWith("error: ").contains("ids-only.csv").contains("'explanation' column");
+    assertThat(noText.out()).doesNotContain("NaN");
+    Path other = write("other.csv", "layer,neuron,explanation\n5,5,something else\n");
+    Run disjoint = run("similarity", "--explanations", e.toString(), "--references", other.toString(), "--no-cache", "--allow-unmatched");
+    assertThat(disjoint.code()).isEqualTo(1);
+    assertThat(disjoint.err()).contains("other.csv").contains("none of its 1 neurons");
+  }
+
+  @Test
   void similarityScoresPuzzleResultsWithTheBuiltInPuzzles() throws Exception {
     Path p = write("p.csv", "Puzzle id,GT Explanation,Summary,AVHS\nweekdays,names of the days of the week and nothing else,days of the week,weekday names\n"
         + "weekdays,names of the days of the week and nothing else,calendar words,time expressions\nanimals,,animal names,nouns\n");

@@ -67,6 +67,9 @@ class ExperimentKillTest {
     CliRun rerun = CliRun.of("experiment", "run", file.toString());
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
     assertThat(rerun.out()).contains("already done").contains("0 failed").contains((48 - kept) + " done now, " + kept + " already done");
+    try (var files = Files.walk(dir.resolve("kill"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).as("half-written files after the rerun").isEmpty();
+    }
     try (CostLedger ledger = CostLedger.open(dir.resolve("ledger.sqlite"))) {
       assertThat(ledger.maxTimesPaid()).as("replies received before the kill are replayed from the cache, not paid again").isEqualTo(1);
     }

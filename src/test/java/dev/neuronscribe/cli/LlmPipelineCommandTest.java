@@ -122,6 +122,21 @@ class LlmPipelineCommandTest {
   }
 
   @Test
+  void aFailedExplanationCountsAsAFailedTargetInTheScores() throws Exception {
+    SyntheticRecords.write(dir.resolve("records"), 2);
+    server.script(Fault.BAD_REQUEST); // the explainer refuses one neuron; nothing is left to simulate for it
+    Run r = scribe(pipeline("--formats", "summary", "--parallel", "1"));
+    assertThat(r.code()).isEqualTo(1);
+    String row = r.out().lines().filter(l -> l.startsWith("summary")).findFirst().orElseThrow();
+    // format, targets, scored, undefined, failed
+    assertThat(row.trim().split("\\s+")).startsWith("summary", "2", "1", "0", "1");
+    var scores = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("run/summary/scores.json").toFile());
+    assertThat(scores.get("targets").asInt()).isEqualTo(2);
+    assertThat(scores.get("failed").asInt()).isEqualTo(1);
+    assertThat(scores.get("failures").get(0).get("reason").asText()).contains("no explanation").contains("maximum context length");
+  }
+
+  @Test
   void aBudgetStopsTheRunCleanlyAndARerunGoesOn() throws Exception {
     SyntheticRecords.write(dir.resolve("records"), 4);
     Path prices = dir.resolve("prices.json");
@@ -132,6 +147,12 @@ class LlmPipelineCommandTest {
     int paid = server.answered();
     assertThat(paid).isPositive();
     assertThat(results(PromptFormat.SUMMARY).size()).isLessThan(4);
+    // The budget is the run directory's: a rerun with the same budget has nothing left to spend.
+    Run same = scribe(pipeline("--formats", "summary", "--prices", prices.toString(), "--budget-usd", "3", "--parallel", "1"));
+    assertThat(same.code()).isEqualTo(1);
+    assertThat(same.err()).contains("budget of $3.0000 reached").contains("spent by earlier runs of " + dir.resolve("run").toAbsolutePath())
+        .contains("counts every run of this directory");
+    assertThat(server.answered()).isEqualTo(paid);
     Run more = scribe(pipeline("--formats", "summary", "--prices", prices.toString(), "--budget-usd", "1000"));
     assertThat(more.code()).as(more.err()).isZero();
     assertThat(results(PromptFormat.SUMMARY)).hasSize(4);
@@ -144,7 +165,8 @@ class LlmPipelineCommandTest {
   @Test
   void aDryRunSendsNothing() {
     SyntheticRecords.write(dir.resolve("records"), 2);
-    Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "PATH"));
+    // No key is set: an estimate sends nothing, so it needs none.
+    Run r = scribe(pipeline("--dry-run", "--llm", "openai:gpt-4o-mini", "--api-key-env", "SCRIBE_TEST_KEY_THAT_IS_NOT_SET"));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("in all: 44 requests").contains("Nothing was sent");
     assertThat(server.requests()).isZero();
@@ -154,7 +176,7 @@ class LlmPipelineCommandTest {
   void aBadBackendIsAUsageErrorNamingTheChoices() {
     SyntheticRecords.write(dir.resolve("records"), 1);
     Run r = scribe("explain", "--records", dir.resolve("records").toString(), "--out", dir.toString(), "--llm", "gpt4");
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("baseline").contains("openai");
   }
 

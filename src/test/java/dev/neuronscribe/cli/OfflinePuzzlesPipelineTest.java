@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.Pipeline;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ class OfflinePuzzlesPipelineTest {
 
   @Test
   void allPuzzlesInAllFormatsEndToEndWithNoNetwork() throws Exception {
-    Path puzzles = SharedData.require("reference/openai-puzzles.json");
+    Path puzzles = TestData.require("reference/openai-puzzles.json");
     CliRun run = CliRun.of("pipeline", "--puzzles", puzzles.toString(), "--out", dir.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     // The baseline's 0–10 predictions are not on the puzzles' scale: r² is negative, and the table says why.
@@ -38,7 +38,7 @@ class OfflinePuzzlesPipelineTest {
 
   @Test
   void theFormatBlindBaselineStaysSelectableByName() throws Exception {
-    Path puzzles = SharedData.require("reference/openai-puzzles.json");
+    Path puzzles = TestData.require("reference/openai-puzzles.json");
     int code = Main.run("explain", "--puzzles", puzzles.toString(), "--out", dir.toString(), "--formats", "summary", "--llm", "baseline-explainer");
     assertThat(code).isZero();
     assertThat(Files.readString(dir.resolve("summary").resolve("explanations.jsonl"))).contains("\"explainer\":\"baseline-explainer\"")

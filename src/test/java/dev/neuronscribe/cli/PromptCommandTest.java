@@ -14,7 +14,7 @@ import dev.neuronscribe.prompts.Message;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.TokenCounter;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import dev.neuronscribe.testing.SyntheticRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ class PromptCommandTest {
 
   @Test
   void puzzlesAreRenderedFromThePuzzlesFile() throws Exception {
-    Path file = SharedData.require("reference/openai-puzzles.json");
+    Path file = TestData.require("reference/openai-puzzles.json");
     Puzzle colors = PuzzleJson.find(PuzzleJson.read(file), "colors", file.toString());
     CliRun run = CliRun.of("prompt", "--puzzle", "colors", "--puzzles", file.toString(), "--format", "highlight", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -107,7 +107,7 @@ class PromptCommandTest {
     Path missing = tmp.resolve("missing.json");
     CliRun run = CliRun.of("prompt", "--record", missing.toString(), "--format", "summary");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+    assertThat(run.err()).isEqualTo("error: " + missing + ": not found\n");
     assertThat(run.out()).isEmpty();
 
     Path noQuantiles = recordFile(false);
@@ -139,7 +139,7 @@ class PromptCommandTest {
     assertThat(CliRun.of("prompt", "--record", record, "--format", "summary", "--json", "--completion").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("prompt", "--record", record, "--format", "summary", "--cutoff", "NaN").exitCode()).isEqualTo(2);
     CliRun enc = CliRun.of("prompt", "--record", record, "--format", "summary", "--encoding", "gpt2");
-    assertThat(enc.exitCode()).isEqualTo(1);
+    assertThat(enc.exitCode()).isEqualTo(2);
     assertThat(enc.err()).startsWith("error: --encoding: unknown token encoding 'gpt2'; choose one of: cl100k_base, o200k_base, r50k_base");
   }
 

@@ -36,9 +36,22 @@ class RecordCommandTest {
     assertThat(new NeuronRecordDirectory(out).read(new NeuronId(1, 18)).mostPositiveActivationRecords().get(0).text()).contains(")");
     assertThat(out.resolve(RecordCommand.WORK_DIR)).doesNotExist();
 
+    // What a run killed with -9 while writing leaves: a half-written record and the recorder's work folder
+    // with its excerpt cache and a half-written state. A finished rerun removes them.
+    Path work = Files.createDirectories(out.resolve(RecordCommand.WORK_DIR));
+    List<Path> leftovers = List.of(out.resolve("1/.7.json.8412093711.tmp"), work.resolve(".state.bin.99120.tmp"), work.resolve("excerpts.bin"));
+    for (Path p : leftovers) {
+      Files.writeString(p, "cut short");
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(86_400 * 365)));
+    }
+    Path live = out.resolve("1/.9.json.5550123.tmp"); // being written by another process right now: kept
+    Files.writeString(live, "in flight");
     MainTest.Result again = MainTest.scribe(record);
     assertThat(again.exitCode()).isZero();
     assertThat(again.out()).contains("Nothing to do");
+    assertThat(leftovers).allSatisfy(p -> assertThat(p).doesNotExist());
+    assertThat(work).doesNotExist();
+    assertThat(live).exists();
   }
 
   @Test
@@ -49,7 +62,7 @@ class RecordCommandTest {
     String[] common = {"record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
         "--excerpt-tokens", "16", "--min-excerpt-tokens", "4"};
     MainTest.Result mixed = MainTest.scribe(concat(common, "--layers", "0", "--neurons", "0:37"));
-    assertThat(mixed.exitCode()).isEqualTo(1);
+    assertThat(mixed.exitCode()).isEqualTo(2);
     assertThat(mixed.err()).contains("leave out --layers");
     MainTest.Result r = MainTest.scribe(concat(common, "--neurons", "1:18,0:37,1:203-204"));
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -123,7 +136,7 @@ class RecordCommandTest {
     Files.writeString(corpus, "{\"text\": \"fine\"}\nnot json\n");
     MainTest.Result missing = MainTest.scribe("record", "--model", tmp.resolve("none").toString(), "--corpus", corpus.toString(), "--out", tmp.toString());
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err()).startsWith("error: ").contains("is not a directory");
+    assertThat(missing.err()).startsWith("error: ").contains("none: not found");
 
     Path model = tmp.resolve("m");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();

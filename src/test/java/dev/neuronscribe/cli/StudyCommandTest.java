@@ -6,7 +6,7 @@ import dev.neuronscribe.activations.ActivationRecord;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecord;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ class StudyCommandTest {
 
   @Test
   void createsAStudyFromThePapersCsvAndExportsItsTable() throws Exception {
-    Path csv = SharedData.require("reference/paper-results/test_neurons_results.csv");
+    Path csv = TestData.require("reference/paper-results/test_neurons_results.csv");
     NeuronRecordDirectory dir = new NeuronRecordDirectory(tmp);
     for (NeuronId id : List.of(new NeuronId(0, 286), new NeuronId(10, 1838), new NeuronId(20, 193), new NeuronId(30, 1685), new NeuronId(40, 431))) {
       dir.write(NeuronRecord.of(id, List.of(new ActivationRecord(List.of(" a", " b"), new double[] {0.5, 1.0})), List.of()));
@@ -44,7 +44,7 @@ class StudyCommandTest {
 
   @Test
   void badInputFailsWithoutLeavingAStudy() throws Exception {
-    Path csv = SharedData.require("reference/paper-results/test_neurons_results.csv");
+    Path csv = TestData.require("reference/paper-results/test_neurons_results.csv");
     // No NeuronRecords: refused before the database is touched.
     assertThat(Main.run("study", "create", "--data", tmp.toString(), "--explanations", csv.toString(), "--name", "x", "--raters", "1")).isEqualTo(1);
     assertThat(Files.exists(tmp.resolve("study.sqlite"))).isFalse();

@@ -12,7 +12,7 @@ import dev.neuronscribe.prompts.ExplanationPrompts;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.TokenCounter;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import dev.neuronscribe.testing.SyntheticRecords;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +58,7 @@ class TokensCommandTest {
 
   @Test
   void tableOnTheRealGpt2XlNeuronShowsSummaryAtLeast2point3TimesCheaper() {
-    Path file = SharedData.require("reference/gpt2xl-neuron-1-1.json");
+    Path file = TestData.require("reference/gpt2xl-neuron-1-1.json");
     NeuronRecord neuron = NeuronRecordJson.read(file);
     TokenCounter counter = TokenCounter.cl100k();
     int original = counter.countChat(ExplanationPrompts.forNeuron(PromptFormat.ORIGINAL, PromptPack.builtIn(), neuron));
@@ -81,7 +81,7 @@ class TokensCommandTest {
     Path missing = tmp.resolve("nothing.json");
     CliRun run = CliRun.of("tokens", "--record", missing.toString());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+    assertThat(run.err()).isEqualTo("error: " + missing + ": not found\n");
 
     Path noQuantiles = tmp.resolve("nq.json");
     NeuronRecordJson.write(noQuantiles, SyntheticRecords.neuron(new NeuronId(0, 0), 5, false));

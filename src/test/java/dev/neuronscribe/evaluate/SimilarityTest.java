@@ -10,7 +10,7 @@ import dev.neuronscribe.activations.Puzzle;
 import dev.neuronscribe.activations.PuzzleJson;
 import dev.neuronscribe.llm.EmbeddingModel;
 import dev.neuronscribe.llm.MiniLmEmbeddings;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,8 +138,8 @@ class SimilarityTest {
 
   @Test
   void thePapersPuzzleResultsScoreAgainstOpenAisPuzzles() {
-    Path results = SharedData.require("reference/paper-results/puzzle_results.csv");
-    List<Puzzle> openai = PuzzleJson.read(SharedData.require("reference/openai-puzzles.json"));
+    Path results = TestData.require("reference/paper-results/puzzle_results.csv");
+    List<Puzzle> openai = PuzzleJson.read(TestData.require("reference/openai-puzzles.json"));
     PuzzleScoring.Result r = new PuzzleScoring(miniLm).score(PuzzleExplanations.read(results, List.of()), openai, n -> {});
     assertThat(r.similarity().rows()).hasSize(19);
     assertThat(r.puzzlesWithoutFalseExplanations()).isEmpty();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.files.InvalidInputException;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +61,7 @@ class TablesTest {
         .hasMessageContaining("line 2").hasMessageContaining("'neuron'");
     assertThatThrownBy(() -> ExplanationTable.read(file("f.csv", "Layer,Neuron,Summary\n0,1,a,b\n"), List.of()))
         .hasMessageContaining("line 2 has 4 fields");
-    assertThatThrownBy(() -> ExplanationTable.read(dir.resolve("missing.csv"), List.of())).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ExplanationTable.read(dir.resolve("missing.csv"), List.of())).hasMessageContaining("not found");
     assertThatThrownBy(() -> ExplanationTable.read(file("g.csv", "Layer,Neuron,Summary\n"), List.of("Nope")))
         .hasMessageContaining("format 'Nope'");
   }
@@ -79,7 +79,7 @@ class TablesTest {
 
   @Test
   void thePapersFilesJoinCompletely() {
-    Path dirR = SharedData.require("reference/paper-results");
+    Path dirR = TestData.require("reference/paper-results");
     ExplanationTable e = ExplanationTable.read(dirR.resolve("random_interpretable_GPT35_layers0-23.csv"), List.of());
     NeuronIndex r = NeuronIndex.read(dirR.resolve("neurons_to_evaluate.csv"));
     assertThat(e.rows()).hasSize(480);

@@ -48,7 +48,7 @@ class PlanTest {
         new Target.Neuron(new NeuronId(5, 131)),
         List.of(new ScoredExplanation("numbers", new ScoredSimulation(List.of(), 0.4, 0.1, 0.1)), new ScoredExplanation("other", new ScoredSimulation(List.of(), 0.1, 0, 0))))));
     assertThat(Plan.references(explanations)).containsExactly(Map.entry(new NeuronId(5, 131), "numbers"));
-    assertThatThrownBy(() -> Plan.references(dir.resolve("none.csv"))).hasMessageContaining("no such file");
+    assertThatThrownBy(() -> Plan.references(dir.resolve("none.csv"))).hasMessageContaining("not found");
     Files.createDirectories(dir.resolve("empty"));
     assertThatThrownBy(() -> Plan.references(dir.resolve("empty"))).hasMessageContaining("holds no explanation files");
   }

@@ -105,7 +105,7 @@ class PromptReaderBaselineTest {
 
   @Test
   void onARealGpt2XlNeuronTheFormatsThatShowDifferentThingsDisagree() {
-    NeuronRecord r = dev.neuronscribe.activations.NeuronRecordJson.read(dev.neuronscribe.testing.SharedData.require("reference/gpt2xl-neuron-1-1.json"));
+    NeuronRecord r = dev.neuronscribe.activations.NeuronRecordJson.read(dev.neuronscribe.testing.TestData.require("reference/gpt2xl-neuron-1-1.json"));
     PromptReaderBaseline reader = new PromptReaderBaseline(PACK);
     Map<PromptFormat, String> e = new EnumMap<>(PromptFormat.class);
     for (PromptFormat f : PromptFormat.values()) e.put(f, text(reader, f, r));

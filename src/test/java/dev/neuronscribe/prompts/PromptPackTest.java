@@ -217,7 +217,7 @@ class PromptPackTest {
   void unreadableFilesAreNamed() throws Exception {
     Path missing = tmp.resolve("nope.json");
     assertThatThrownBy(() -> PromptPack.load(missing)).isInstanceOf(InvalidInputException.class)
-        .hasMessage(missing + ": no such prompt pack file");
+        .hasMessageStartingWith(missing + ": not found");
     Path broken = tmp.resolve("broken.json");
     Files.writeString(broken, "{\"name\": \"x\",");
     assertThatThrownBy(() -> PromptPack.load(broken)).isInstanceOf(InvalidInputException.class)

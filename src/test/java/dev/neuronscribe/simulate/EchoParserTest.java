@@ -73,4 +73,25 @@ class EchoParserTest {
     assertThat(EchoParser.tokenBytes("bytes:\\xe2\\x80")).containsExactly((byte) 0xe2, (byte) 0x80);
     assertThat(EchoParser.tokenBytes("bytes: not hex")).isEqualTo("bytes: not hex".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
+
+  @Test
+  void logProbabilitiesThatNoProbabilityHasFailTheExcerptWithTheReason() {
+    // A server speaking JSON the way Python writes it can send NaN and ±Infinity; none of them, no positive
+    // value and no empty slot may become a prediction (they used to turn into NaN, 0 or a dropped entry).
+    List<String> t = List.of("<start>", "\n", " a", "\t", "unknown", "\n", " b", "\t", "unknown", "\n<end>\n");
+    Map<String, Map<String, Double>> cases = new LinkedHashMap<>();
+    cases.put("Infinity", Map.of("7", Double.POSITIVE_INFINITY, "3", -1.0));
+    cases.put("-Infinity", Map.of("7", Double.NEGATIVE_INFINITY, "3", -1.0));
+    cases.put("NaN", Map.of("7", Double.NaN, "3", -1.0));
+    cases.put("0.5", Map.of("7", 0.5, "3", -1.0));
+    cases.put("no top log-probabilities", Map.of());
+    for (var c : cases.entrySet()) {
+      SimulationOutcome o = EchoParser.parse(echo(t, Map.of(4, TEN, 8, c.getValue())), List.of(" a", " b"));
+      assertThat(o).as(c.getKey()).isInstanceOfSatisfying(SimulationOutcome.Failed.class,
+          f -> assertThat(f.reason()).contains("subject token 1").contains("\" b\"").contains(c.getKey()));
+    }
+    // A value within float rounding of log 1 is a certain answer, not an error.
+    SimulationOutcome ok = EchoParser.parse(echo(t, Map.of(4, TEN, 8, Map.of("7", 1e-9))), List.of(" a", " b"));
+    assertThat(ok).isInstanceOfSatisfying(SimulationOutcome.Simulated.class, s -> assertThat(s.simulation().expected(1)).isCloseTo(7.0, offset(1e-9)));
+  }
 }

@@ -12,7 +12,7 @@ import dev.neuronscribe.files.InvalidInputException;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.Pipeline;
 import dev.neuronscribe.testing.OfflineRuns;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ class ExplanationTableTest {
 
   @Test
   void readsThePapersFiveFormatExplanations() {
-    ExplanationTable t = ExplanationTable.read(SharedData.require("reference/paper-results/random_interpretable_GPT35_layers0-23.csv"));
+    ExplanationTable t = ExplanationTable.read(TestData.require("reference/paper-results/random_interpretable_GPT35_layers0-23.csv"));
     assertThat(t.textColumns()).containsExactly("Original", "Summary", "Highlight", "HighlightSummary", "AVHS");
     assertThat(t.numberColumns()).isEmpty();
     assertThat(t.rows()).hasSize(480);
@@ -39,13 +39,13 @@ class ExplanationTableTest {
 
   @Test
   void readsTheTestNeuronResultsWithExplainerAndIndexColumns() {
-    ExplanationTable t = ExplanationTable.read(SharedData.require("reference/paper-results/test_neurons_results.csv"));
+    ExplanationTable t = ExplanationTable.read(TestData.require("reference/paper-results/test_neurons_results.csv"));
     assertThat(t.textColumns()).containsExactly("NeuronViewer", "Original", "Summary", "Highlight", "HighlightSummary", "AVHS");
     assertThat(t.rows()).extracting(ExplanationTable.Row::neuron)
         .containsExactly(new NeuronId(0, 286), new NeuronId(10, 1838), new NeuronId(20, 193), new NeuronId(30, 1685), new NeuronId(40, 431));
     assertThat(t.rows()).allSatisfy(r -> assertThat(r.explainer()).contains("gpt-3.5-turbo"));
 
-    ExplanationTable scores = ExplanationTable.read(SharedData.require("reference/paper-results/test_neurons_results_score.csv"));
+    ExplanationTable scores = ExplanationTable.read(TestData.require("reference/paper-results/test_neurons_results_score.csv"));
     assertThat(scores.textColumns()).isEmpty();
     assertThat(scores.numberColumns()).containsExactly("Original", "Summary", "Highlight", "HighlightSummary", "AVHS");
   }
@@ -64,7 +64,7 @@ class ExplanationTableTest {
 
   @Test
   void buildsAStudyPickingExplainerFormatsAndNeurons() throws Exception {
-    Path csv = SharedData.require("reference/paper-results/test_neurons_results.csv");
+    Path csv = TestData.require("reference/paper-results/test_neurons_results.csv");
     List<NeuronId> ids = List.of(new NeuronId(10, 1838), new NeuronId(0, 286));
     NeuronRecordDirectory dir = StudyFixtures.records(tmp, ids);
     NewStudy study = StudyInputs.fromTable(ExplanationTable.read(csv), dir,

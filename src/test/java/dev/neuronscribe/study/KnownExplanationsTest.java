@@ -18,7 +18,7 @@ import dev.neuronscribe.simulate.ScoredSequenceSimulation;
 import dev.neuronscribe.simulate.ScoredSimulation;
 import dev.neuronscribe.simulate.SequenceSimulation;
 import dev.neuronscribe.testing.OfflineRuns;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +57,7 @@ class KnownExplanationsTest {
   void joinsThePapersExplanationAndScoreTables() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("results"));
     for (String name : List.of("test_neurons_results.csv", "test_neurons_results_score.csv", "test_neurons_results_adaCS.csv", "test_neurons.csv")) {
-      Files.copy(SharedData.require("reference/paper-results/" + name), dir.resolve(name));
+      Files.copy(TestData.require("reference/paper-results/" + name), dir.resolve(name));
     }
     KnownExplanations k = KnownExplanations.load(List.of(dir));
     List<KnownExplanations.Known> known = k.of(new NeuronId(10, 1838));

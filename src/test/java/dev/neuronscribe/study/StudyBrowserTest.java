@@ -1,13 +1,13 @@
 package dev.neuronscribe.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.activations.NeuronRecordJson;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.Chromium;
+import dev.neuronscribe.testing.TestData;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +27,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,16 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots for people to look at go to {@code target/screenshots/}.
  */
 class StudyBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-  /** Selenium warns on every start that it has no DevTools bindings for this Chromium; we use none. */
-  private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
-
-  static {
-    SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
-  }
 
   @TempDir Path tmp;
   StudyFixtures.Setup setup;
@@ -56,8 +45,7 @@ class StudyBrowserTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "skipped: browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run installs them)");
+    Chromium.requireDriver();
     setup = StudyFixtures.study(tmp.resolve("data"), 4, 2);
     server = StudyServer.start(new StudyServer.Config("127.0.0.1", 0, setup.data(), List.of(), setup.db(), StudyServerTest.ORGANISER));
     browser = chromium(tmp.resolve("profile"));
@@ -69,17 +57,23 @@ class StudyBrowserTest {
     if (server != null) server.close();
   }
 
+  /**
+   * The page moved on: the element is stale. Chromium sometimes says so as "Node with given id does not
+   * belong to the document" rather than a stale-element error, which {@code stalenessOf} would rethrow.
+   */
+  static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> gone(WebElement e) {
+    return driver -> {
+      try {
+        e.isEnabled();
+        return false;
+      } catch (org.openqa.selenium.WebDriverException detached) {
+        return true;
+      }
+    };
+  }
+
   static ChromeDriver chromium(Path profile) {
-    // Both paths explicit, so Selenium Manager never looks for (or downloads) a driver or a browser.
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,1000", "--lang=en");
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-    return driver;
+    return Chromium.driver(profile, 1280, 1000);
   }
 
   /** The whole page, not just the window (Chromium's DevTools capture beyond the viewport). */
@@ -119,7 +113,7 @@ class StudyBrowserTest {
       }
       WebElement submit = browser.findElement(By.cssSelector("button[type=submit]"));
       submit.click();
-      new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(gone(submit));
     }
     assertThat(browser.findElement(By.className("done-note")).getText()).contains("All 4 items are answered");
 
@@ -132,7 +126,7 @@ class StudyBrowserTest {
     browser.findElement(By.name("token")).sendKeys(StudyServerTest.ORGANISER);
     WebElement signIn = browser.findElement(By.cssSelector("button[type=submit]"));
     signIn.click();
-    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signIn));
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(gone(signIn));
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Studies");
     browser.findElement(By.linkText("Pilot <b>study</b>")).click();
     List<WebElement> rows = browser.findElements(By.cssSelector("table.table5 tbody tr"));
@@ -218,7 +212,7 @@ class StudyBrowserTest {
   @Test
   void viewerScreenshotOfARealNeuron() throws Exception {
     // OpenAI's GPT-2 XL record for layer 1, neuron 1, with explanations we wrote for it in the paper's CSV layout.
-    Path record = SharedData.require("reference/gpt2xl-neuron-1-1.json");
+    Path record = TestData.require("reference/gpt2xl-neuron-1-1.json");
     Path data = tmp.resolve("viewer");
     NeuronRecordDirectory dir = new NeuronRecordDirectory(data);
     dir.write(NeuronRecordJson.read(record));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronscribe.files.InvalidInputException;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +24,7 @@ class CheckpointLoadingTest {
 
   @Test
   void namesWithoutTheTransformerPrefixLoadToTheSameModel(@TempDir Path tmp) {
-    Path fixture = SharedData.require("fixtures/gpt2-tiny-a");
+    Path fixture = TestData.require("fixtures/gpt2-tiny-a");
     int[] ids = {464, 2068, 7586, 21831, 18045, 625, 262, 16931, 3290, 13};
     float[][][] expected;
     try (Gpt2 prefixed = Gpt2.load(fixture)) {
@@ -165,12 +165,12 @@ class CheckpointLoadingTest {
 
   @Test
   void missingFilesAreNamed(@TempDir Path tmp) throws Exception {
-    assertThatThrownBy(() -> Gpt2.load(tmp.resolve("nowhere"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a directory");
+    assertThatThrownBy(() -> Gpt2.load(tmp.resolve("nowhere"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("nowhere: not found");
     Path dir = writeTiny(tmp);
     Files.delete(dir.resolve("model.safetensors"));
-    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("model.safetensors: no such file");
+    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("model.safetensors: not found");
     Files.delete(dir.resolve("config.json"));
-    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("config.json: no such file");
+    assertThatThrownBy(() -> Gpt2.load(dir)).isInstanceOf(InvalidInputException.class).hasMessageContaining("config.json: not found");
   }
 
   @Test

@@ -70,6 +70,44 @@ class CorpusTest {
   }
 
   @Test
+  void aSingleHugeLineIsReadInBoundedPiecesWithTheWholeTextsTokens(@TempDir Path tmp) throws Exception {
+    // One line of 600 K characters: words and spaces, then a stretch with no space at all (only changes
+    // between letters, digits and punctuation), then 300 K of one letter, where no cut is token-neutral.
+    Random r = new Random(5);
+    String[] words = {"alpha", "beta", "(gamma)", "12", "über", "naïve", "it's", "\u00a0", "x\u00a0\u00a0y", "e\u0301t\u00e9"};
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 400_000) text.append(words[r.nextInt(words.length)]).append(r.nextInt(5) == 0 ? "  " : " ");
+    String[] glued = {"abc", "123", "-", "def", "4.5", "ghi", "!!", "jkl'", "'s", "ümlaut"};
+    while (text.length() < 600_000) text.append(glued[r.nextInt(glued.length)]);
+    String prefix = text.toString();
+    text.append("a".repeat(300_000));
+    Path file = tmp.resolve("line.txt");
+    Files.writeString(file, text.toString());
+
+    List<String> pieces = new ArrayList<>();
+    new Corpus(file, Corpus.Format.TEXT).read((piece, end) -> pieces.add(piece), bytes -> {});
+    assertThat(String.join("", pieces)).isEqualTo(text.toString());
+    assertThat(pieces).hasSizeGreaterThan(6).allSatisfy(p -> assertThat(p.length()).isLessThanOrEqualTo(2 << 16));
+
+    // Up to the run of one letter every cut is token-neutral: the pieces' tokens are the whole text's.
+    List<Integer> fromPieces = new ArrayList<>();
+    int covered = 0;
+    for (String piece : pieces) {
+      if (covered + piece.length() > prefix.length()) {
+        for (int id : tokenizer.encode(prefix.substring(covered))) fromPieces.add(id);
+        break;
+      }
+      for (int id : tokenizer.encode(piece)) fromPieces.add(id);
+      covered += piece.length();
+    }
+    int[] whole = tokenizer.encode(prefix);
+    assertThat(fromPieces).hasSize(whole.length);
+    for (int i = 0; i < whole.length; i++) {
+      if (fromPieces.get(i) != whole[i]) throw new AssertionError("token " + i + " differs: " + fromPieces.get(i) + " vs " + whole[i]);
+    }
+  }
+
+  @Test
   void aBadJsonlLineIsReportedWithItsNumber(@TempDir Path tmp) throws Exception {
     Path file = tmp.resolve("bad.jsonl");
     Files.writeString(file, "{\"text\": \"fine\"}\n{\"text\": \"broken\n");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.neuronscribe.testing.SharedData;
+import dev.neuronscribe.testing.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,7 +15,7 @@ class Gpt2Test {
   @ParameterizedTest
   @ValueSource(strings = {"gpt2-tiny-a", "gpt2-tiny-a-f16", "gpt2-tiny-a-bf16"})
   void everyMlpActivationMatchesTransformersWithin1e5(String fixture) throws Exception {
-    Path dir = SharedData.require("fixtures/" + fixture);
+    Path dir = TestData.require("fixtures/" + fixture);
     JsonNode reference = new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
     try (Gpt2 model = Gpt2.load(dir)) {
       Gpt2Config c = model.config();
