@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
     name = "plant",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes a small GPT-2 checkpoint whose chosen neurons fire on known tokens (colour words, digits, closing brackets,",
-      "month names), with planted.json naming each one and its ground-truth explanation: a subject with known answers.",
-      "Beside it, in OUT/sae, a sparse autoencoder in SAELens' layout whose planted latents fire on known tokens too",
-      "(OUT/sae/planted.json), for recording latents with 'scribe record --dictionary OUT/sae'."
+      "Writes a small GPT-2 whose chosen neurons fire on known tokens: a subject with known answers.",
+      "The planted neurons fire on colour words, digits, closing brackets and month names; planted.json names each one",
+      "with its ground-truth explanation. Beside it, in OUT/sae, a sparse autoencoder in SAELens' layout whose planted",
+      "latents fire on known tokens too (OUT/sae/planted.json), for recording latents with 'scribe record --dictionary OUT/sae'."
     })
 final class PlantCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
