@@ -163,9 +163,9 @@ final class BenchCommand implements Runnable {
       name = "dictionary",
       mixinStandardHelpOptions = true,
       description = {
-        "Times a dictionary's encoder on a random SAE it writes to a temporary directory: ROWS tokens of D_IN values into",
-        "D_SAE latents, as the recorder encodes one batch. Comparable with tools/bench_dictionary_torch.py (PyTorch, CPU);",
-        "tools/bench-dictionary-vs-torch.sh alternates both."
+        "Times a dictionary's encoder on a random SAE it writes to a temporary directory.",
+        "It encodes ROWS tokens of D_IN values into D_SAE latents, as the recorder encodes one batch. Comparable with",
+        "tools/bench_dictionary_torch.py (PyTorch, CPU); tools/bench-dictionary-vs-torch.sh alternates both."
       })
   static final class Encode implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -27,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "judge", mixinStandardHelpOptions = true,
     description = {
-      "Score a run's explanations with the other scorers: detection, fuzzing, embedding, intruder, surprisal (and simulation",
-      "on the same examples). Per format and scorer: the mean of each unit's AUROC (intruder: accuracy) ± standard error.",
+      "Scores a run's explanations with the other scorers: detection, fuzzing, embedding, intruder and surprisal.",
+      "Simulation runs on the same examples too. Per format and scorer: the mean of each unit's AUROC (intruder: accuracy) ± standard error.",
       "Writes OUT/<format>/scorers.jsonl (per unit: accuracy, F1, AUROC, per quantile, counts, failures, tokens) and the",
       "printed summary to OUT/judge-summary.txt; resumable.",
       "With --best-of K it explains K times (as scribe explain --samples K) and keeps the best under --best-by, reporting the",

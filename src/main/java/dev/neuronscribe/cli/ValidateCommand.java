@@ -31,8 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {
-      "Checks every scorer on ground truth: planted neurons (--planted with their --records), the built-in and any other puzzles",
-      "(--puzzles), each unit's true explanation beside false ones and deliberately too narrow and too broad ones. Prints and writes",
+      "Checks every scorer on ground truth, to show which scores to trust.",
+      "The cases are planted neurons (--planted with their --records), the built-in and any other puzzles (--puzzles), each unit's true explanation beside false ones and deliberately too narrow and too broad ones. Prints and writes",
       "OUT/validity.md, .html and .csv: per scorer the AUROC of true against false, how often the truth wins, the rank correlation,",
       "the re-seed SD and the cost per 1,000 units, and which scorers it recommends. Offline by default (MiniLM baselines);",
       "--llm PRESET:MODEL scores with a language model instead."
