@@ -45,7 +45,8 @@ class SparkRecordingTest {
   static String[] record(Path out, String... more) {
     List<String> args = new ArrayList<>(List.of("record", "--model", model.toString(), "--corpus", corpus.toString(), "--out", out.toString(),
         "--layers", "0,1", "--neurons", "0-40,141,203", "--excerpt-tokens", "24", "--min-excerpt-tokens", "6", "--batch", "4",
-        "--top", "6", "--random", "5", "--per-quantile", "3", "--calibration", "40", "--seed", "11"));
+        "--top", "6", "--random", "5", "--per-quantile", "3", "--calibration", "40", "--seed", "11",
+        "--output", "json")); // OpenAI-layout files, compared byte for byte
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
@@ -65,7 +66,7 @@ class SparkRecordingTest {
     single = shared.resolve("single");
     Result r = scribe(record(single));
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(files(single)).hasSize(2 * 43);
+    assertThat(files(single)).hasSize(2 * 43 + 1).containsKey("recording.json"); // 86 records and what they are
   }
 
   @Test
@@ -86,7 +87,8 @@ class SparkRecordingTest {
     assertThat(llama.resolve("tokenizer.json")).exists();
     for (String hook : new String[] {"mlp_act", "resid_post"}) {
       List<String> args = List.of("record", "--model", llama.toString(), "--corpus", corpus.toString(), "--excerpt-tokens", "16",
-          "--min-excerpt-tokens", "4", "--batch", "3", "--top", "4", "--random", "3", "--per-quantile", "2", "--hook", hook);
+          "--min-excerpt-tokens", "4", "--batch", "3", "--top", "4", "--random", "3", "--per-quantile", "2", "--hook", hook,
+          "--output", "json");
       Path one = tmp.resolve(hook + "-one"), spark = tmp.resolve(hook + "-spark");
       List<String> a = new ArrayList<>(args), b = new ArrayList<>(args);
       a.addAll(List.of("--out", one.toString()));
