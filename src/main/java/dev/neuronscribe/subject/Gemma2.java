@@ -1,6 +1,5 @@
 package dev.neuronscribe.subject;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 /**
@@ -10,13 +9,8 @@ import java.nio.file.Path;
  * {@code gelu(gate) · up}. {@link HookPoint#MLP_OUT} is taken after the post-feed-forward norm, as it joins
  * the residual stream.
  */
-public final class Gemma2 implements Model {
-  private final Path directory;
-  private final DecoderConfig config;
-  private final Arena arena;
+public final class Gemma2 extends MappedDecoder {
   private final Weights weights;
-  private final String fingerprint;
-  private final float[] inverseFrequencies;
 
   record Layer(float[] inputNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
       float[] postAttnNorm, float[] preMlpNorm, Matrix gate, Matrix up, Matrix down, float[] postMlpNorm, float[] mlpZero, float[] widthZero) {}
@@ -47,49 +41,13 @@ public final class Gemma2 implements Model {
     }
   }
 
-  private Gemma2(Path directory, DecoderConfig config, Arena arena, Weights weights, String fingerprint) {
-    this.directory = directory;
-    this.config = config;
-    this.arena = arena;
-    this.weights = weights;
-    this.fingerprint = fingerprint;
-    this.inverseFrequencies = config.inverseFrequencies();
+  private Gemma2(Mapping m) {
+    super(m);
+    this.weights = Weights.from(m.checkpoint(), m.config());
   }
 
   static Gemma2 load(Path directory, DecoderConfig config) {
-    Arena arena = Arena.ofShared();
-    try {
-      Checkpoint c = Checkpoint.open(directory, "model.", arena);
-      Models.checkLayers(c, config.layers(), "layers\\.(\\d+)\\..*", "num_hidden_layers");
-      return new Gemma2(directory, config, arena, Weights.from(c, config), config + "|" + c.digest());
-    } catch (RuntimeException e) {
-      arena.close();
-      throw e;
-    }
-  }
-
-  @Override
-  public Shape shape() {
-    return config.shape();
-  }
-
-  double flopsPerToken() {
-    return config.flopsPerToken();
-  }
-
-  @Override
-  public Path directory() {
-    return directory;
-  }
-
-  @Override
-  public String fingerprint() {
-    return fingerprint;
-  }
-
-  @Override
-  public void close() {
-    arena.close();
+    return map(directory, config, "model.", Gemma2::new);
   }
 
   @Override

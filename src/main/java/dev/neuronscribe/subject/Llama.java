@@ -1,6 +1,5 @@
 package dev.neuronscribe.subject;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 /**
@@ -9,13 +8,8 @@ import java.nio.file.Path;
  * of {@code down_proj}. Weights stay in the mapped checkpoint; the language-model head is never read (so
  * tied embeddings need nothing).
  */
-public final class Llama implements Model {
-  private final Path directory;
-  private final DecoderConfig config;
-  private final Arena arena;
+public final class Llama extends MappedDecoder {
   private final Weights weights;
-  private final String fingerprint;
-  private final float[] inverseFrequencies;
 
   record Layer(float[] attnNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
       float[] mlpNorm, Matrix gate, float[] gateBias, Matrix up, float[] upBias, Matrix down, float[] downBias) {}
@@ -40,49 +34,13 @@ public final class Llama implements Model {
     }
   }
 
-  private Llama(Path directory, DecoderConfig config, Arena arena, Weights weights, String fingerprint) {
-    this.directory = directory;
-    this.config = config;
-    this.arena = arena;
-    this.weights = weights;
-    this.fingerprint = fingerprint;
-    this.inverseFrequencies = config.inverseFrequencies();
+  private Llama(Mapping m) {
+    super(m);
+    this.weights = Weights.from(m.checkpoint(), m.config());
   }
 
   static Llama load(Path directory, DecoderConfig config) {
-    Arena arena = Arena.ofShared();
-    try {
-      Checkpoint c = Checkpoint.open(directory, "model.", arena);
-      Models.checkLayers(c, config.layers(), "layers\\.(\\d+)\\..*", "num_hidden_layers");
-      return new Llama(directory, config, arena, Weights.from(c, config), config + "|" + c.digest());
-    } catch (RuntimeException e) {
-      arena.close();
-      throw e;
-    }
-  }
-
-  @Override
-  public Shape shape() {
-    return config.shape();
-  }
-
-  double flopsPerToken() {
-    return config.flopsPerToken();
-  }
-
-  @Override
-  public Path directory() {
-    return directory;
-  }
-
-  @Override
-  public String fingerprint() {
-    return fingerprint;
-  }
-
-  @Override
-  public void close() {
-    arena.close();
+    return map(directory, config, "model.", Llama::new);
   }
 
   @Override

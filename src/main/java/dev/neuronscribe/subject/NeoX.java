@@ -1,7 +1,6 @@
 package dev.neuronscribe.subject;
 
 import dev.neuronscribe.files.InvalidInputException;
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 /**
@@ -10,13 +9,8 @@ import java.nio.file.Path;
  * {@code use_parallel_residual} (one after the other otherwise). Its neurons ({@link HookPoint#MLP_ACT}) are the
  * output of {@code mlp.act}; {@link HookPoint#MLP_IN} is {@code post_attention_layernorm}'s output.
  */
-public final class NeoX implements Model {
-  private final Path directory;
-  private final DecoderConfig config;
-  private final Arena arena;
+public final class NeoX extends MappedDecoder {
   private final Weights weights;
-  private final String fingerprint;
-  private final float[] inverseFrequencies;
 
   record Layer(float[] ln1Gain, float[] ln1Bias, Matrix qkv, float[] qkvBias, Matrix o, float[] oBias,
       float[] ln2Gain, float[] ln2Bias, Matrix up, float[] upBias, Matrix down, float[] downBias) {}
@@ -38,52 +32,16 @@ public final class NeoX implements Model {
     }
   }
 
-  private NeoX(Path directory, DecoderConfig config, Arena arena, Weights weights, String fingerprint) {
-    this.directory = directory;
-    this.config = config;
-    this.arena = arena;
-    this.weights = weights;
-    this.fingerprint = fingerprint;
-    this.inverseFrequencies = config.inverseFrequencies();
+  private NeoX(Mapping m) {
+    super(m);
+    this.weights = Weights.from(m.checkpoint(), m.config());
   }
 
   static NeoX load(Path directory, DecoderConfig config) {
     if (config.heads() * config.headDim() != config.width()) {
       throw new InvalidInputException(directory.resolve("config.json").toString(), "GPT-NeoX needs hidden_size = num_attention_heads × head size");
     }
-    Arena arena = Arena.ofShared();
-    try {
-      Checkpoint c = Checkpoint.open(directory, "gpt_neox.", arena);
-      Models.checkLayers(c, config.layers(), "layers\\.(\\d+)\\..*", "num_hidden_layers");
-      return new NeoX(directory, config, arena, Weights.from(c, config), config + "|" + c.digest());
-    } catch (RuntimeException e) {
-      arena.close();
-      throw e;
-    }
-  }
-
-  @Override
-  public Shape shape() {
-    return config.shape();
-  }
-
-  double flopsPerToken() {
-    return config.flopsPerToken();
-  }
-
-  @Override
-  public Path directory() {
-    return directory;
-  }
-
-  @Override
-  public String fingerprint() {
-    return fingerprint;
-  }
-
-  @Override
-  public void close() {
-    arena.close();
+    return map(directory, config, "gpt_neox.", NeoX::new);
   }
 
   @Override
