@@ -98,6 +98,11 @@ final class Checkpoint {
     return map;
   }
 
+  /** Whether Llama's query and key rows are in llama.cpp's interleaved rotary order (never for safetensors). */
+  boolean interleavedRope() {
+    return false;
+  }
+
   String digest() {
     return digest;
   }

@@ -35,9 +35,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final long[] anchor;
   private final String anchorText;
   private final AtomicReferenceArray<String> strings;
+  private final Map<String, Integer> ids;
 
-  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint) {
+  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint, Map<String, Integer> ids) {
     this.file = file;
+    this.ids = ids;
     this.tokenizer = tokenizer;
     this.vocabularySize = vocabularySize;
     this.fingerprint = fingerprint;
@@ -82,11 +84,27 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
           + "); supported: tokenizer.json files written by tokenizers / transformers", e);
     }
     try {
-      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes));
+      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes), tokenIds(root));
     } catch (RuntimeException e) {
       t.close();
       throw e;
     }
+  }
+
+  /** Token text to id: the added (special) tokens and a BPE/WordPiece vocabulary object (a Unigram list too). */
+  private static Map<String, Integer> tokenIds(JsonNode root) {
+    Map<String, Integer> ids = new java.util.HashMap<>();
+    JsonNode vocab = root.path("model").path("vocab");
+    if (vocab.isObject()) {
+      for (var it = vocab.fields(); it.hasNext(); ) {
+        var e = it.next();
+        ids.put(e.getKey(), e.getValue().asInt());
+      }
+    } else if (vocab.isArray()) {
+      for (int i = 0; i < vocab.size(); i++) ids.put(vocab.get(i).path(0).asText(), i);
+    }
+    for (JsonNode added : root.path("added_tokens")) ids.put(added.path("content").asText(), added.path("id").asInt());
+    return ids;
   }
 
   private static int vocabularySize(JsonNode root) {
@@ -129,6 +147,22 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
       strings.set(id, s);
     }
     return s;
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    long[] wide = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocabularySize) throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary of " + file);
+      wide[i] = ids[i];
+    }
+    return tokenizer.decode(wide, false);
+  }
+
+  /** The id of a token given by its text (a special token such as {@code <|im_end|>}), if the vocabulary has it. */
+  OptionalInt id(String token) {
+    Integer id = ids.get(token);
+    return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
 
   @Override
