@@ -5,6 +5,7 @@ import dev.neuronscribe.subject.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,11 +26,11 @@ final class Engine {
   private final Set<Integer> stopIds;
   private final ReentrantLock turn = new ReentrantLock(true);
 
-  Engine(LanguageModel model, Optional<ChatTemplate> template, String noTemplate) {
+  Engine(LanguageModel model, Optional<ChatTemplate> template, String noTemplate, Optional<Path> tokenizerJson) {
     this.model = model;
     this.template = template;
     this.noTemplate = noTemplate;
-    this.texts = new TokenTexts(model.tokenizer(), model.vocabSize());
+    this.texts = new TokenTexts(model.tokenizer(), model.vocabSize(), tokenizerJson);
     Set<Integer> stops = new HashSet<>(model.chat().endOfTurn());
     this.stopIds = Set.copyOf(stops);
   }
@@ -49,9 +50,9 @@ final class Engine {
   /** The prompt a completion request means: BOS first when the model's tokenizer adds one, as vLLM does. */
   int[] promptTokens(String text) {
     int[] ids = model.tokenizer().encode(text);
-    if (!model.chat().addsBos() || model.tokenizer().bos().isEmpty()) return ids;
+    if (!model.chat().addBos() || model.chat().bosId().isEmpty()) return ids;
     int[] out = new int[ids.length + 1];
-    out[0] = model.tokenizer().bos().getAsInt();
+    out[0] = model.chat().bosId().getAsInt();
     System.arraycopy(ids, 0, out, 1, ids.length);
     return out;
   }

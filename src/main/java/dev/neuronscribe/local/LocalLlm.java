@@ -107,10 +107,11 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
         if (p == null) {
           LanguageModel model = LanguageModels.open(path);
           Optional<String> source = chatTemplateFile.isPresent() ? Optional.of(read(chatTemplateFile.get())) : model.chat().template();
-          Optional<ChatTemplate> template = source.map(s -> new ChatTemplate(s, model.chat().bosToken(), model.chat().eosToken()));
+          Optional<ChatTemplate> template = source.map(s -> new ChatTemplate(s, model.chat().bosToken().orElse(""), model.chat().eosToken().orElse("")));
           String missing = path + " has no chat template (tokenizer_config.json's 'chat_template', or 'tokenizer.chat_template' in a GGUF file); "
               + "pass one with --chat-template FILE (a Jinja file, as in transformers)";
-          p = new Protocol(new Engine(model, template, missing), id);
+          Optional<Path> tokenizerJson = Files.isDirectory(path) ? Optional.of(path.resolve("tokenizer.json")) : Optional.empty();
+          p = new Protocol(new Engine(model, template, missing, tokenizerJson), id);
           protocol = p;
         }
       }
