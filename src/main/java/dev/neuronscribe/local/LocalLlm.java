@@ -62,6 +62,28 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
     return LlmEndpoint.of(Preset.LOCAL, model);
   }
 
+  /**
+   * The client for an endpoint of any preset: for {@code local:PATH} the model in this process (loaded now unless
+   * {@code dryRun}, so a model it cannot use fails before any work), for the others the server over HTTP.
+   */
+  public static OpenAiCompatibleClient connect(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter,
+      boolean dryRun, Optional<Path> chatTemplate) {
+    if (endpoint.preset() != Preset.LOCAL) {
+      return dryRun ? OpenAiCompatibleClient.forEstimates(endpoint, settings, cache, meter) : new OpenAiCompatibleClient(endpoint, settings, cache, meter);
+    }
+    LocalLlm model = of(Path.of(endpoint.model()), chatTemplate);
+    if (!dryRun) model.load();
+    return model.client(endpoint, settings, cache, meter);
+  }
+
+  /**
+   * For a client that will chat (the explainer, the chat simulators): fails now, saying how to pass a template,
+   * when {@code endpoint} is a local model without one. Nothing for other presets or in a dry run.
+   */
+  public static void requireChat(LlmEndpoint endpoint, boolean dryRun, Optional<Path> chatTemplate) {
+    if (endpoint.preset() == Preset.LOCAL && !dryRun) of(Path.of(endpoint.model()), chatTemplate).requireChatTemplate();
+  }
+
   /** A client for {@code endpoint} ({@code local:PATH}) whose requests this model answers. */
   public OpenAiCompatibleClient client(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter) {
     if (endpoint.preset() != Preset.LOCAL) throw new IllegalArgumentException("not a local endpoint: " + endpoint.name());
@@ -76,7 +98,11 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
 
   /** Fails now, in one line saying how to give one, when the model has no chat template (the explainer needs one). */
   public LocalLlm requireChatTemplate() {
-    protocol().engine().requireTemplate();
+    try {
+      protocol().engine().requireTemplate();
+    } catch (Engine.MissingTemplate e) {
+      throw new InvalidInputException(path.toString(), e.getMessage().substring(path.toString().length()).strip());
+    }
     return this;
   }
 
