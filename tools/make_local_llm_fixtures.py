@@ -363,6 +363,24 @@ def make(name, spec):
     return model, tok
 
 
+def vocab_only_gpt2():
+    """gguf/gpt2-vocab.gguf: only the tokenizer metadata of fixtures/tokenizers/byte-level.json, pre-tokenizer "gpt-2"."""
+    src = os.path.join(OUT, "..", "tokenizers", "byte-level.json")
+    tok = Tokenizer.from_file(src)
+    w = gguf.GGUFWriter(os.path.join(OUT, "gguf", "gpt2-vocab.gguf"), "llama")
+    w.add_type("vocab")
+    tokens, types, merges = gguf_vocab(tok, tok.get_vocab_size())
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("gpt-2")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_token_merges(merges)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[2:] or list(SPECS)
@@ -375,3 +393,4 @@ if __name__ == "__main__":
             ref = references(ref_model, prompts_for(tok, model.config.vocab_size, SPECS[name]["seed"]))
             write_json(path[:-len(".gguf")] + ".reference.json", ref)
             print("wrote", os.path.basename(path), "greedy margins", ["%.4f" % p["greedy_min_margin"] for p in ref["prompts"]])
+    vocab_only_gpt2()

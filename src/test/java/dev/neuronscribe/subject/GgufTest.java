@@ -54,6 +54,21 @@ class GgufTest {
     }
   }
 
+  /** A vocabulary-only GGUF of fixtures/tokenizers/byte-level.json with GPT-2's pre-tokenizer ("gpt-2"). */
+  @Test
+  void gpt2PreTokenizerIsRebuiltToo() throws Exception {
+    String[] texts = {"The quick brown fox jumps over the lazy dog.", "  two  spaces\tand a tab\nnew line", "zzzz qqq éè 😀 中文 I'll 12345", ""};
+    try (var arena = java.lang.foreign.Arena.ofConfined();
+        HfTokenizer rebuilt = GgufTokenizer.open(Gguf.read(gguf("gpt2-vocab.gguf"), arena));
+        HfTokenizer original = HfTokenizer.open(Path.of("src", "test", "resources", "fixtures", "tokenizers", "byte-level.json"))) {
+      for (String text : texts) {
+        assertThat(rebuilt.encode(text)).as(text).containsExactly(original.encode(text));
+        assertThat(rebuilt.decode(rebuilt.encode(text))).isEqualTo(text);
+      }
+      assertThat(rebuilt.vocabularySize()).isEqualTo(original.vocabularySize());
+    }
+  }
+
   @Test
   void chatMetadataComesFromTheFile() {
     try (LanguageModel gguf = LanguageModels.open(gguf("llama-q8_0.gguf")); LanguageModel hf = LanguageModels.open(LocalLlmReference.fixture("llama"))) {
