@@ -284,15 +284,17 @@ final class Gguf {
     };
   }
 
-  /** Opens a GGUF file as a language model. */
-  static LanguageModel open(Path path) {
+  /** A GGUF file's blocks (a {@link Model} the recorder runs, and the start of a language model) with what they were read from. */
+  record Decoder(MappedDecoder decoder, File file, Checkpoint checkpoint) {}
+
+  /** Maps {@code path} and builds its architecture's blocks; on failure nothing stays mapped. */
+  static Decoder decoder(Path path) {
     Arena arena = Arena.ofShared();
-    HfTokenizer tokenizer = null;
     try {
       File f = read(path, arena);
       String arch = f.string("general.architecture");
       if (!arch.equals("llama") && !arch.equals("qwen2") && !arch.equals("gemma2")) {
-        throw new InvalidInputException(f.source(), "metadata key 'general.architecture' is '" + arch + "'; a local LLM runs " + LanguageModels.SUPPORTED);
+        throw new InvalidInputException(f.source(), "metadata key 'general.architecture' is '" + arch + "'; supported: llama (and mistral), qwen2, gemma2");
       }
       Map<String, Safetensors.Tensor> named = new LinkedHashMap<>();
       Map<String, String> ggufNames = new LinkedHashMap<>();
@@ -313,26 +315,45 @@ final class Gguf {
         }
       }
       DecoderConfig config = config(f, arch);
-      float[] factors = ropeFactors(f, arch, config);
       Checkpoint checkpoint = Checkpoint.ofGguf(path, named, f.digest(),
-          new Conventions(arch.equals("llama"), arch.equals("gemma2"), factors, ggufNames));
+          new Conventions(arch.equals("llama"), arch.equals("gemma2"), ropeFactors(f, arch, config), ggufNames));
       Models.checkLayers(checkpoint, config.layers(), "layers\\.(\\d+)\\..*", "block_count");
+      MappedDecoder.Mapping mapping = new MappedDecoder.Mapping(path, config, arena, checkpoint);
+      return new Decoder(arch.equals("gemma2") ? Gemma2.of(mapping) : Llama.of(mapping), f, checkpoint);
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  /** The tokenizer of a GGUF file (see {@link GgufTokenizer}); the file is mapped only while it is built. */
+  static HfTokenizer tokenizer(Path path) {
+    try (Arena arena = Arena.ofConfined()) {
+      return GgufTokenizer.open(read(path, arena));
+    }
+  }
+
+  /** Opens a GGUF file as a language model. */
+  static LanguageModel open(Path path) {
+    Decoder d = decoder(path);
+    HfTokenizer tokenizer = null;
+    try {
+      File f = d.file();
+      Checkpoint checkpoint = d.checkpoint();
       tokenizer = GgufTokenizer.open(f);
       LanguageModel.Chat chat = chat(f, tokenizer);
-      MappedDecoder.Mapping mapping = new MappedDecoder.Mapping(path, config, arena, checkpoint);
+      DecoderConfig config = d.decoder().config;
       int e = config.width(), vocab = config.vocabSize();
       Matrix head = checkpoint.find("lm_head.weight").isPresent() ? checkpoint.linear("lm_head.weight", vocab, e)
           : checkpoint.linear("embed_tokens.weight", vocab, e); // no output tensor: tied to the embeddings
-      if (arch.equals("gemma2")) {
-        Gemma2 decoder = Gemma2.of(mapping);
-        return new DecoderLanguageModel(decoder, Gemma2.Weights.gain(checkpoint, "norm.weight", e), head,
+      if (d.decoder() instanceof Gemma2 gemma) {
+        return new DecoderLanguageModel(gemma, Gemma2.Weights.gain(checkpoint, "norm.weight", e), head,
             (float) f.number("gemma2.final_logit_softcapping", 0), tokenizer, chat);
       }
-      Llama decoder = Llama.of(mapping);
-      return new DecoderLanguageModel(decoder, checkpoint.vector("norm.weight", e), head, 0f, tokenizer, chat);
+      return new DecoderLanguageModel((Llama) d.decoder(), checkpoint.vector("norm.weight", e), head, 0f, tokenizer, chat);
     } catch (RuntimeException e) {
       if (tokenizer != null) tokenizer.close();
-      arena.close();
+      d.decoder().close();
       throw e;
     }
   }

@@ -54,6 +54,23 @@ class GgufTest {
     }
   }
 
+  /** The recorder reads a GGUF file too: every hook point of the F32 file equals the Hugging Face checkpoint's. */
+  @Test
+  void theRecorderRunsAGgufFileAsItsCheckpoint() throws Exception {
+    try (Model gguf = Models.load(gguf("llama-f32.gguf")); Model hf = Models.load(LocalLlmReference.fixture("llama"));
+        Tokenizer ggufTokens = Models.tokenizer(gguf); Tokenizer hfTokens = Models.tokenizer(hf)) {
+      assertThat(gguf.shape()).isEqualTo(hf.shape());
+      String text = "In March 2021 the committee met 3 times; in April it met twice.";
+      int[] ids = ggufTokens.encode(text);
+      assertThat(ids).containsExactly(hfTokens.encode(text));
+      var a = ArchitecturesTest.run(gguf, ids);
+      var b = ArchitecturesTest.run(hf, ids);
+      for (HookPoint p : HookPoint.values()) {
+        for (int l = 0; l < hf.shape().layers(); l++) LanguageModelTest.assertClose(a.get(p)[l], b.get(p)[l], 1e-5, p + " layer " + l);
+      }
+    }
+  }
+
   /** A vocabulary-only GGUF of fixtures/tokenizers/byte-level.json with GPT-2's pre-tokenizer ("gpt-2"). */
   @Test
   void gpt2PreTokenizerIsRebuiltToo() throws Exception {
