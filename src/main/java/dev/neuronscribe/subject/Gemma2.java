@@ -36,7 +36,7 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
     /** Gemma's norms multiply by {@code 1 + w}: stored once that way. */
     static float[] gain(Checkpoint c, String name, int n) {
       float[] w = c.vector(name, n);
-      for (int i = 0; i < n; i++) w[i] += 1f;
+      if (!c.normsHoldOnePlus()) for (int i = 0; i < n; i++) w[i] += 1f;
       return w;
     }
   }
@@ -48,6 +48,11 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
 
   static Gemma2 load(Path directory, DecoderConfig config) {
     return map(directory, config, "model.", Gemma2::new);
+  }
+
+  /** Over weights already mapped (a GGUF file's). */
+  static Gemma2 of(Mapping m) {
+    return new Gemma2(m);
   }
 
   @Override

@@ -65,6 +65,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
+    return fromJson(source, bytes);
+  }
+
+  /**
+   * A tokenizer.json given as bytes ({@code source} names it in errors): one read from a file, or one built from a
+   * GGUF file's vocabulary.
+   */
+  static HfTokenizer fromJson(String source, byte[] bytes) {
+    Path file = Path.of(source);
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(bytes);
@@ -78,7 +87,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     HuggingFaceTokenizer t;
     try {
       // No truncation or padding: documents of any length are tokenised whole, and special tokens only when asked.
-      t = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "-1"));
+      t = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "-1"));
     } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(source, "cannot be read by the Hugging Face tokenizers library (" + e.getMessage()
           + "); supported: tokenizer.json files written by tokenizers / transformers", e);

@@ -43,6 +43,11 @@ public final class Llama extends MappedDecoder implements CausalBlocks {
     return map(directory, config, "model.", Llama::new);
   }
 
+  /** Over weights already mapped (a GGUF file's). */
+  static Llama of(Mapping m) {
+    return new Llama(m);
+  }
+
   @Override
   public State newPass(int rows) {
     return new State(rows);

@@ -27,7 +27,9 @@ abstract sealed class MappedDecoder implements Model permits Llama, Gemma2, NeoX
     this.config = m.config();
     this.arena = m.arena();
     this.fingerprint = m.config() + "|" + m.checkpoint().digest();
-    this.inverseFrequencies = m.config().inverseFrequencies();
+    float[] inv = m.config().inverseFrequencies(), factors = m.checkpoint().ropeFactors();
+    for (int i = 0; i < factors.length && i < inv.length; i++) inv[i] /= factors[i];
+    this.inverseFrequencies = inv;
     this.interleavedRope = m.checkpoint().interleavedRope();
     this.checkpoint = m.checkpoint();
   }
