@@ -101,11 +101,7 @@ final class Protocol {
     engine.requireFits(prompt.length, 0);
     int max = maxTokens(r, prompt.length, engine.contextLength() - prompt.length, 1);
     List<Engine.Sample> samples = engine.generate(prompt, sampling, n, max, stops, logprobs ? top : 0);
-    ObjectNode root = JSON.createObjectNode();
-    root.put("id", "chatcmpl-" + id());
-    root.put("object", "chat.completion");
-    root.put("created", System.currentTimeMillis() / 1000);
-    root.put("model", modelId);
+    ObjectNode root = reply("chatcmpl-", "chat.completion");
     ArrayNode choices = root.putArray("choices");
     long completion = 0;
     for (int i = 0; i < samples.size(); i++) {
@@ -189,11 +185,7 @@ final class Protocol {
     Engine.Sampling sampling = sampling(r);
     int n = integer(r, "n", 1, 1, MAX_N);
     List<String> stops = stops(r);
-    ObjectNode root = JSON.createObjectNode();
-    root.put("id", "cmpl-" + id());
-    root.put("object", "text_completion");
-    root.put("created", System.currentTimeMillis() / 1000);
-    root.put("model", modelId);
+    ObjectNode root = reply("cmpl-", "text_completion");
     ArrayNode choices = root.putArray("choices");
     long promptTokens = 0;
     long completion = 0;
@@ -384,6 +376,15 @@ final class Protocol {
     if (v == null || v.isNull()) return byDefault;
     if (!v.isBoolean()) throw bad("'" + field + "' must be true or false, got " + v, field);
     return v.booleanValue();
+  }
+
+  private ObjectNode reply(String idPrefix, String object) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("id", idPrefix + id());
+    root.put("object", object);
+    root.put("created", System.currentTimeMillis() / 1000);
+    root.put("model", modelId);
+    return root;
   }
 
   private static void putUsage(ObjectNode root, long prompt, long completion) {

@@ -8,10 +8,7 @@ import dev.neuronscribe.llm.CostLedger;
 import dev.neuronscribe.prompts.PromptFormat;
 import dev.neuronscribe.simulate.NeuronSimulationResults;
 import dev.neuronscribe.simulate.Pipeline;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -28,19 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalLlmPipelineTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run scribe(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static MainTest.Result scribe(String... args) {
+    return MainTest.scribe(args);
   }
 
   /**
@@ -87,8 +73,8 @@ class LocalLlmPipelineTest {
   void explainSimulateAndScoreRunOnALocalModel() throws Exception {
     SyntheticRecords.write(dir.resolve("records"), 2);
     Path model = modelWithContext(dir, 16384);
-    Run r = scribe(pipeline(model));
-    assertThat(r.code()).as(() -> r.err() + r.out() + failures()).isZero();
+    MainTest.Result r = scribe(pipeline(model));
+    assertThat(r.exitCode()).as(() -> r.err() + r.out() + failures()).isZero();
     assertThat(r.out()).contains("2 done, 0 failed");
     List<NeuronSimulationResults> results = Pipeline.results(dir.resolve("run"), PromptFormat.SUMMARY);
     assertThat(results).hasSize(2);
@@ -130,8 +116,8 @@ class LocalLlmPipelineTest {
     }
     // A rerun asks the model nothing: every reply is in the cache.
     Files.delete(dir.resolve("run/summary/simulations.jsonl"));
-    Run again = scribe(pipeline(model));
-    assertThat(again.code()).as(again.err()).isZero();
+    MainTest.Result again = scribe(pipeline(model));
+    assertThat(again.exitCode()).as(again.err()).isZero();
     try (CostLedger ledger = CostLedger.open(dir.resolve("ledger.sqlite"))) {
       assertThat(ledger.totals().requests()).isEqualTo(requests);
     }
@@ -145,23 +131,23 @@ class LocalLlmPipelineTest {
     ObjectNode tc = (ObjectNode) json.readTree(model.resolve("tokenizer_config.json").toFile());
     tc.remove("chat_template");
     json.writeValue(model.resolve("tokenizer_config.json").toFile(), tc);
-    Run r = scribe(pipeline(model));
-    assertThat(r.code()).isEqualTo(2);
+    MainTest.Result r = scribe(pipeline(model));
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("has no chat template").contains("--chat-template FILE");
     assertThat(dir.resolve("run/summary/explanations.jsonl")).doesNotExist();
 
     Path template = dir.resolve("chatml.jinja");
     Files.writeString(template, "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}<|im_start|>assistant\n");
     String[] args = Stream.concat(Stream.of(pipeline(model)), Stream.of("--chat-template", template.toString())).toArray(String[]::new);
-    Run ok = scribe(args);
-    assertThat(ok.code()).as(ok.err()).isZero();
+    MainTest.Result ok = scribe(args);
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
   }
 
   @Test
   void aMissingModelIsExit2() {
     SyntheticRecords.write(dir.resolve("records"), 1);
-    Run r = scribe(pipeline(dir.resolve("no-such-model")));
-    assertThat(r.code()).isEqualTo(2);
+    MainTest.Result r = scribe(pipeline(dir.resolve("no-such-model")));
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("no-such-model").contains("no such file or directory");
   }
 }

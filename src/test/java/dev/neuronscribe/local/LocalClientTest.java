@@ -96,6 +96,25 @@ class LocalClientTest {
   }
 
   @Test
+  void aGgufFileServesPromptLogprobsAndChat() {
+    Path gguf = Path.of("src", "test", "resources", "fixtures", "local-llm", "gguf", "qwen2-q8_0.gguf");
+    assertThat(LocalLlm.of(gguf, Optional.empty()).id()).isEqualTo("qwen2-q8_0");
+    OpenAiCompatibleClient c = client(gguf, Optional.empty(), CostMeter.unlimited());
+    CompletionReply echo = c.complete(CompletionRequest.promptLogprobs("the cat sat on the mat", 5));
+    CompletionReply.Logprobs lp = echo.choices().getFirst().logprobs().orElseThrow();
+    assertThat(String.join("", lp.tokens())).endsWith("the cat sat on the mat");
+    assertThat(Double.isNaN(lp.tokenLogprobs()[0])).isTrue();
+    for (int i = 1; i < lp.tokens().size(); i++) {
+      assertThat(lp.tokenLogprobs()[i]).isNegative();
+      // Up to 5: without a tokenizer.json beside the file the vocabulary's byte tokens all read "\uFFFD", and
+      // alternatives with one text keep the likelier's value (docs/local-llm.md, Limits).
+      assertThat(lp.topLogprobs().get(i)).hasSizeBetween(1, 5);
+    }
+    ChatReply chat = c.chat(new ChatRequest(List.of(Message.user("hi")), 1, 0, 1, 4, true, 2));
+    assertThat(chat.choices().getFirst().logprobs()).isNotEmpty();
+  }
+
+  @Test
   void samplingFollowsTemperatureTopPAndTheSeed() {
     double[] lsm = {Math.log(0.5), Math.log(0.3), Math.log(0.2)};
     assertThat(Sampler.pick(lsm, new Engine.Sampling(0, 1, 1), new SplittableRandom(1))).isZero();
