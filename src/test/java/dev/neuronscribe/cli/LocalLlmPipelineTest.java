@@ -150,4 +150,18 @@ class LocalLlmPipelineTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("no-such-model").contains("no such file or directory");
   }
+
+  @Test
+  void serveAndBaseUrlRefuseWhatTheyCannotUse() {
+    MainTest.Result missing = scribe("llm", "serve", "--model", dir.resolve("nothing-here").toString(), "--port", "0");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("nothing-here").contains("no such file or directory");
+    assertThat(missing.err().lines().count()).isEqualTo(1);
+    assertThat(scribe("llm", "serve", "--model", dir.toString(), "--port", "70000").exitCode()).isEqualTo(2);
+    SyntheticRecords.write(dir.resolve("records"), 1);
+    MainTest.Result url = scribe("explain", "--records", dir.resolve("records").toString(), "--out", dir.resolve("run").toString(),
+        "--llm", "local:" + LocalLlmPipelineTest.class.getSimpleName(), "--base-url", "http://127.0.0.1:1/v1");
+    assertThat(url.exitCode()).isEqualTo(2);
+    assertThat(url.err()).contains("takes no --base-url");
+  }
 }
