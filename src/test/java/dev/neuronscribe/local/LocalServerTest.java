@@ -174,6 +174,9 @@ class LocalServerTest {
     // The prompt is the template's rendering: default system turn, the user turn, the assistant turn opened.
     int[] prompt = server.model().protocol().engine().chatTokens(List.of(Message.user("hello there")));
     assertThat(r.at("/usage/prompt_tokens").asInt()).isEqualTo(prompt.length);
+    // The template's special tokens are single ids, as transformers' apply_chat_template(tokenize=True) gives them.
+    assertThat(prompt[0]).isEqualTo(1); // <|im_start|>
+    assertThat(java.util.Arrays.stream(prompt).filter(id -> id == 2).count()).isEqualTo(2); // <|im_end|> after system and user
   }
 
   @Test
