@@ -92,7 +92,7 @@ class LanguageModelTest {
         assertClose(s.append(new int[] {9}, false), b, 0, "after truncate");
         assertThat(c).isNotEqualTo(a); // the fork of the fork holds 9 before 5
         s.truncate(prompt.length - 1);
-        assertClose(s.append(new int[] {prompt[prompt.length - 1]}, false), afterPrompt, 0, "re-appended last prompt token");
+        assertClose(s.append(new int[] {prompt[prompt.length - 1]}, false), afterPrompt, 1e-5, "re-appended last prompt token (one query: scores summed in another order)");
       }
     }
   }
