@@ -143,6 +143,25 @@ class LanguageModelTest {
     }
   }
 
+  /** Newer transformers save the template as chat_template.jinja beside tokenizer_config.json; a malformed one is named. */
+  @Test
+  void chatTemplateJinjaFileAndMalformedFields(@TempDir Path tmp) throws Exception {
+    Path copy = tmp.resolve("qwen2");
+    Files.createDirectories(copy);
+    try (var files = Files.list(LocalLlmReference.fixture("qwen2"))) {
+      for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+    }
+    Files.writeString(copy.resolve("chat_template.jinja"), "{% for m in messages %}{{ m['content'] }}{% endfor %}");
+    try (LanguageModel model = LanguageModels.open(copy)) {
+      assertThat(model.chat().template()).contains("{% for m in messages %}{{ m['content'] }}{% endfor %}");
+    }
+    Files.writeString(copy.resolve("tokenizer_config.json"), "{\"chat_template\": 42, \"eos_token\": \"<|im_end|>\"}");
+    assertThatThrownBy(() -> LanguageModels.open(copy)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("tokenizer_config.json").hasMessageContaining("chat_template");
+    Files.writeString(copy.resolve("tokenizer_config.json"), "{\"eos_token\": [1]}");
+    assertThatThrownBy(() -> LanguageModels.open(copy)).isInstanceOf(InvalidInputException.class).hasMessageContaining("eos_token");
+  }
+
   @Test
   void decodeSpellsTheTextBack() throws Exception {
     for (String name : FIXTURES) {
