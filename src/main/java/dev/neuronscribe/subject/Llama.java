@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * Llama 2/3.x, Mistral and Qwen2: RMS-normed pre-norm blocks, rotary grouped-query attention (Qwen2 with q/k/v
  * biases) and a SwiGLU MLP whose neurons ({@link HookPoint#MLP_ACT}) are {@code silu(gate) · up}, the input
- * of {@code down_proj}. Weights stay in the mapped checkpoint; the language-model head is never read (so
- * tied embeddings need nothing).
+ * of {@code down_proj}. Weights stay in the mapped checkpoint (safetensors, or GGUF with its interleaved q/k rows).
+ * The recorder's pass never reads the language-model head; as a {@link CausalBlocks} the same pass runs over a KV
+ * cache and {@link DecoderLanguageModel} adds the final norm and head.
  */
 public final class Llama extends MappedDecoder implements CausalBlocks {
   private final Weights weights;

@@ -254,27 +254,41 @@ final class Ops {
    * {@code queries} query rows start at row {@code b · queries} of {@code q} and {@code out}; its {@code keys}
    * key and value rows (the queries' own last) start at row {@code b · keyStride} of {@code k} and {@code v}.
    * Query t sits at position {@code keys - queries + t} and sees the keys up to it. A query's sums run in the
-   * same order whatever the batch, so appending tokens one at a time gives what one pass over all gives.
+   * same order whatever the batch, except that a lone query sums each score along the key's row: appending tokens
+   * one at a time gives what one pass over all gives, to float rounding.
    */
   static void attention(float[] q, float[] k, float[] v, int sequences, int queries, int keys, int keyStride, int heads, int kvHeads, int d,
       float scale, float softcap, int window, float[] out) {
     int qs = heads * d, ks = kvHeads * d, group = heads / kvHeads;
     int padded = (keys + L - 1) / L * L;
+    // One query (a generated token): its scores are dot products along the cached rows as they lie; transposing
+    // every cached key for one query would cost as much as the scores and churn the heap at long contexts.
+    boolean single = queries == 1;
     Parallel.forEach(sequences * heads, task -> {
       int b = task / heads, h = task % heads, kh = h / group;
-      float[] keyT = new float[d * padded];
+      float[] keyT = single ? null : new float[d * padded];
       float[] p = new float[padded];
-      for (int s = 0; s < keys; s++) {
-        int ko = (b * keyStride + s) * ks + kh * d;
-        for (int i = 0; i < d; i++) keyT[i * padded + s] = k[ko + i];
+      if (!single) {
+        for (int s = 0; s < keys; s++) {
+          int ko = (b * keyStride + s) * ks + kh * d;
+          for (int i = 0; i < d; i++) keyT[i * padded + s] = k[ko + i];
+        }
       }
       for (int t = 0; t < queries; t++) {
         int pos = keys - queries + t;
         int qo = (b * queries + t) * qs + h * d;
         int n = pos + 1, vectors = (n + L - 1) / L;
+        if (single) {
+          for (int s = 0; s < n; s++) p[s] = dot(q, qo, k, (b * keyStride + s) * ks + kh * d, d);
+        }
         for (int kv = 0; kv < vectors; kv++) {
-          FloatVector acc = FloatVector.zero(S);
-          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keyT, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+          FloatVector acc;
+          if (single) {
+            acc = FloatVector.fromArray(S, p, kv * L);
+          } else {
+            acc = FloatVector.zero(S);
+            for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keyT, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+          }
           acc = acc.mul(scale);
           if (softcap > 0) acc = tanh(acc.div(softcap)).mul(softcap);
           acc.intoArray(p, kv * L);
@@ -306,6 +320,16 @@ final class Ops {
         }
       }
     });
+  }
+
+  /** {@code a[ao..ao+n) · b[bo..bo+n)}. */
+  private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+    float sum = lanes(acc);
+    for (; i < n; i++) sum = Math.fma(a[ao + i], b[bo + i], sum);
+    return sum;
   }
 
   /** A gated MLP's neurons, in place: {@code gate[i] = act(gate[i]) · up[i]} over {@code [0, n)}. */
