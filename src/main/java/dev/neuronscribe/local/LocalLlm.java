@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -120,9 +121,28 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
     return identity;
   }
 
+  /**
+   * A request from the in-process client. One without a seed samples with a seed drawn from the request itself:
+   * the same request gets the same reply, as it would from the response cache, so a run with the cache off (or
+   * a lost cache) gives the same explanations as before. For new samples, ask for more.
+   */
   @Override
   public Reply handle(String path, String body) {
-    return protocol().handle(path, body);
+    return protocol().handle(path, body, OptionalLong.of(seedOf(path, body)));
+  }
+
+  /** A request from HTTP clients: without a seed, a fresh random one, as OpenAI's servers do. */
+  Reply serve(String path, String body) {
+    return protocol().handle(path, body, OptionalLong.empty());
+  }
+
+  private static long seedOf(String path, String body) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest((path + "\n" + body).getBytes(StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(d).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Protocol protocol() {

@@ -27,9 +27,9 @@ public final class LocalServer implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.http.maxRequestSize = 64L << 20; // a long prompt as a list of token ids is several MB of JSON
       var routes = config.routes;
-      routes.get("/v1/models", ctx -> send(ctx, model.handle("/models", "")));
-      routes.post("/v1/chat/completions", ctx -> send(ctx, model.handle("/chat/completions", ctx.body())));
-      routes.post("/v1/completions", ctx -> send(ctx, model.handle("/completions", ctx.body())));
+      routes.get("/v1/models", ctx -> send(ctx, model.serve("/models", "")));
+      routes.post("/v1/chat/completions", ctx -> send(ctx, model.serve("/chat/completions", ctx.body())));
+      routes.post("/v1/completions", ctx -> send(ctx, model.serve("/completions", ctx.body())));
       routes.exception(Exception.class, (e, ctx) -> send(ctx, Protocol.error(500, "the server failed on this request: " + e, "server_error", null, null)));
       routes.error(404, ctx -> {
         if (ctx.result() == null || !ctx.result().startsWith("{")) {

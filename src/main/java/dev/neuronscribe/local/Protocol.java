@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -42,13 +43,16 @@ final class Protocol {
     return engine;
   }
 
-  /** One request: {@code path} after the base URL ({@code /chat/completions}), {@code body} the JSON sent (empty for GET). */
-  Reply handle(String path, String body) {
+  /**
+   * One request: {@code path} after the base URL ({@code /chat/completions}), {@code body} the JSON sent (empty for
+   * GET). A request without a {@code seed} samples with {@code unseeded}'s seed, or a fresh random one when empty.
+   */
+  Reply handle(String path, String body, OptionalLong unseeded) {
     try {
       return switch (path) {
         case "/models" -> new Reply(200, models().toString());
-        case "/chat/completions" -> new Reply(200, chat(object(body)).toString());
-        case "/completions" -> new Reply(200, completions(object(body)).toString());
+        case "/chat/completions" -> new Reply(200, chat(object(body), unseeded).toString());
+        case "/completions" -> new Reply(200, completions(object(body), unseeded).toString());
         default -> error(404, "there is no endpoint " + path + " here; this server answers /v1/models, /v1/chat/completions and /v1/completions",
             "invalid_request_error", null, "unknown_url");
       };
@@ -87,11 +91,11 @@ final class Protocol {
 
   // ---- /chat/completions ----
 
-  private ObjectNode chat(JsonNode r) {
+  private ObjectNode chat(JsonNode r, OptionalLong unseeded) {
     requireModel(r);
     refuseStreaming(r);
     List<Message> messages = messages(r.get("messages"));
-    Engine.Sampling sampling = sampling(r);
+    Engine.Sampling sampling = sampling(r, unseeded);
     int n = integer(r, "n", 1, 1, MAX_N);
     boolean logprobs = bool(r, "logprobs", false);
     int top = integer(r, "top_logprobs", 0, 0, 20);
@@ -174,7 +178,7 @@ final class Protocol {
 
   // ---- /completions ----
 
-  private ObjectNode completions(JsonNode r) {
+  private ObjectNode completions(JsonNode r, OptionalLong unseeded) {
     requireModel(r);
     refuseStreaming(r);
     List<int[]> prompts = new ArrayList<>();
@@ -182,7 +186,7 @@ final class Protocol {
     prompts(r.get("prompt"), prompts, promptTexts);
     boolean echo = bool(r, "echo", false);
     int k = r.hasNonNull("logprobs") ? integer(r, "logprobs", 0, 0, 20) : -1;
-    Engine.Sampling sampling = sampling(r);
+    Engine.Sampling sampling = sampling(r, unseeded);
     int n = integer(r, "n", 1, 1, MAX_N);
     List<String> stops = stops(r);
     ObjectNode root = reply("cmpl-", "text_completion");
@@ -309,14 +313,14 @@ final class Protocol {
     if (bool(r, "stream", false)) throw bad("streaming is not supported here; send stream: false", "stream");
   }
 
-  private static Engine.Sampling sampling(JsonNode r) {
+  private static Engine.Sampling sampling(JsonNode r, OptionalLong unseeded) {
     double t = number(r, "temperature", 1, 0, 2);
     double p = number(r, "top_p", 1, 0, 1);
     if (p == 0) throw bad("top_p must be in (0, 1], got 0", "top_p");
     JsonNode seed = r.get("seed");
     long s;
     if (seed == null || seed.isNull()) {
-      s = ThreadLocalRandom.current().nextLong();
+      s = unseeded.orElseGet(() -> ThreadLocalRandom.current().nextLong());
     } else if (seed.isIntegralNumber() && seed.canConvertToLong()) {
       s = seed.longValue();
     } else {

@@ -62,8 +62,12 @@ class LocalLlmPipelineTest {
 
   private String failures() {
     try {
-      Path f = dir.resolve("run/summary/failures.jsonl");
-      return Files.exists(f) ? Files.readString(f) : "";
+      StringBuilder b = new StringBuilder();
+      for (String name : List.of("failures.jsonl", "explanations.jsonl")) {
+        Path f = dir.resolve("run/summary").resolve(name);
+        if (Files.exists(f)) b.append(name).append(":\n").append(Files.readString(f));
+      }
+      return b.toString();
     } catch (IOException e) {
       return e.toString();
     }

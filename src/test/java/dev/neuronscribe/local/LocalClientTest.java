@@ -76,6 +76,15 @@ class LocalClientTest {
   }
 
   @Test
+  void withoutACacheTheSameRequestStillGetsTheSameSamples() {
+    OpenAiCompatibleClient c = client(LocalServerTest.HELDOUT, Optional.empty(), CostMeter.unlimited());
+    ChatRequest r = ChatRequest.sample(List.of(Message.user("a colour?")), 3, 1.0, 0.95, 6);
+    ChatReply a = c.chat(r);
+    assertThat(c.chat(r).choices()).isEqualTo(a.choices());
+    assertThat(a.choices().stream().map(ChatReply.Choice::content).distinct().count()).as("three different samples").isGreaterThan(1);
+  }
+
+  @Test
   void theCacheKeyFollowsTheModelsFiles() throws Exception {
     Path copy = dir.resolve("model");
     Files.createDirectories(copy);
