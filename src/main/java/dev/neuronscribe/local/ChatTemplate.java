@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * files in {@code tokenizer.chat_template}), rendered by Jinjava the way transformers'
  * {@code apply_chat_template} renders it: blocks trimmed and left-stripped, {@code messages},
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, and the helpers templates call
- * ({@code raise_exception}, {@code strftime_now}).
+ * ({@code raise_exception}, {@code strftime_now}), and Python's string methods ({@link PythonStrings}).
  *
  * <p>Some templates (Gemma's) refuse a system message. The explainer's prompts open with one, so when a
  * template rejects a conversation that has one, the system text is put at the head of the first user
@@ -44,6 +44,7 @@ final class ChatTemplate {
         .withTrimBlocks(true)
         .withLstripBlocks(false) // done by LSTRIP: Jinjava's strips before a tag in mid-line too, which Jinja does not
         .withFailOnUnknownTokens(false)
+        .withElResolver(resolver())
         .withLegacyOverrides(LegacyOverrides.newBuilder()
             .withUseNaturalOperatorPrecedence(true)
             .withParseWhitespaceControlStrictly(true)
@@ -54,6 +55,14 @@ final class ChatTemplate {
     this.jinjava = new Jinjava(config);
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raise", String.class));
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class, "strftimeNow", String.class));
+  }
+
+  // Python's str methods first (templates are written for Python's Jinja), then Jinjava's own read-only lookups.
+  private static jinjava.javax.el.ELResolver resolver() {
+    jinjava.javax.el.CompositeELResolver r = new jinjava.javax.el.CompositeELResolver();
+    r.add(new PythonStrings());
+    r.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+    return r;
   }
 
   /** The text the model is fed for {@code messages}, ending with the assistant's turn opened when asked. */

@@ -84,4 +84,59 @@ class ChatTemplateTest {
     assertThatThrownBy(() -> t.render(List.of(Message.user("a")), true))
         .isInstanceOf(ChatTemplate.TemplateException.class).hasMessageStartingWith("the chat template cannot be rendered");
   }
+  @Test
+  void pythonStringAndDictMethodsRenderAsPythonsJinjaRendersThem() {
+    // Expected text is what jinja2 3.1.6 (trim_blocks, lstrip_blocks, as transformers renders) gives for the same template and messages.
+    ChatTemplate t = new ChatTemplate(resource("python-methods.jinja"), "", "");
+    List<Message> messages = List.of(
+        Message.system("  You explain  neurons (briefly)!  "),
+        Message.assistant("CALL: lookup(layer=3, unit=7, k=5)"),
+        Message.user("<tool_response> top tokens: red, blue </tool_response>\n"),
+        Message.user("thanks... what next?"));
+    assertThat(t.render(messages, true)).isEqualTo("roles: system, user, assistant, tool = Setup/Asker/Helper/Tool Output\n"
+        + "[Setup] You explain neurons (briefly) | 4 words, last Briefly)!\n"
+        + "[HELPER] lookup(layer=3, unit=7, k=5) (3 args, first comma at 20, no 'zz' at -1)\n"
+        + "[Tool Output] top tokens: red, blue\n"
+        + "[Asker] thanks... what next? | 3 words, last Next?\n"
+        + "legend: SYSTEM=setup USER=asker ASSISTANT=helper TOOL=tool output[Helper]");
+  }
+
+  @Test
+  void pythonStringMethodsKeepPythonsEdgeCases() {
+    // Each expected value is jinja2 3.1.6's output for the same expression (booleans tested through if, as Jinjava prints them in lower case).
+    String[][] cases = {
+        {"'  a  b c  '.split()", "['a', 'b', 'c']"},
+        {"'  a  b c  '.split(None, 1)", "['a', 'b c  ']"},
+        {"'  a  b c  '.rsplit(None, 1)", "['  a  b', 'c']"},
+        {"'a,b,,c,'.split(',')", "['a', 'b', '', 'c', '']"},
+        {"'a.b.c'.split('.')", "['a', 'b', 'c']"},
+        {"'a,b,,c,'.rsplit(',', 2)", "['a,b,', 'c', '']"},
+        {"'banana'.replace('a', 'o', 2)", "bonona"},
+        {"'ab'.replace('', '-')", "-a-b-"},
+        {"\"they're bill's 1st\".title()", "They'Re Bill'S 1St"},
+        {"'xxhixx'.strip('x')", "hi"},
+        {"'banana'.count('')", "7"},
+        {"'banana'.count('an', 2)", "1"},
+        {"'banana'.find('an', 2)", "3"},
+        {"'banana'.rfind('an')", "3"},
+        {"'banana'.index('n')", "2"},
+        {"'\u00a0hi\u3000'.strip()|length", "2"},
+        {"'-'.join('abc')", "a-b-c"},
+        {"'Hi There'.capitalize()", "Hi there"},
+        {"'yes' if 'banana'.startswith(('x', 'ba')) else 'no'", "yes"},
+        {"'yes' if 'banana'.endswith('an', 0, -1) else 'no'", "yes"},
+        {"'yes' if 'banana'.endswith('an') else 'no'", "no"},
+    };
+    for (String[] c : cases) {
+      ChatTemplate t = new ChatTemplate("{{ " + c[0] + " }}", "", "");
+      assertThat(t.render(List.of(Message.user("u")), false)).as(c[0]).isEqualTo(c[1]);
+    }
+  }
+
+  @Test
+  void aPythonMethodCalledWrongSaysWhatIsWrongInALine() {
+    ChatTemplate t = new ChatTemplate("{{ ', '.join([1, 2]) }}", "", "");
+    assertThatThrownBy(() -> t.render(List.of(Message.user("u")), false))
+        .isInstanceOf(ChatTemplate.TemplateException.class).hasMessageContaining("str.join: item 0 is a number, not a string");
+  }
 }
