@@ -5,7 +5,6 @@ import dev.neuronscribe.subject.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,11 +25,11 @@ final class Engine {
   private final Set<Integer> stopIds;
   private final ReentrantLock turn = new ReentrantLock(true);
 
-  Engine(LanguageModel model, Optional<ChatTemplate> template, String noTemplate, Optional<Path> tokenizerJson) {
+  Engine(LanguageModel model, Optional<ChatTemplate> template, String noTemplate) {
     this.model = model;
     this.template = template;
     this.noTemplate = noTemplate;
-    this.texts = new TokenTexts(model.tokenizer(), model.vocabSize(), tokenizerJson);
+    this.texts = new TokenTexts(model.tokenizer(), model.vocabSize());
     Set<Integer> stops = new HashSet<>(model.chat().endOfTurn());
     this.stopIds = Set.copyOf(stops);
   }

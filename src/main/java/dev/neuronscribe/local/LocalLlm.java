@@ -156,10 +156,7 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
           Optional<ChatTemplate> template = source.map(s -> new ChatTemplate(s, model.chat().bosToken().orElse(""), model.chat().eosToken().orElse("")));
           String missing = path + " has no chat template (tokenizer_config.json's 'chat_template', or 'tokenizer.chat_template' in a GGUF file); "
               + "pass one with --chat-template FILE (a Jinja file, as in transformers)";
-          // Where the vocabulary's pieces are (for the bytes of tokens that are part of a character): the directory's
-          // tokenizer.json, or one beside a GGUF file; a GGUF's own vocabulary is not reachable from here.
-          Path tokenizerJson = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path.resolveSibling("tokenizer.json");
-          p = new Protocol(new Engine(model, template, missing, Optional.of(tokenizerJson)), id);
+          p = new Protocol(new Engine(model, template, missing), id);
           protocol = p;
         }
       }

@@ -70,7 +70,9 @@ public final class Gpt2Tokenizer implements Tokenizer {
   }
 
   /** The raw bytes of a token (a byte-level token may not be valid UTF-8 on its own). */
+  @Override
   public byte[] bytes(int id) {
+    if (id < 0 || id >= VOCABULARY_SIZE) throw new IllegalArgumentException("token id " + id + " is outside GPT-2's vocabulary");
     IntArrayList one = new IntArrayList(1);
     one.add(id);
     return encoding.decodeBytes(one);

@@ -36,10 +36,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final String anchorText;
   private final AtomicReferenceArray<String> strings;
   private final Map<String, Integer> ids;
+  private final Pieces pieces;
 
-  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint, Map<String, Integer> ids) {
+  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint, Map<String, Integer> ids, Pieces pieces) {
     this.file = file;
     this.ids = ids;
+    this.pieces = pieces;
     this.tokenizer = tokenizer;
     this.vocabularySize = vocabularySize;
     this.fingerprint = fingerprint;
@@ -93,7 +95,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
           + "); supported: tokenizer.json files written by tokenizers / transformers", e);
     }
     try {
-      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes), tokenIds(root));
+      int size = vocabularySize(root);
+      return new HfTokenizer(file, t, size, sha256(bytes), tokenIds(root), Pieces.of(root, size));
     } catch (RuntimeException e) {
       t.close();
       throw e;
@@ -166,6 +169,93 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
       wide[i] = ids[i];
     }
     return tokenizer.decode(wide, false);
+  }
+
+  @Override
+  public byte[] bytes(int id) {
+    if (id < 0 || id >= vocabularySize) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + file);
+    byte[] b = pieces.bytes(id);
+    return b != null ? b : token(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The vocabulary's pieces as tokenizer.json writes them, for each token's raw bytes: a byte-level BPE piece spells
+   * its bytes in GPT-2's byte-to-character alphabet; a SentencePiece byte-fallback piece is {@code <0xNN>}; an added
+   * (special) token is its content as written.
+   */
+  private static final class Pieces {
+    private final String[] byId;
+    private final boolean[] added;
+    private final boolean byteLevel;
+    private final boolean byteFallback;
+
+    private Pieces(String[] byId, boolean[] added, boolean byteLevel, boolean byteFallback) {
+      this.byId = byId;
+      this.added = added;
+      this.byteLevel = byteLevel;
+      this.byteFallback = byteFallback;
+    }
+
+    // GPT-2's alphabet: printable Latin-1 bytes stand for themselves, the other 68 take the characters from U+0100 on.
+    private static final int[] UNBYTE = new int[324];
+
+    static {
+      java.util.Arrays.fill(UNBYTE, -1);
+      int next = 0;
+      for (int b = 0; b < 256; b++) {
+        boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+        UNBYTE[printable ? b : 256 + next++] = b;
+      }
+    }
+
+    static Pieces of(JsonNode root, int size) {
+      String[] byId = new String[size];
+      boolean[] added = new boolean[size];
+      JsonNode vocab = root.path("model").path("vocab");
+      if (vocab.isObject()) {
+        for (var it = vocab.properties().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          int id = e.getValue().asInt();
+          if (id >= 0 && id < size) byId[id] = e.getKey();
+        }
+      } else if (vocab.isArray()) {
+        for (int i = 0; i < vocab.size() && i < size; i++) byId[i] = vocab.get(i).path(0).asText();
+      }
+      for (JsonNode a : root.path("added_tokens")) {
+        int id = a.path("id").asInt(-1);
+        if (id >= 0 && id < size) {
+          byId[id] = a.path("content").asText();
+          added[id] = true;
+        }
+      }
+      boolean byteLevel = root.path("decoder").toString().contains("\"ByteLevel\"") || root.path("pre_tokenizer").toString().contains("\"ByteLevel\"");
+      boolean byteFallback = root.path("model").path("byte_fallback").asBoolean(false) || root.path("decoder").toString().contains("\"ByteFallback\"");
+      return new Pieces(byId, added, byteLevel, byteFallback);
+    }
+
+    /** The raw bytes of a piece, or null where the piece's decoded text says it better (a SentencePiece word). */
+    byte[] bytes(int id) {
+      String piece = byId[id];
+      if (piece == null) return null;
+      if (added[id]) return piece.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (byteLevel) {
+        byte[] b = new byte[piece.length()];
+        for (int i = 0; i < piece.length(); i++) {
+          char c = piece.charAt(i);
+          if (c >= UNBYTE.length || UNBYTE[c] < 0) return null; // not in the alphabet: not a byte-level piece after all
+          b[i] = (byte) UNBYTE[c];
+        }
+        return b;
+      }
+      if (byteFallback && piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">")) {
+        try {
+          return new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)};
+        } catch (NumberFormatException e) {
+          return null; // an ordinary piece that only looks like a byte
+        }
+      }
+      return null;
+    }
   }
 
   /** The id of a token given by its text (a special token such as {@code <|im_end|>}), if the vocabulary has it. */

@@ -14,6 +14,13 @@ public interface Tokenizer extends AutoCloseable {
   String token(int id);
 
   /**
+   * The token's own bytes. A byte-level BPE token or a SentencePiece {@code <0xNN>} byte-fallback token may hold only
+   * part of a UTF-8 character, so that its {@link #token} text reads U+FFFD; these bytes tell such tokens apart.
+   * For every other token they are the UTF-8 of its text.
+   */
+  byte[] bytes(int id);
+
+  /**
    * The text of a run of tokens, decoded together (so that bytes a character spans across tokens join up, and a
    * SentencePiece decoder treats the leading space as it does for whole texts); special tokens are kept.
    */

@@ -54,6 +54,32 @@ class GgufTest {
     }
   }
 
+  /**
+   * Without a tokenizer.json beside the file, each token's raw bytes still come from the vocabulary: the 256 byte
+   * tokens of a byte-level vocabulary are 256 different bytes, and a text's tokens join up to its UTF-8.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen2"})
+  void tokenBytesComeFromTheFilesOwnVocabulary(String name) throws Exception {
+    try (LanguageModel model = LanguageModels.open(gguf(name + "-q8_0.gguf"));
+        HfTokenizer original = HfTokenizer.open(LocalLlmReference.fixture(name).resolve("tokenizer.json"))) {
+      Tokenizer t = model.tokenizer();
+      java.util.Set<Integer> single = new java.util.HashSet<>();
+      for (int id = 0; id < t.vocabularySize(); id++) {
+        byte[] b = t.bytes(id);
+        if (b.length == 1) assertThat(single.add(b[0] & 0xff)).as("byte %02x twice", b[0] & 0xff).isTrue();
+      }
+      assertThat(single).hasSize(256);
+      String text = "Ünïcödé, emoji 🙂, 日本語 and café";
+      java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+      for (int id : t.encode(text)) {
+        joined.writeBytes(t.bytes(id));
+        assertThat(t.bytes(id)).as("token %d", id).isEqualTo(original.bytes(id));
+      }
+      assertThat(joined.toByteArray()).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
   /** The recorder reads a GGUF file too: every hook point of the F32 file equals the Hugging Face checkpoint's. */
   @Test
   void theRecorderRunsAGgufFileAsItsCheckpoint() throws Exception {

@@ -38,6 +38,27 @@ class HfTokenizerTest {
     }
   }
 
+  /** Each token's raw bytes, joined, are the text's UTF-8, also where one character spans several tokens. */
+  @ParameterizedTest
+  @CsvSource({"byte-level-bos, ''", "byte-level, ''", "sentencepiece-llama2, ' '", "sentencepiece-gemma, ''"})
+  void tokenBytesJoinUpToTheTextsUtf8(String name, String prefix) throws Exception {
+    JsonNode ref = new ObjectMapper().readTree(DIR.resolve(name + ".reference.json").toFile());
+    try (HfTokenizer t = HfTokenizer.open(DIR.resolve(name + ".json"))) {
+      int split = 0;
+      for (JsonNode c : ref.get("cases")) {
+        String text = c.get("text").textValue();
+        if (text.isEmpty()) continue;
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (int id : t.encode(text)) {
+          joined.writeBytes(t.bytes(id));
+          if (t.token(id).contains("\uFFFD")) split++;
+        }
+        assertThat(joined.toString(java.nio.charset.StandardCharsets.UTF_8)).as("bytes of %s", text).isEqualTo(prefix + text);
+      }
+      assertThat(split).as("tokens that are part of a character, in " + name).isPositive();
+    }
+  }
+
   /** A pattern for the text, each non-ASCII character either whole or as 1-4 replacement characters. */
   private static java.util.regex.Pattern spelling(String text) {
     StringBuilder re = new StringBuilder();
