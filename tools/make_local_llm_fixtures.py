@@ -381,6 +381,26 @@ def vocab_only_gpt2():
     w.close()
 
 
+def vocab_only_end_of_generation():
+    """gguf/eog-vocab.gguf: tokenizer metadata only, to test which ids end a generation: EOS as a list, EOM and
+    FIM-pad ids on tokens of no known spelling, and tokens that end a turn by their spelling alone."""
+    w = gguf.GGUFWriter(os.path.join(OUT, "gguf", "eog-vocab.gguf"), "llama")
+    w.add_type("vocab")
+    tokens = ["<s>", "</s>", "<|im_end|>", "<end_of_turn>", "<|endoftext|>", "<my_eom>", "<my_fim_pad>", "a", "b", "<|eot_id|>x", "<|end|>"]
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("gpt-2")
+    w.add_token_list(tokens)
+    w.add_token_types([3 if t.startswith("<") else 1 for t in tokens])
+    w.add_bos_token_id(0)
+    w.add_array("tokenizer.ggml.eos_token_id", [1, 8])
+    w.add_uint32("tokenizer.ggml.eom_token_id", 5)
+    w.add_uint32("tokenizer.ggml.fim_pad_token_id", 6)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[2:] or list(SPECS)
@@ -394,3 +414,4 @@ if __name__ == "__main__":
             write_json(path[:-len(".gguf")] + ".reference.json", ref)
             print("wrote", os.path.basename(path), "greedy margins", ["%.4f" % p["greedy_min_margin"] for p in ref["prompts"]])
     vocab_only_gpt2()
+    vocab_only_end_of_generation()

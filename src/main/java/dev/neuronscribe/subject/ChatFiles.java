@@ -16,7 +16,8 @@ import java.util.Set;
  * A Hugging Face directory's chat conventions: {@code tokenizer_config.json} ({@code chat_template} as one string
  * or a list of named templates, {@code bos_token} / {@code eos_token} as strings or {@code {"content": ...}}
  * objects, {@code add_bos_token}), the {@code chat_template.jinja} newer transformers save beside it, and
- * {@code generation_config.json}'s {@code eos_token_id} (one id or a list; config.json's when it is absent).
+ * and the {@code eos_token_id} (one id or a list) of {@code generation_config.json} and {@code config.json}: a turn ends at
+ * any of them.
  */
 final class ChatFiles {
   private ChatFiles() {}
@@ -54,13 +55,16 @@ final class ChatFiles {
     Optional<String> eos = config == null ? Optional.empty() : token(config.get("eos_token"), configFile, "eos_token");
     Set<Integer> endOfTurn = new LinkedHashSet<>();
     eos.flatMap(s -> box(tokenizer.id(s))).ifPresent(endOfTurn::add);
-    Path generation = dir.resolve("generation_config.json");
-    JsonNode ids = Files.exists(generation) ? Models.readConfig(generation).get("eos_token_id") : Models.readConfig(dir.resolve("config.json")).get("eos_token_id");
-    String idSource = (Files.exists(generation) ? generation : dir.resolve("config.json")).toString();
-    if (ids != null && ids.isArray()) {
-      for (JsonNode id : ids) endOfTurn.add(tokenId(id, idSource));
-    } else if (ids != null && !ids.isNull()) {
-      endOfTurn.add(tokenId(ids, idSource));
+    // The union of every file's word on it: transformers stops at generation_config's ids, which the converter copies
+    // from config.json when it writes none, and chat templates close turns with tokenizer_config's eos_token.
+    for (Path file : java.util.List.of(dir.resolve("generation_config.json"), dir.resolve("config.json"))) {
+      if (!Files.exists(file)) continue;
+      JsonNode ids = Models.readConfig(file).get("eos_token_id");
+      if (ids != null && ids.isArray()) {
+        for (JsonNode id : ids) endOfTurn.add(tokenId(id, file.toString()));
+      } else if (ids != null && !ids.isNull()) {
+        endOfTurn.add(tokenId(ids, file.toString()));
+      }
     }
     OptionalInt bosId = bos.isPresent() ? tokenizer.id(bos.get()) : OptionalInt.empty();
     if (bosId.isEmpty()) bosId = tokenizer.bos();

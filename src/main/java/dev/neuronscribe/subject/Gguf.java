@@ -341,7 +341,7 @@ final class Gguf {
       File f = d.file();
       Checkpoint checkpoint = d.checkpoint();
       tokenizer = GgufTokenizer.open(f);
-      LanguageModel.Chat chat = chat(f, tokenizer);
+      LanguageModel.Chat chat = chat(f);
       DecoderConfig config = d.decoder().config;
       int e = config.width(), vocab = config.vocabSize();
       Matrix head = checkpoint.find("lm_head.weight").isPresent() ? checkpoint.linear("lm_head.weight", vocab, e)
@@ -417,7 +417,7 @@ final class Gguf {
   }
 
   /** The chat conventions from {@code tokenizer.*} metadata. */
-  private static LanguageModel.Chat chat(File f, HfTokenizer tokenizer) {
+  static LanguageModel.Chat chat(File f) {
     Map<String, String> templates = new LinkedHashMap<>();
     if (f.metadata().get("tokenizer.chat_template") instanceof String s) templates.put("default", s);
     if (f.metadata().get("tokenizer.chat_templates") instanceof List<?> names) {
@@ -427,17 +427,37 @@ final class Gguf {
     }
     List<?> tokens = f.metadata().get("tokenizer.ggml.tokens") instanceof List<?> l ? l : List.of();
     OptionalInt bosId = id(f, "tokenizer.ggml.bos_token_id", tokens.size());
-    OptionalInt eosId = id(f, "tokenizer.ggml.eos_token_id", tokens.size());
+    List<Integer> eosIds = ids(f, "tokenizer.ggml.eos_token_id", tokens.size());
+    OptionalInt eosId = eosIds.isEmpty() ? OptionalInt.empty() : OptionalInt.of(eosIds.getFirst());
     Set<Integer> endOfTurn = new LinkedHashSet<>();
-    for (String key : List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id")) {
-      id(f, key, tokens.size()).ifPresent(endOfTurn::add);
-    }
+    for (String key : END_OF_GENERATION_KEYS) endOfTurn.addAll(ids(f, key, tokens.size()));
+    for (int id = 0; id < tokens.size(); id++) if (END_OF_GENERATION_TEXTS.contains(tokens.get(id).toString())) endOfTurn.add(id);
     Optional<String> bos = bosId.isPresent() ? Optional.of(tokens.get(bosId.getAsInt()).toString()) : Optional.empty();
     Optional<String> eos = eosId.isPresent() ? Optional.of(tokens.get(eosId.getAsInt()).toString()) : Optional.empty();
     // llama.cpp's default when the key is absent: BOS for SentencePiece vocabularies, none for byte-level BPE.
     boolean addBos = f.metadata().get("tokenizer.ggml.add_bos_token") instanceof Boolean b ? b : "llama".equals(f.metadata().get("tokenizer.ggml.model"));
     Optional<String> template = Optional.ofNullable(templates.getOrDefault("default", templates.isEmpty() ? null : templates.values().iterator().next()));
     return new LanguageModel.Chat(template, Map.copyOf(templates), bos, eos, Set.copyOf(endOfTurn), bosId, addBos);
+  }
+
+  // What llama.cpp counts as the end of a generation (llama_vocab_is_eog): the ids these keys name (EOS may be a list)...
+  private static final List<String> END_OF_GENERATION_KEYS = List.of("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id",
+      "tokenizer.ggml.eom_token_id", "tokenizer.ggml.fim_pad_token_id", "tokenizer.ggml.fim_rep_token_id", "tokenizer.ggml.fim_sep_token_id");
+  // ...and every token spelled as one of the turn- and text-ending tokens of the model families it knows.
+  private static final Set<String> END_OF_GENERATION_TEXTS = Set.of("<|eot_id|>", "<|eom_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>",
+      "<end_of_turn>", "<|endoftext|>", "<EOT>", "_<EOT>", "<|end_of_text|>", "<end_of_utterance>");
+
+  /** The ids a key holds: one id, or a list of them (some converters write EOS as a list); none when the key is absent. */
+  private static List<Integer> ids(File f, String key, int vocab) {
+    if (!(f.metadata().get(key) instanceof List<?> list)) return id(f, key, vocab).stream().boxed().toList();
+    List<Integer> out = new java.util.ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof Long v) || v < 0 || (vocab > 0 && v >= vocab)) {
+        throw new InvalidInputException(f.source(), "metadata key '" + key + "' holds " + o + ", not a token id within the vocabulary of " + vocab);
+      }
+      out.add(v.intValue());
+    }
+    return out;
   }
 
   private static OptionalInt id(File f, String key, int vocab) {

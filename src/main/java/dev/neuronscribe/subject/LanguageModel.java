@@ -41,7 +41,10 @@ public interface LanguageModel extends AutoCloseable {
    * @param templates every named template ({@code "default"}, {@code "tool_use"}, ...); a single template is {@code "default"}
    * @param bosToken the beginning-of-sequence token's text, which templates receive as {@code bos_token}
    * @param eosToken the end-of-sequence token's text ({@code eos_token})
-   * @param endOfTurn ids that end a generated turn: the EOS token's id and generation_config's {@code eos_token_id}(s)
+   * @param endOfTurn ids that end a generated turn. A Hugging Face directory: the EOS token's id and the
+   *     {@code eos_token_id}(s) of generation_config.json and config.json. A GGUF file: what llama.cpp treats as the end
+   *     of generation (the EOS (one or a list), EOT, EOM and FIM pad/rep/sep ids, and tokens spelled {@code <|eot_id|>},
+   *     {@code <|im_end|>}, {@code <end_of_turn>}, {@code <|endoftext|>}, ...)
    * @param bosId the beginning-of-sequence token's id, when the vocabulary has it
    * @param addBos whether a prompt starts with the BOS token ({@code add_bos_token}, else the tokenizer's post-processor)
    */

@@ -120,9 +120,11 @@ class GgufTest {
       assertThat(g.templates()).isEqualTo(h.templates());
       assertThat(g.bosToken()).isEqualTo(h.bosToken());
       assertThat(g.eosToken()).isEqualTo(h.eosToken());
-      // GGUF keeps the EOS and EOT ids (here both <|eot_id|>), not generation_config's list, which also has <|end_of_text|>
-      assertThat(g.endOfTurn()).containsExactly(((HfTokenizer) hf.tokenizer()).id("<|eot_id|>").getAsInt());
-      assertThat(h.endOfTurn()).containsAll(g.endOfTurn());
+      // GGUF's EOS and EOT ids are both <|eot_id|>; <|end_of_text|> ends a generation by its spelling, as in llama.cpp,
+      // and the directory lists both in generation_config.json.
+      HfTokenizer ht = (HfTokenizer) hf.tokenizer();
+      assertThat(g.endOfTurn()).containsExactlyInAnyOrder(ht.id("<|eot_id|>").getAsInt(), ht.id("<|end_of_text|>").getAsInt());
+      assertThat(h.endOfTurn()).isEqualTo(g.endOfTurn());
       assertThat(g.bosId()).isEqualTo(h.bosId());
       assertThat(g.addBos()).isTrue();
     }
@@ -131,6 +133,20 @@ class GgufTest {
       assertThat(gguf.chat().eosToken()).contains("<|im_end|>");
       assertThat(gguf.chat().endOfTurn()).isEqualTo(hf.chat().endOfTurn());
       assertThat(gguf.chat().addBos()).isFalse();
+    }
+  }
+
+  /**
+   * A turn ends where llama.cpp ends a generation: every id of a list-valued EOS key, the EOM and FIM-pad ids, and the
+   * tokens spelled as known turn ends (<|im_end|>, <end_of_turn>, <|endoftext|>, <|end|>), but not one that only starts so.
+   */
+  @Test
+  void endOfGenerationIdsAreLlamaCppsSet() {
+    try (var arena = java.lang.foreign.Arena.ofConfined()) {
+      LanguageModel.Chat chat = Gguf.chat(Gguf.read(gguf("eog-vocab.gguf"), arena));
+      assertThat(chat.endOfTurn()).containsExactlyInAnyOrder(1, 8, 5, 6, 2, 3, 4, 10);
+      assertThat(chat.eosToken()).contains("</s>");
+      assertThat(chat.bosToken()).contains("<s>");
     }
   }
 

@@ -143,6 +143,32 @@ class LanguageModelTest {
     }
   }
 
+  /** A turn ends at the union of tokenizer_config's eos_token and the eos_token_id(s) of generation_config.json and config.json. */
+  @Test
+  void endOfTurnIsTheUnionOfEveryFilesEos(@TempDir Path tmp) throws Exception {
+    Path copy = tmp.resolve("qwen2");
+    Files.createDirectories(copy);
+    try (var files = Files.list(LocalLlmReference.fixture("qwen2"))) {
+      for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tokenizerConfig = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(copy.resolve("tokenizer_config.json").toFile());
+    json.writeValue(copy.resolve("tokenizer_config.json").toFile(), tokenizerConfig.put("eos_token", "<|im_start|>"));
+    var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(copy.resolve("config.json").toFile());
+    json.writeValue(copy.resolve("config.json").toFile(), config.put("eos_token_id", 0));
+    Files.writeString(copy.resolve("generation_config.json"), "{\"eos_token_id\": [2]}");
+    try (LanguageModel model = LanguageModels.open(copy)) {
+      HfTokenizer tok = (HfTokenizer) model.tokenizer();
+      assertThat(model.chat().endOfTurn()).containsExactlyInAnyOrder(
+          tok.id("<|im_start|>").getAsInt(), tok.id("<|im_end|>").getAsInt(), tok.id("<|endoftext|>").getAsInt());
+    }
+    Files.delete(copy.resolve("generation_config.json"));
+    try (LanguageModel model = LanguageModels.open(copy)) {
+      HfTokenizer tok = (HfTokenizer) model.tokenizer();
+      assertThat(model.chat().endOfTurn()).containsExactlyInAnyOrder(tok.id("<|im_start|>").getAsInt(), tok.id("<|endoftext|>").getAsInt());
+    }
+  }
+
   /** Newer transformers save the template as chat_template.jinja beside tokenizer_config.json; a malformed one is named. */
   @Test
   void chatTemplateJinjaFileAndMalformedFields(@TempDir Path tmp) throws Exception {
