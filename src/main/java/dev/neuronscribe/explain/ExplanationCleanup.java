@@ -19,4 +19,14 @@ public final class ExplanationCleanup {
     if (s.endsWith(".") && !s.endsWith("..")) s = s.substring(0, s.length() - 1).strip();
     return s;
   }
+
+  /**
+   * Whether a cleaned explanation says nothing: empty, or only whitespace (no-break spaces included), zero-width
+   * format characters and U+FFFD, which a local model's byte tokens decode to when it stops inside a character.
+   * Such a reply is a failed explanation, not a sentence for the simulator to score.
+   */
+  public static boolean blank(String explanation) {
+    return explanation.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFFFD'
+        || Character.getType(c) == Character.FORMAT);
+  }
 }

@@ -72,6 +72,9 @@ public final class LlmExplainer implements Explainer {
       String text = ExplanationCleanup.clean(c.content());
       if (text.isEmpty()) {
         out.add(Explanation.failed(target, format, s, name(), "empty explanation (finish_reason " + c.finishReason() + ")", promptTokens));
+      } else if (ExplanationCleanup.blank(text)) {
+        out.add(Explanation.failed(target, format, s, name(), "blank explanation: only whitespace or replacement characters (U+FFFD) "
+            + "in the reply's first line (finish_reason " + c.finishReason() + ")", promptTokens));
       } else {
         out.add(Explanation.of(target, format, s, name(), text, promptTokens, counter.count(c.content())));
       }
