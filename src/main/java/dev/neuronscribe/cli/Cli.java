@@ -11,7 +11,30 @@ final class Cli {
   /** What every command says when stopped by Ctrl-C or a signal (and the recorder when stopped early). */
   static final String INTERRUPTED = "scribe: interrupted. What was finished is saved; run the same command again to go on from there.";
 
+  /**
+   * A command that serves until stopped. Ctrl-C is how it ends, not an interruption of work: it says so in its own
+   * words instead of {@link #INTERRUPTED}, which tells a batch job's user to run the command again.
+   */
+  interface Server {
+    /** The line printed when Ctrl-C or a signal stops the server. */
+    String stoppedLine();
+  }
+
   private Cli() {}
+
+  /**
+   * What to print when the command line {@code args} is stopped by Ctrl-C: a server's own line, else
+   * {@link #INTERRUPTED}. A command line that does not parse has nothing to stop and gets the general line.
+   */
+  static String interruptedLine(Object root, String... args) {
+    try {
+      CommandLine.ParseResult r = commandLine(root).parseArgs(args);
+      while (r.hasSubcommand()) r = r.subcommand();
+      return r.commandSpec().userObject() instanceof Server s ? s.stoppedLine() : INTERRUPTED;
+    } catch (CommandLine.ParameterException e) {
+      return INTERRUPTED;
+    }
+  }
 
   static CommandLine commandLine(Object command) {
     CommandLine cl = new CommandLine(command);

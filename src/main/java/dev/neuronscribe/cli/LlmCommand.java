@@ -33,7 +33,12 @@ final class LlmCommand implements Runnable {
         "Use it from NeuronScribe with --llm vllm:NAME --base-url http://127.0.0.1:PORT/v1, or run the model in",
         "process with --llm local:PATH."
       })
-  static final class Serve implements Callable<Integer> {
+  static final class Serve implements Callable<Integer>, Cli.Server {
+    @Override
+    public String stoppedLine() {
+      return "scribe: server stopped. It keeps no state between requests, so there is nothing to save.";
+    }
+
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "A Hugging Face model directory or a .gguf file.")
     Path model;
 

@@ -41,11 +41,12 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     useLaunchersStderr();
-    // Ctrl-C (or kill) runs the shutdown hooks, which save what the command had finished; every command then
-    // says the same one thing. A command that ended by itself says nothing more.
+    // Ctrl-C (or kill) runs the shutdown hooks, which save what the command had finished; every batch command then
+    // says the same one thing, and a server its own line. A command that ended by itself says nothing more.
     AtomicBoolean ended = new AtomicBoolean();
+    String interrupted = Cli.interruptedLine(new Main(), args);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (!ended.get()) System.err.println(System.lineSeparator() + Cli.INTERRUPTED);
+      if (!ended.get()) System.err.println(System.lineSeparator() + interrupted);
     }, "scribe-interrupted"));
     int code = run(args);
     ended.set(true);

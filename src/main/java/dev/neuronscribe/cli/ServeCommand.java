@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
       "Listens on 127.0.0.1 only unless --host says otherwise. Prints an organiser sign-in link, new at every start",
       "(set SCRIBE_ORGANISER_TOKEN to keep one fixed)."
     })
-final class ServeCommand implements Runnable {
+final class ServeCommand implements Runnable, Cli.Server {
+  @Override
+  public String stoppedLine() {
+    return "scribe: server stopped. Study answers are stored as they arrive, so nothing was left to save.";
+  }
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data directory: NeuronRecords, results/, study.sqlite.")

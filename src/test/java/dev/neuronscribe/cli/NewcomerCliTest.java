@@ -99,11 +99,12 @@ class NewcomerCliTest {
     return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
   }
 
+  /** Every batch command says the same thing when stopped; a server, which Ctrl-C is the way to end, says it stopped. */
   @Test
-  void ctrlCSaysTheSameThingEverywhere() throws Exception {
+  void ctrlCSaysTheSameThingInEveryBatchCommandAndServersSayTheyStopped() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     String serve = stopped(List.of("serve", "--data", data.toString(), "--port", "0"), out -> out.contains("organiser sign-in"));
-    assertThat(serve).contains(Cli.INTERRUPTED);
+    assertThat(serve).contains(new ServeCommand().stoppedLine()).doesNotContain(Cli.INTERRUPTED);
 
     Path model = dir.resolve("planted");
     assertThat(MainTest.scribe("plant", "--out", model.toString()).exitCode()).isZero();
@@ -115,5 +116,14 @@ class NewcomerCliTest {
             "--layers", "0", "--neurons", "0-63"),
         out -> Files.exists(excerpts));
     assertThat(record).contains(Cli.INTERRUPTED);
+  }
+
+  @Test
+  void theLineForCtrlCIsChosenFromTheCommandLine() {
+    assertThat(Cli.interruptedLine(new Main(), "llm", "serve", "--model", "no/such/model.gguf", "--port", "0"))
+        .isEqualTo(new LlmCommand.Serve().stoppedLine()).contains("server stopped").contains("nothing to save");
+    assertThat(Cli.interruptedLine(new Main(), "serve", "--data", "x")).isEqualTo(new ServeCommand().stoppedLine());
+    assertThat(Cli.interruptedLine(new Main(), "record", "--model", "m", "--corpus", "c", "--out", "o")).isEqualTo(Cli.INTERRUPTED);
+    assertThat(Cli.interruptedLine(new Main(), "--no-such-option")).isEqualTo(Cli.INTERRUPTED);
   }
 }
