@@ -112,7 +112,15 @@ final class ExperimentCommand implements Runnable {
 
   /** Runs with a progress bar, prints the outcome and where the report is; the exit code says whether everything is done. */
   static int runAndReport(Experiment x, PrintWriter out, PrintWriter err) {
-    Experiment.Outcome o = x.run(new Bar(err));
+    Experiment.Outcome o;
+    try {
+      o = x.run(new Bar(err));
+    } catch (dev.neuronscribe.files.InvalidInputException bad) {
+      // Found before any work (a local model it cannot use, a store of another run): one line, exit 2.
+      err.println("error: " + bad.getMessage());
+      err.flush();
+      return Cli.USAGE;
+    }
     ReportWriter.Written report = ExperimentReport.write(ExperimentResults.read(x.spec()));
     AtomicFiles.removeLeftovers(x.spec().store(), 4); // files half-written by a run killed before this one
     out.printf(Locale.ROOT, "%d units: %d done now, %d already done, %d failed; %.1f s%n", o.units(), o.done(), o.alreadyDone(), o.failed(), o.elapsedSeconds());

@@ -5,6 +5,7 @@ import dev.neuronscribe.explain.LogitLensExplainer;
 import dev.neuronscribe.explain.PromptReaderBaseline;
 import dev.neuronscribe.llm.Preset;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,11 +13,16 @@ import java.util.Optional;
  * A model a run talks to, as a run file names it: {@code baseline} (the offline backends; as an explainer
  * the default offline explainer, {@code baseline-prompt-reader}, and {@code baseline-explainer} by its
  * name) or {@code PRESET:MODEL} (an OpenAI-compatible server; only the first colon separates the two, so
- * model names may contain colons), with an optional base URL and key variable. For an offline backend
- * {@code model} is the offline explainer's name.
+ * model names may contain colons), with an optional base URL and key variable, and for {@code local:PATH} an
+ * optional chat template file used instead of the model's own. For an offline backend {@code model} is the offline
+ * explainer's name.
  */
-public record Backend(Optional<Preset> preset, String model, Optional<URI> baseUrl, Optional<String> apiKeyEnv) {
+public record Backend(Optional<Preset> preset, String model, Optional<URI> baseUrl, Optional<String> apiKeyEnv, Optional<Path> chatTemplate) {
   public static final String BASELINE = "baseline";
+
+  public Backend(Optional<Preset> preset, String model, Optional<URI> baseUrl, Optional<String> apiKeyEnv) {
+    this(preset, model, baseUrl, apiKeyEnv, Optional.empty());
+  }
 
   /** Parses {@code baseline} or {@code PRESET:MODEL}; the message of the exception says what is accepted. */
   public static Backend parse(String text) {
@@ -46,7 +52,11 @@ public record Backend(Optional<Preset> preset, String model, Optional<URI> baseU
   }
 
   Backend with(Optional<URI> url, Optional<String> keyEnv) {
-    return new Backend(preset, model, url, keyEnv);
+    return new Backend(preset, model, url, keyEnv, chatTemplate);
+  }
+
+  Backend withChatTemplate(Optional<Path> file) {
+    return new Backend(preset, model, baseUrl, apiKeyEnv, file);
   }
 
   /** The simulation method a preset supports best: prompt logprobs where the server has them. */

@@ -90,9 +90,14 @@ public final class Experiment {
     try (ExperimentStore store = ExperimentStore.open(spec.store()); Models models = new Models(spec, false)) {
       Settings.check(spec, models.pack, store);
       // Build every client now: a missing key or a bad URL stops the run before any work starts.
-      for (Backend b : spec.explainers()) if (!b.baseline()) models.client(b, true);
+      // A local model that chats (every explainer; chat-based simulators) needs a chat template: one line, exit 2, before any work.
+      for (Backend b : spec.explainers()) if (!b.baseline()) models.requireChat(b);
       if (spec.evaluations().contains(RunSpec.Evaluation.SIMULATE_SCORE)) {
-        for (RunSpec.SimulatorChoice s : spec.simulators()) if (!s.backend().baseline()) models.client(s.backend(), true);
+        for (RunSpec.SimulatorChoice s : spec.simulators()) {
+          if (s.backend().baseline()) continue;
+          models.client(s.backend(), true);
+          if (!s.method().equals("all-at-once")) models.requireChat(s.backend());
+        }
       }
       Map<ExperimentStore.Key, ExperimentStore.Unit> existing = new java.util.concurrent.ConcurrentHashMap<>();
       for (ExperimentStore.Unit u : store.units()) existing.put(u.key(), u);

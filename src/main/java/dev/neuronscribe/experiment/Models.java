@@ -57,6 +57,7 @@ final class Models implements AutoCloseable {
   private final Optional<ResponseCache> cache;
   private final Optional<CostLedger> ledger;
   private final List<OpenAiCompatibleClient> clients = new ArrayList<>();
+  private final List<Optional<Path>> templates = new ArrayList<>(); // each client's chat_template, by position
   private MiniLmEmbeddings minilm;
   private BaselineMiniLmSimulator baselineSimulator;
   private CachedEmbeddings embeddingCache;
@@ -118,16 +119,24 @@ final class Models implements AutoCloseable {
   synchronized OpenAiCompatibleClient client(Backend b, boolean withResponseCache) {
     Preset p = b.preset().orElseThrow();
     LlmEndpoint e = new LlmEndpoint(p, b.baseUrl().orElse(p.baseUrl()), b.model(), b.apiKeyEnv().orElse(p.keyEnv()));
-    for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
+    // One client per endpoint and chat template: a local model named twice with different templates is two models.
+    for (int i = 0; i < clients.size(); i++) if (clients.get(i).endpoint().equals(e) && templates.get(i).equals(b.chatTemplate())) return clients.get(i);
     RunSpec.LlmConfig o = spec.llm();
     LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm(), o.tpm()).withConcurrency(o.concurrency())
         .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds() * 1000)))
         .withRetries(o.attempts(), LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
     Optional<ResponseCache> replies = withResponseCache ? cache : Optional.empty();
-    // A run file names a local model's directory or GGUF file; its own chat template is used.
-    OpenAiCompatibleClient c = LocalLlm.connect(e, settings, replies, meter, dryRun, Optional.empty());
+    // A run file names a local model's directory or GGUF file; its own chat template is used unless chat_template names one.
+    OpenAiCompatibleClient c = LocalLlm.connect(e, settings, replies, meter, dryRun, b.chatTemplate());
     clients.add(c);
+    templates.add(b.chatTemplate());
     return c;
+  }
+
+  /** The backend's client; for a local model, fails now (an InvalidInputException) when it has no chat template. */
+  void requireChat(Backend b) {
+    OpenAiCompatibleClient c = client(b, true);
+    LocalLlm.requireChat(c.endpoint(), dryRun, b.chatTemplate());
   }
 
   synchronized List<OpenAiCompatibleClient> clients() {
@@ -143,7 +152,7 @@ final class Models implements AutoCloseable {
     }
     if (b.baseline()) return b.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
     OpenAiCompatibleClient c = client(b, true);
-    LocalLlm.requireChat(c.endpoint(), dryRun, Optional.empty());
+    LocalLlm.requireChat(c.endpoint(), dryRun, b.chatTemplate());
     return new LlmExplainer(m.wrap(c, c.endpoint().preset().local()), pack);
   }
 

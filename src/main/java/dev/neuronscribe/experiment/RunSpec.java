@@ -348,9 +348,10 @@ public record RunSpec(
       if (n.isTextual()) {
         b = parseBackend(where, n.asText());
       } else if (n.isObject()) {
-        known(n, where + ".", Set.of("llm", "base_url", "api_key_env"));
+        known(n, where + ".", Set.of("llm", "base_url", "api_key_env", "chat_template"));
         b = parseBackend(where + ".llm", text(n, "llm").orElseThrow(() -> fail(where + ".llm", "is missing (baseline or PRESET:MODEL)")));
         b = b.with(text(n, "base_url").map(u -> url(where + ".base_url", u)), text(n, "api_key_env"));
+        b = chatTemplate(where, n, b);
       } else {
         throw fail(where, "must be 'baseline', PRESET:MODEL or a mapping {llm: PRESET:MODEL, base_url: URL}");
       }
@@ -360,9 +361,10 @@ public record RunSpec(
 
     SimulatorChoice simulator(String where, JsonNode n) {
       if (n.isObject()) {
-        known(n, where + ".", Set.of("llm", "method", "base_url", "api_key_env"));
+        known(n, where + ".", Set.of("llm", "method", "base_url", "api_key_env", "chat_template"));
         Backend b = parseBackend(where + ".llm", text(n, "llm").orElse(Backend.BASELINE));
         b = b.with(text(n, "base_url").map(u -> url(where + ".base_url", u)), text(n, "api_key_env"));
+        b = chatTemplate(where, n, b);
         String method = text(n, "method").map(s -> s.toLowerCase(Locale.ROOT)).orElse(Backend.defaultMethod(b));
         if (!SimulatorChoice.METHODS.contains(method)) throw fail(where + ".method", "takes " + String.join(", ", SimulatorChoice.METHODS) + ", got '" + method + "'");
         if (!method.equals(Backend.BASELINE) && b.baseline()) throw fail(where, "method " + method + " needs a model: give llm: PRESET:MODEL");
@@ -374,6 +376,18 @@ public record RunSpec(
         throw fail(where, "is an offline explainer; the offline simulator is 'baseline'");
       }
       return new SimulatorChoice(b, Backend.defaultMethod(b));
+    }
+
+    /** {@code chat_template: FILE} (relative to the run file): a Jinja template for a local:PATH model instead of its own. */
+    Backend chatTemplate(String where, JsonNode n, Backend b) {
+      Optional<String> file = text(n, "chat_template");
+      if (file.isEmpty()) return b;
+      if (b.preset().filter(p -> p == dev.neuronscribe.llm.Preset.LOCAL).isEmpty()) {
+        throw fail(where + ".chat_template", "is only for local:PATH models (a server applies its own template); drop it or use llm: local:PATH");
+      }
+      Path template = path(file.get());
+      if (!Files.isRegularFile(template)) throw fail(where + ".chat_template", "names " + template + ", which is not a file (a Jinja chat template)");
+      return b.withChatTemplate(Optional.of(template));
     }
 
     Backend parseBackend(String where, String text) {

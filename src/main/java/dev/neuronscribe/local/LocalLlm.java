@@ -155,7 +155,7 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
           Optional<String> source = chatTemplateFile.isPresent() ? Optional.of(read(chatTemplateFile.get())) : model.chat().template();
           Optional<ChatTemplate> template = source.map(s -> new ChatTemplate(s, model.chat().bosToken().orElse(""), model.chat().eosToken().orElse("")));
           String missing = path + " has no chat template (tokenizer_config.json's 'chat_template', or 'tokenizer.chat_template' in a GGUF file); "
-              + "pass one with --chat-template FILE (a Jinja file, as in transformers)";
+              + "pass one with --chat-template FILE (chat_template: FILE beside llm: in a run file), a Jinja file as in transformers";
           p = new Protocol(new Engine(model, template, missing), id);
           protocol = p;
         }

@@ -147,6 +147,40 @@ class LocalLlmPipelineTest {
     assertThat(ok.exitCode()).as(ok.err()).isZero();
   }
 
+  /** A run file passes a local model its chat template with chat_template, as --chat-template does on the command line. */
+  @Test
+  void aRunFileGivesALocalModelWithoutTemplateOneWithChatTemplate() throws Exception {
+    SyntheticRecords.write(dir.resolve("records"), 1);
+    Path model = modelWithContext(dir, 4096);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode tc = (ObjectNode) json.readTree(model.resolve("tokenizer_config.json").toFile());
+    tc.remove("chat_template");
+    json.writeValue(model.resolve("tokenizer_config.json").toFile(), tc);
+    Files.writeString(dir.resolve("chatml.jinja"),
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content.strip() }}<|im_end|>\n{% endfor %}<|im_start|>assistant\n");
+    String run = """
+        name: local-template
+        neuron_sets: [{name: r, records: records}]
+        formats: [summary]
+        explainers: [EXPLAINER]
+        simulators: [{llm: "local:MODEL", method: all-at-once}]
+        evaluations: [simulate-score]
+        bootstrap: 100
+        llm: {cache: cache.sqlite, ledger: ledger.sqlite}
+        """.replace("MODEL", model.toString());
+    Path without = Files.writeString(dir.resolve("without.yaml"), run.replace("EXPLAINER", "\"local:" + model + "\""));
+    CliRun refused = CliRun.of("experiment", "run", without.toString());
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("has no chat template").contains("chat_template: FILE");
+    assertThat(refused.err().lines().count()).as(refused.err()).isEqualTo(1);
+
+    Path with = Files.writeString(dir.resolve("with.yaml"),
+        run.replace("EXPLAINER", "{llm: \"local:" + model + "\", chat_template: chatml.jinja}"));
+    CliRun ok = CliRun.of("experiment", "run", with.toString());
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("0 failed");
+  }
+
   @Test
   void aMissingModelIsExit2() {
     SyntheticRecords.write(dir.resolve("records"), 1);

@@ -166,4 +166,19 @@ class RunSpecTest {
     assertThat(List.of(Backend.defaultMethod(Backend.parse("ollama:m")), Backend.defaultMethod(Backend.parse("llamacpp:m"))))
         .containsExactly("logprob-free", "all-at-once");
   }
+
+  @Test
+  void chatTemplateIsForLocalModelsAndResolvedBesideTheRunFile() throws Exception {
+    Files.writeString(dir.resolve("t.jinja"), "{{ messages[0].content }}");
+    String sets = "neuron_sets: [{name: p, puzzles: builtin}]\n";
+    RunSpec s = parse("name: x\n" + sets + "explainers: [{llm: 'local:models/m.gguf', chat_template: t.jinja}]\n"
+        + "simulators: [{llm: 'local:models/m.gguf', method: chat-logprobs, chat_template: t.jinja}]\n");
+    assertThat(s.explainers().getFirst().chatTemplate()).contains(dir.resolve("t.jinja"));
+    assertThat(s.simulators().getFirst().backend().chatTemplate()).contains(dir.resolve("t.jinja"));
+    assertThat(parse("name: x\n" + sets + "explainers: ['local:m']\n").explainers().getFirst().chatTemplate()).isEmpty();
+    assertThatThrownBy(() -> parse("name: x\n" + sets + "explainers: [{llm: 'vllm:m', chat_template: t.jinja}]\n"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'explainers[0].chat_template'").hasMessageContaining("only for local:PATH");
+    assertThatThrownBy(() -> parse("name: x\n" + sets + "explainers: [{llm: 'local:m', chat_template: missing.jinja}]\n"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("missing.jinja").hasMessageContaining("not a file");
+  }
 }
