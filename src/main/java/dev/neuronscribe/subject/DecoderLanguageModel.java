@@ -95,7 +95,7 @@ final class DecoderLanguageModel implements LanguageModel {
     private int length;
     private CausalBlocks.Runner runner;
     private float[] h;
-    private final Gemm.Scratch scratch = new Gemm.Scratch();
+    private final Gemm.Scratch scratch = new Gemm.Scratch(true);
 
     CachedSession(KvCache cache, int length) {
       this.cache = cache;

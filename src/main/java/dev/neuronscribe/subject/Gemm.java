@@ -33,6 +33,8 @@ final class Gemm {
   static final int MC = 96;
   /** Column groups per core: enough for the cores to finish together, few enough to keep packs large. */
   private static final int GROUPS_PER_CORE = 4;
+  /** Column ranges per core for a lone row: enough to even out the cores, few enough to keep each a long stream. */
+  private static final int DOT_TASKS_PER_CORE = 4;
 
   private Gemm() {}
 
@@ -46,6 +48,20 @@ final class Gemm {
 
   /** Packing buffers kept from one call to the next (a batch runs dozens of matmuls): one per column group. */
   static final class Scratch {
+    /**
+     * Whether a lone row may take the dot-product path ({@link Matrix#dot}): a language model's generated tokens.
+     * The recorder keeps it off, so that a row's values never depend on how many rows its batch had.
+     */
+    final boolean dotProducts;
+
+    Scratch() {
+      this(false);
+    }
+
+    Scratch(boolean dotProducts) {
+      this.dotProducts = dotProducts;
+    }
+
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
     /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
@@ -59,6 +75,10 @@ final class Gemm {
 
   static void multiply(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
     int k = w.rows, n = w.cols;
+    if (m == 1 && scratch.dotProducts && w.columnsContiguous()) {
+      dots(a, w, bias, c, accumulate);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int row = i * n;
       if (accumulate) {
@@ -97,6 +117,18 @@ final class Gemm {
   }
 
   /** Twelve rows (AVX-512): 24 accumulators; the same chain per element as every other kernel. */
+  /** One row, column by column as dot products over the mapped weights; the columns split evenly over the cores. */
+  private static void dots(float[] a, Matrix w, float[] bias, float[] c, boolean accumulate) {
+    int n = w.cols, tasks = Math.min(n, DOT_TASKS_PER_CORE * Runtime.getRuntime().availableProcessors());
+    Parallel.forEach(tasks, t -> {
+      int j1 = (int) ((long) (t + 1) * n / tasks);
+      for (int j = (int) ((long) t * n / tasks); j < j1; j++) {
+        float s = bias[j] + w.dot(j, a, 0);
+        c[j] = accumulate ? c[j] + s : s;
+      }
+    });
+  }
+
   private static void kernel12(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
     int c0 = cOff + 0 * ldc, a0 = aOff + 0 * lda;
     int c1 = cOff + 1 * ldc, a1 = aOff + 1 * lda;
