@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class, BenchCommand.Fma.class, BenchCommand.Llm.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -200,6 +200,67 @@ final class BenchCommand implements Runnable {
       var r = dev.neuronscribe.subject.DictionaryBenchmark.run(s, spec.commandLine().getOut()::println);
       spec.commandLine().getOut().printf("%n%s %s encoder, %d → %d, %d rows per encode: median %.0f rows/s, %.1f GFLOP/s (matmul: 2·d_in·d_sae per row)%n",
           layout, activation, dIn, dSae, rows, r.median(), r.median() * r.flopsPerRow() / 1e9);
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "fma",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Measures this machine's FMA peak: independent FMA chains on the widest vectors, on every core, no memory traffic.",
+        "Every other benchmark's GFLOP/s is reported as a share of it."
+      })
+  static final class Fma implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Measurements; the median and best are reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      double[] v = new double[repeats];
+      for (int i = 0; i < repeats; i++) v[i] = RecorderBenchmark.fmaPeakGflops();
+      java.util.Arrays.sort(v);
+      spec.commandLine().getOut().printf("FMA peak: median %.1f GFLOP/s, best %.1f GFLOP/s (%d runs; %d cores × %d float lanes)%n",
+          v[v.length / 2], v[v.length - 1], repeats, Runtime.getRuntime().availableProcessors(), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length());
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "llm",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times a local language model (--model: a GGUF file or a Hugging Face directory): prompt processing and generation.",
+        "tools/bench-local-llm.sh runs it beside llama.cpp (node-llama-cpp) on the same GGUF files."
+      })
+  static final class Llm implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A GGUF file or a Hugging Face model directory.")
+    java.nio.file.Path model;
+
+    @Option(names = "--prompt", defaultValue = "256", description = "Prompt tokens, run in one pass (default: ${DEFAULT-VALUE}).")
+    int prompt;
+
+    @Option(names = "--generate", defaultValue = "16", description = "Tokens generated greedily afterwards (default: ${DEFAULT-VALUE}).")
+    int generate;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds after a warm-up; medians reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      if (prompt < 1 || generate < 1 || rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--prompt, --generate and --rounds must be at least 1");
+      var r = dev.neuronscribe.subject.LanguageModelBenchmark.run(model, prompt, generate, rounds, spec.commandLine().getOut()::println);
+      var out = spec.commandLine().getOut();
+      out.printf("prompt     median %8.1f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak measured after each round)%n",
+          r.promptTokensPerSecond(), r.promptGflops(), 100 * r.promptPeakShare());
+      out.printf("generation median %8.2f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak)%n",
+          r.generatedTokensPerSecond(), r.generatedGflops(), 100 * r.generatedPeakShare());
+      out.printf("FMA peak median %.1f GFLOP/s. FLOPs: 2 per weight of the blocks' matmuls per token, the head once per prompt and per generated token.%n",
+          r.peakGflops());
       return Cli.OK;
     }
   }

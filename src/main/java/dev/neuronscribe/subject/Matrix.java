@@ -92,6 +92,33 @@ final class Matrix {
    * column is read in one run (converted to float32 on the way) and spread down its panel.
    */
   private void packTransposed(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
+    if (width % S.length() != 0) {
+      packTransposedByElement(k0, kc, p0, p1, width, dst, dstOff, panelStride);
+      return;
+    }
+    // A panel's columns are read whole into runs (converted a vector at a time), then each packed row of the panel
+    // is gathered from them a vector at a time: the transpose costs a gather per vector instead of a store per float.
+    float[] runs = new float[width * kc];
+    int[] stride = new int[S.length()];
+    for (int v = 0; v < stride.length; v++) stride[v] = v * kc;
+    for (int p = p0; p < p1; p++) {
+      int d = dstOff + (p - p0) * panelStride;
+      for (int j = 0; j < width; j++) {
+        int col = p * width + j;
+        if (col < cols) {
+          tensor.copy((long) col * rows + k0, runs, j * kc, kc);
+        } else {
+          java.util.Arrays.fill(runs, j * kc, (j + 1) * kc, 0f);
+        }
+      }
+      for (int k = 0; k < kc; k++) {
+        for (int v = 0; v < width; v += S.length()) FloatVector.fromArray(S, runs, v * kc + k, stride, 0).intoArray(dst, d + k * width + v);
+      }
+    }
+  }
+
+  /** {@link #packTransposed} one float at a time (panels narrower than a vector). */
+  private void packTransposedByElement(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
     float[] run = new float[kc];
     for (int p = p0; p < p1; p++) {
       int d = dstOff + (p - p0) * panelStride;
