@@ -1,6 +1,5 @@
 package dev.neuronscribe.activations;
 
-import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
