@@ -43,7 +43,12 @@ public final class ActivationStore implements NeuronRecords {
   private StoreFiles.Reader open, openUnits;
   private int openPart = -1, openBatch = -1, openUnitsPart = -1;
   private VectorSchemaRoot batch, unitsBatch;
-  private double[] halves;
+  /** See {@link #half}: shared by every store of the process, as the bit patterns mean the same in all. */
+  private static final double[] HALVES = new double[1 << 16];
+
+  static {
+    java.util.Arrays.fill(HALVES, Double.NaN);
+  }
 
   private ActivationStore(Path root, StoreIndex index, List<Integer> parts) {
     this.root = root;
@@ -59,8 +64,11 @@ public final class ActivationStore implements NeuronRecords {
     if (!StoreFiles.isStore(dir)) {
       throw new InvalidInputException(dir.toString(), "is not an activation store (no units/ and records/ folders); record one with 'scribe record' or import one with 'scribe import'");
     }
-    List<Integer> parts = StoreFiles.parts(dir, StoreFiles.UNITS);
-    StoreIndex index = StoreIndex.load(dir, parts).orElseGet(() -> scan(dir, parts));
+    // An index written after the units folder last changed covers it (a writer deletes the index when it starts,
+    // and a part added or removed since changes the folder): then its own list of parts spares listing the folder.
+    Optional<StoreIndex.Loaded> current = StoreIndex.loadIfCurrent(dir);
+    List<Integer> parts = current.isPresent() ? current.get().parts() : StoreFiles.parts(dir, StoreFiles.UNITS);
+    StoreIndex index = current.map(StoreIndex.Loaded::index).or(() -> StoreIndex.load(dir, parts)).orElseGet(() -> scan(dir, parts));
     ActivationStore store = new ActivationStore(dir, index, parts);
     // One small file tells whether this reader knows the store's format (a newer one is refused here, not mid-run).
     store.metadata();
@@ -202,14 +210,12 @@ public final class ActivationStore implements NeuronRecords {
    * A half float as the double of its shortest float decimal, remembered per bit pattern (NaN: not yet):
    * there are only 65,536, and the decimal round trip costs more than the rest of reading a record.
    */
-  private double half(short bits) {
-    if (halves == null) {
-      halves = new double[1 << 16];
-      java.util.Arrays.fill(halves, Double.NaN);
-    }
+  private static double half(short bits) {
     int i = bits & 0xffff;
-    if (Double.isNaN(halves[i])) halves[i] = Double.parseDouble(Float.toString(Float.float16ToFloat(bits)));
-    return halves[i];
+    double d = HALVES[i];
+    // A race only computes the same value twice (a NaN half is never stored: NaN activations are refused on writing).
+    if (Double.isNaN(d)) HALVES[i] = d = Double.parseDouble(Float.toString(Float.float16ToFloat(bits)));
+    return d;
   }
 
   /** The activations as the doubles that print as each stored float's shortest decimal (what JSON would hold). */
@@ -272,11 +278,18 @@ public final class ActivationStore implements NeuronRecords {
         VectorSchemaRoot v = r.batch(at.get().batch());
         BigIntVector index = (BigIntVector) v.getVector("excerpt");
         ListVector tokens = (ListVector) v.getVector("tokens");
+        VarCharVector chars = (VarCharVector) tokens.getDataVector();
+        // The batch's token bytes copied once; each token a String cut from them (not a byte[] per token).
+        byte[] data = new byte[(int) chars.getDataBuffer().writerIndex()];
+        chars.getDataBuffer().getBytes(0, data);
         for (int i = 0; i < v.getRowCount(); i++) {
-          List<String> t = strings(tokens, i);
-          String[] a = new String[t.size()];
-          // Tokens repeat across excerpts: keep one String per distinct token.
-          for (int k = 0; k < a.length; k++) a[k] = interned.computeIfAbsent(t.get(k), s -> s);
+          int from = tokens.getElementStartIndex(i), to = tokens.getElementEndIndex(i);
+          String[] a = new String[to - from];
+          for (int k = from; k < to; k++) {
+            int start = chars.getStartOffset(k), end = chars.getEndOffset(k);
+            // Tokens repeat across excerpts: keep one String per distinct token.
+            a[k - from] = interned.computeIfAbsent(new String(data, start, end - start, StandardCharsets.UTF_8), t -> t);
+          }
           batch.put(index.get(i), a);
         }
       }

@@ -119,8 +119,8 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Times reading units from a store in this fresh process.",
-        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), then more units at",
-        "random (warm)."
+        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), a second handle,",
+        "more units at random (warm), and new handles opened and read once the code is warm (the store's own cost)."
       })
   static final class StoreRead implements Callable<Integer> {
     @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")
@@ -137,24 +137,48 @@ final class BenchCommand implements Runnable {
       long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
       long t0 = System.nanoTime();
       var store = dev.neuronscribe.activations.NeuronRecords.open(records);
-      java.util.List<dev.neuronscribe.activations.NeuronId> ids = store.list();
       long t1 = System.nanoTime();
-      var first = unit == null ? ids.get(ids.size() / 2) : dev.neuronscribe.activations.NeuronId.parse(unit);
-      var r = store.read(first);
+      // The first unit is read before listing the others: a lookup by id is what a cold reader does.
+      var first = unit == null ? java.util.Optional.<dev.neuronscribe.activations.NeuronId>empty()
+          : java.util.Optional.of(dev.neuronscribe.activations.NeuronId.parse(unit));
+      java.util.List<dev.neuronscribe.activations.NeuronId> ids = first.isEmpty() ? store.list() : java.util.List.of();
+      var id = first.orElseGet(() -> ids.get(ids.size() / 2));
       long t2 = System.nanoTime();
+      var r = store.read(id);
+      long t3 = System.nanoTime();
       long sinceJvm = System.currentTimeMillis() - jvmStart;
+      // A second store handle, as a later lookup in the same process: the files again, the classes loaded.
+      var again = dev.neuronscribe.activations.NeuronRecords.open(records);
+      long t4 = System.nanoTime();
+      var otherId = ids.isEmpty() ? id : ids.get(ids.size() / 3);
+      again.read(otherId);
+      long t5 = System.nanoTime();
+      java.util.List<dev.neuronscribe.activations.NeuronId> all = ids.isEmpty() ? store.list() : ids;
       java.util.Random rnd = new java.util.Random(1);
       long warm = 0;
       for (int i = 0; i < units; i++) {
-        var id = ids.get(rnd.nextInt(ids.size()));
+        var x = all.get(rnd.nextInt(all.size()));
         long a = System.nanoTime();
-        store.read(id);
+        store.read(x);
         warm += System.nanoTime() - a;
       }
-      System.out.printf("%s: %,d units%n", records, ids.size());
-      System.out.printf("open (index of units): %.1f ms; first unit %s (%d top excerpts): %.1f ms; open + first unit: %.1f ms; since the JVM started: %d ms%n",
-          (t1 - t0) / 1e6, first, r.mostPositiveActivationRecords().size(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, sinceJvm);
+      // The store's own cost of a lookup, without the JVM's warm-up: once the code is compiled, a new handle
+      // (nothing cached by it) opened and one unit read, for units not read before; the median of 20.
+      long[] fresh = new long[20];
+      for (int i = 0; i < fresh.length; i++) {
+        var x = all.get(rnd.nextInt(all.size()));
+        long a = System.nanoTime();
+        dev.neuronscribe.activations.NeuronRecords.open(records).read(x);
+        fresh[i] = System.nanoTime() - a;
+      }
+      java.util.Arrays.sort(fresh);
+      System.out.printf("%s: %,d units%n", records, all.size());
+      System.out.printf("first lookup in this process: open %.1f ms + read unit %s (%d top excerpts) %.1f ms = %.1f ms; since the JVM started: %d ms%n",
+          (t1 - t0) / 1e6, id, r.mostPositiveActivationRecords().size(), (t3 - t2) / 1e6, (t1 - t0 + t3 - t2) / 1e6, sinceJvm);
+      System.out.printf("a second open + read (unit %s; classes loaded, files not yet read by this process): %.1f ms%n", otherId, (t5 - t4) / 1e6);
       System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
+      System.out.printf("then a new handle opened + one unit read, once warmed up: %.1f ms (median of %d; min %.1f, max %.1f)%n",
+          fresh[fresh.length / 2] / 1e6, fresh.length, fresh[0] / 1e6, fresh[fresh.length - 1] / 1e6);
       return Cli.OK;
     }
   }
