@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.RunDir.class, BenchCommand.Encode.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -179,6 +179,41 @@ final class BenchCommand implements Runnable {
       System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
       System.out.printf("then a new handle opened + one unit read, once warmed up: %.1f ms (median of %d; min %.1f, max %.1f)%n",
           fresh[fresh.length / 2] / 1e6, fresh.length, fresh[0] / 1e6, fresh[fresh.length - 1] / 1e6);
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "run-dir",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times and sizes a run directory of UNITS simulated units without a simulator: appended as a run does, reopened,",
+        "compacted and scored. Run it with a small heap (SCRIBE_JAVA_OPTS=-Xmx512m) to see that the run's state does not",
+        "grow with the units; the simulations (about 38 KB of JSON each at the defaults) stay on disk."
+      })
+  static final class RunDir implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "An empty directory to write the run into.")
+    java.nio.file.Path out;
+
+    @Option(names = "--units", defaultValue = "36864", description = "Units (default: ${DEFAULT-VALUE}, GPT-2 small's neurons).")
+    int units;
+
+    @Option(names = "--excerpts", defaultValue = "20", description = "Simulated excerpts per unit (default: ${DEFAULT-VALUE}).")
+    int excerpts;
+
+    @Option(names = "--tokens", defaultValue = "64", description = "Tokens per excerpt (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Override
+    public Integer call() {
+      if (units < 1 || excerpts < 1 || tokens < 1) throw new UsageException("--units, --excerpts and --tokens must be at least 1");
+      var r = dev.neuronscribe.simulate.RunDirectoryBenchmark.run(out, units, excerpts, tokens);
+      spec.commandLine().getOut().printf("%,d units simulated, reopened, compacted and scored (%,d scored) in %.1f s; simulations.jsonl %,d bytes%n",
+          r.units(), r.scored(), r.seconds(), r.simulationsBytes());
+      spec.commandLine().getOut().printf("heap: %,d MB in use after the last collection, of a maximum of %,d MB (-Xlog:gc shows every collection)%n",
+          r.heapUsedAfterGcMax() >> 20, r.heapMax() >> 20);
       return Cli.OK;
     }
   }

@@ -22,7 +22,7 @@ import java.nio.file.StandardOpenOption;
 final class AppendLog implements AutoCloseable {
   /** What a scan hands over per line: its text, where it starts, and a name for errors ({@code FILE line N}). */
   interface LineVisitor {
-    void line(String text, long offset, String source);
+    void line(String text, long offset, String source, boolean last);
   }
 
   private final Path file;
@@ -37,39 +37,42 @@ final class AppendLog implements AutoCloseable {
   }
 
   /**
-   * Visits every complete line. A last line without its newline, or one that {@code visitor} rejects, is
-   * the remains of an interrupted write: it is cut off the file, with a warning. A bad line before the
-   * last one is an error naming it.
+   * Visits every complete line ({@code last} tells the visitor which is the last one, to check it whole). A
+   * last line without its newline, or one that {@code visitor} rejects, is the remains of an interrupted
+   * write: it is cut off the file, with a warning. A bad line before the last one is an error naming it.
    */
   void scan(LineVisitor visitor) {
     if (!Files.exists(file)) return;
-    long offset = 0, lineNo = 0;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
+    try (InputStream in = Files.newInputStream(file)) {
       long size = Files.size(file);
-      int b;
-      long start = 0;
-      while (true) {
-        b = in.read();
-        if (b == -1) break;
-        offset++;
-        if (b != '\n') {
-          line.write(b);
-          continue;
-        }
-        lineNo++;
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (!text.isBlank()) {
-          try {
-            visitor.line(text, start, file + " line " + lineNo);
-          } catch (RuntimeException e) {
-            if (offset < size) throw e;
-            truncate(start, "an unreadable last line (" + e.getMessage() + ")");
-            return;
+      byte[] buf = new byte[1 << 16];
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      long start = 0, pos = 0, lineNo = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != '\n') continue;
+          line.write(buf, from, i - from);
+          from = i + 1;
+          lineNo++;
+          long next = pos + i + 1;
+          String text = line.toString(StandardCharsets.UTF_8);
+          line.reset();
+          if (!text.isBlank()) {
+            boolean last = next >= size;
+            try {
+              visitor.line(text, start, file + " line " + lineNo, last);
+            } catch (RuntimeException e) {
+              if (!last) throw e;
+              truncate(start, "an unreadable last line (" + e.getMessage() + ")");
+              return;
+            }
           }
+          start = next;
         }
-        start = offset;
+        line.write(buf, from, n - from);
+        pos += n;
       }
       if (line.size() > 0) truncate(start, "a last line without its end (" + line.size() + " bytes)");
     } catch (IOException e) {
@@ -121,11 +124,14 @@ final class AppendLog implements AutoCloseable {
       buf.clear();
       int n = ch.read(buf, at);
       if (n <= 0) break;
+      byte[] a = buf.array();
       for (int i = 0; i < n; i++) {
-        byte c = buf.get(i);
-        if (c == '\n') return out.toString(StandardCharsets.UTF_8);
-        out.write(c);
+        if (a[i] == '\n') {
+          out.write(a, 0, i);
+          return out.toString(StandardCharsets.UTF_8);
+        }
       }
+      out.write(a, 0, n);
       at += n;
     }
     return out.toString(StandardCharsets.UTF_8);

@@ -76,7 +76,7 @@ final class FormatStore {
     int[] lastSample = {-1};
     int[] lines = {0};
     Map<Target, Integer> groups = new java.util.HashMap<>();
-    explanationsLog.scan((text, offset, source) -> {
+    explanationsLog.scan((text, offset, source, end) -> {
       Explanation e = ExplanationsJson.parseLine(text, source);
       if (e.format() != format) throw new InvalidInputException(source, "holds an explanation for format '" + e.format().id() + "'; files of one format only belong here");
       lines[0]++;
@@ -94,18 +94,21 @@ final class FormatStore {
   }
 
   private void readSimulations() {
-    simulationsLog.scan((text, offset, source) -> {
-      NeuronSimulationResults r = NeuronSimulationResultsJson.parseLine(text, source);
-      Long before = r.scoredExplanations().isEmpty() ? results.remove(r.target()) : results.put(r.target(), offset);
-      if (before != null || r.scoredExplanations().isEmpty() || (lastSimulated != null && lastSimulated.compareTo(r.target()) >= 0)) {
+    simulationsLog.scan((text, offset, source, end) -> {
+      // Only the target and whether anything was scored: the rest stays on disk. The last line is parsed
+      // whole, as it is the one an interrupted write may have left damaged.
+      NeuronSimulationResultsJson.Head h = end ? NeuronSimulationResultsJson.Head.of(NeuronSimulationResultsJson.parseLine(text, source))
+          : NeuronSimulationResultsJson.head(text, source);
+      Long before = h.scored() ? results.put(h.target(), offset) : results.remove(h.target());
+      if (before != null || !h.scored() || (lastSimulated != null && lastSimulated.compareTo(h.target()) >= 0)) {
         simulationsChanged = true;
       }
-      lastSimulated = r.target();
+      lastSimulated = h.target();
     });
   }
 
   private void readFailures() {
-    failuresLog.scan((text, offset, source) -> {
+    failuresLog.scan((text, offset, source, end) -> {
       JsonNode o;
       try {
         o = JSON.readTree(text);

@@ -2,7 +2,6 @@ package dev.neuronscribe.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neuronscribe.activations.ActivationRecord;
 import dev.neuronscribe.activations.NeuronId;
 import dev.neuronscribe.explain.Explanation;
 import dev.neuronscribe.explain.Target;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,22 +25,8 @@ class FormatStoreTest {
     return new Target.Neuron(new NeuronId(n % 3, n));
   }
 
-  /** A simulation of {@code excerpts} excerpts of {@code tokens} tokens, about 30 bytes of JSON per token. */
   static NeuronSimulationResults result(Target t, String text, int excerpts, int tokens) {
-    List<ActivationRecord> truth = new ArrayList<>();
-    List<SequenceSimulation> sims = new ArrayList<>();
-    for (int e = 0; e < excerpts; e++) {
-      List<String> toks = new ArrayList<>();
-      double[] a = new double[tokens], p = new double[tokens];
-      for (int k = 0; k < tokens; k++) {
-        toks.add(" tok" + (k * 7 + e) % 50);
-        a[k] = Math.sin(k + e + t.hashCode()) * 3.25;
-        p[k] = Math.max(0, Math.cos(k * 0.5 + e)) * 10;
-      }
-      truth.add(new ActivationRecord(toks, a));
-      sims.add(SequenceSimulation.pointEstimates(toks, p));
-    }
-    return new NeuronSimulationResults(t, List.of(new ScoredExplanation(text, Scoring.score(truth, sims))));
+    return RunDirectoryBenchmark.simulation(t, text, excerpts, tokens);
   }
 
   static List<Explanation> explained(Target t, String text) {
