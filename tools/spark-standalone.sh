@@ -33,10 +33,10 @@ flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --a
 # What bin/spark-class adds on Java 17+ (Spark's launcher, JavaModuleOptions): Spark reaches into these packages.
 opens=()
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.util.calendar; do
   opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
 done
-opens+=(-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+opens+=(-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true --enable-native-access=ALL-UNNAMED)
 
 echo "== building (main project, spark/ module)"
 (cd "$here" && ./mvnw -q -B -ntp install -DskipTests && ./mvnw -q -B -ntp -f spark/pom.xml package -DskipTests)
@@ -50,7 +50,10 @@ tr ':' '\n' < "$here/spark/target/spark-classpath.txt" | while read -r jar; do
   [[ -n "$jar" ]] && ln -sf "$jar" "$home/jars/$(basename "$jar")"
 done
 echo "JAVA_HOME=$JAVA_HOME" > "$home/conf/spark-env.sh"
-export SPARK_HOME="$home"
+# A worker builds its executors' command as bin/spark-class would: a RELEASE file marks a binary distribution
+# (jars in jars/, not a source tree's build directories), and the Scala version is the one the jars are for.
+echo "Spark 4.2.0 (jars from the local Maven repository, made by tools/spark-standalone.sh)" > "$home/RELEASE"
+export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13
 cp "$here/spark/src/main/resources/log4j2.properties" "$home/conf/log4j2.properties"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -72,8 +75,19 @@ cores=$(nproc)
   --host 127.0.0.1 --webui-port "$wui" --cores "$cores" --memory 4g --work-dir "$work/worker" \
   "spark://127.0.0.1:$port" >"$work/worker.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 60); do grep -q "Successfully registered with master" "$work/worker.log" && break; sleep 1; done
-grep -q "Successfully registered with master" "$work/worker.log" || { echo "the worker did not register; see $work/worker.log" >&2; exit 1; }
+# The master's web UI (loopback) lists its workers as JSON: wait until ours is ALIVE.
+alive() {
+  python3 - "$mui" <<'PY'
+import json, sys, urllib.request
+try:
+    state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/json/", timeout=5))
+    sys.exit(0 if any(w.get("state") == "ALIVE" for w in state.get("workers", [])) else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+for _ in $(seq 90); do alive && break; sleep 1; done
+alive || { echo "the worker did not register with the master; see $work/worker.log and $work/master.log" >&2; exit 1; }
 
 rm -rf "$work/on-cluster" "$work/one-machine"
 echo "== spark-submit: scribe record --spark on spark://127.0.0.1:$port"
