@@ -49,7 +49,7 @@ final class RecordCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json.")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory: config.json, model.safetensors (or sharded, with model.safetensors.index.json) and, except for GPT-2, tokenizer.json; or a GGUF file (llama, qwen2, gemma2; F32, F16, BF16, Q8_0).")
   Path model;
 
   @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "JSONL with {\"text\": ...} per line, or plain UTF-8 text (one document).")

@@ -25,15 +25,30 @@ final class Checkpoint {
   static final String INDEX = "model.safetensors.index.json";
 
   private final Path directory;
-  private final Map<String, Safetensors> byTensor;
+  private final Map<String, Safetensors.Tensor> tensors;
+  private final Map<String, Path> files;
   private final String digest;
   private final String prefix;
+  private final Gguf.Conventions gguf;
 
-  private Checkpoint(Path directory, Map<String, Safetensors> byTensor, String digest, String prefix) {
+  private Checkpoint(Path directory, Map<String, Safetensors.Tensor> tensors, Map<String, Path> files, String digest, String prefix,
+      Gguf.Conventions gguf) {
     this.directory = directory;
-    this.byTensor = byTensor;
+    this.tensors = tensors;
+    this.files = files;
     this.digest = digest;
     this.prefix = prefix;
+    this.gguf = gguf;
+  }
+
+  /**
+   * A GGUF file's tensors under the Hugging Face names the forward passes look up ({@code layers.0.self_attn.q_proj.weight}),
+   * shapes in torch's order, with llama.cpp's storage conventions.
+   */
+  static Checkpoint ofGguf(Path file, Map<String, Safetensors.Tensor> tensors, String digest, Gguf.Conventions conventions) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (String name : tensors.keySet()) files.put(name, file);
+    return new Checkpoint(file, tensors, files, digest, "", conventions);
   }
 
   /**
@@ -43,6 +58,8 @@ final class Checkpoint {
   static Checkpoint open(Path directory, String prefix, Arena arena) {
     Path single = directory.resolve(SINGLE), index = directory.resolve(INDEX);
     Map<String, Safetensors> byTensor = new LinkedHashMap<>();
+    Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+    Map<String, Path> files = new LinkedHashMap<>();
     StringBuilder digest = new StringBuilder();
     if (Files.exists(single)) {
       Safetensors s = Safetensors.open(single, arena);
@@ -77,7 +94,11 @@ final class Checkpoint {
       throw new InvalidInputException(single.toString(), "no such file (nor " + INDEX + "); this recorder reads safetensors weights "
           + "(convert pytorch_model.bin with save_pretrained(..., safe_serialization=True))");
     }
-    return new Checkpoint(directory, byTensor, digest.toString(), prefix);
+    byTensor.forEach((name, s) -> {
+      tensors.put(name, s.find(name).orElseThrow());
+      files.put(name, s.file());
+    });
+    return new Checkpoint(directory, tensors, files, digest.toString(), prefix, Gguf.Conventions.NONE);
   }
 
   private static JsonNode weightMap(Path index) {
@@ -98,6 +119,21 @@ final class Checkpoint {
     return map;
   }
 
+  /** Whether Llama's query and key rows are in llama.cpp's interleaved rotary order (never for safetensors). */
+  boolean interleavedRope() {
+    return gguf.interleavedRope();
+  }
+
+  /** Whether Gemma's norm weights are stored as the gain {@code 1 + w} (llama.cpp's converter adds the 1). */
+  boolean normsHoldOnePlus() {
+    return gguf.normsHoldOnePlus();
+  }
+
+  /** Per rotary pair, a divisor of its frequency (GGUF's {@code rope_freqs}); empty when none. */
+  float[] ropeFactors() {
+    return gguf.ropeFactors();
+  }
+
   String digest() {
     return digest;
   }
@@ -107,22 +143,20 @@ final class Checkpoint {
   }
 
   Iterable<String> names() {
-    return byTensor.keySet();
+    return tensors.keySet();
   }
 
   Optional<Safetensors.Tensor> find(String name) {
-    Safetensors s = byTensor.get(prefix + name);
-    if (s != null) return s.find(prefix + name);
-    s = byTensor.get(name);
-    return s == null ? Optional.empty() : s.find(name);
+    Safetensors.Tensor t = tensors.get(prefix + name);
+    return t != null ? Optional.of(t) : Optional.ofNullable(tensors.get(name));
   }
 
   /** A tensor that must be there with this shape, stored as F32, F16 or BF16. */
   Safetensors.Tensor tensor(String name, long... shape) {
-    Safetensors.Tensor t = find(name).orElseThrow(() -> new InvalidInputException(where(name), "has no tensor '" + prefix + name + "'"
-        + (prefix.isEmpty() ? "" : " (nor '" + name + "')") + "; is the checkpoint complete and does config.json belong to it?"));
+    Safetensors.Tensor t = find(name).orElseThrow(() -> new InvalidInputException(where(name), "has no tensor '" + gguf.label(prefix + name) + "'"
+        + (prefix.isEmpty() ? "" : " (nor '" + name + "')") + "; is the checkpoint complete and does " + gguf.config() + " belong to it?"));
     if (!Arrays.equals(t.shape(), shape)) {
-      throw new InvalidInputException(where(name), "tensor '" + t.name() + "' has shape " + t.shapeText() + ", but config.json needs "
+      throw new InvalidInputException(where(name), "tensor '" + t.name() + "' has shape " + t.shapeText() + ", but " + gguf.config() + " needs "
           + Safetensors.shapeText(shape) + "; the config does not belong to these weights");
     }
     if (!t.dtype().readable()) {
@@ -155,9 +189,10 @@ final class Checkpoint {
   }
 
   private String where(String name) {
-    Safetensors s = byTensor.get(prefix + name);
-    if (s == null) s = byTensor.get(name);
-    if (s != null) return s.file().toString();
-    return directory.resolve(byTensor.isEmpty() ? SINGLE : byTensor.values().iterator().next().file().getFileName().toString()).toString();
+    Path f = files.get(prefix + name);
+    if (f == null) f = files.get(name);
+    if (f != null) return f.toString();
+    if (!gguf.equals(Gguf.Conventions.NONE)) return directory.toString();
+    return directory.resolve(files.isEmpty() ? SINGLE : files.values().iterator().next().getFileName().toString()).toString();
   }
 }

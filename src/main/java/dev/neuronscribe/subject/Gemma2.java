@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code gelu(gate) · up}. {@link HookPoint#MLP_OUT} is taken after the post-feed-forward norm, as it joins
  * the residual stream.
  */
-public final class Gemma2 extends MappedDecoder {
+public final class Gemma2 extends MappedDecoder implements CausalBlocks {
   private final Weights weights;
 
   record Layer(float[] inputNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
@@ -34,9 +34,9 @@ public final class Gemma2 extends MappedDecoder {
     }
 
     /** Gemma's norms multiply by {@code 1 + w}: stored once that way. */
-    private static float[] gain(Checkpoint c, String name, int n) {
+    static float[] gain(Checkpoint c, String name, int n) {
       float[] w = c.vector(name, n);
-      for (int i = 0; i < n; i++) w[i] += 1f;
+      if (!c.normsHoldOnePlus()) for (int i = 0; i < n; i++) w[i] += 1f;
       return w;
     }
   }
@@ -50,12 +50,22 @@ public final class Gemma2 extends MappedDecoder {
     return map(directory, config, "model.", Gemma2::new);
   }
 
+  /** Over weights already mapped (a GGUF file's). */
+  static Gemma2 of(Mapping m) {
+    return new Gemma2(m);
+  }
+
   @Override
   public State newPass(int rows) {
     return new State(rows);
   }
 
-  final class State implements Model.Pass {
+  @Override
+  public State runner(int rows) {
+    return new State(rows);
+  }
+
+  final class State implements Model.Pass, CausalBlocks.Runner {
     final int capacity;
     final float[] x, h, q, k, v, att, gate, up, out;
     final Gemm.Scratch scratch = new Gemm.Scratch();
@@ -78,14 +88,24 @@ public final class Gemma2 extends MappedDecoder {
 
     @Override
     public void forward(int[] tokens, int sequences, int length, int lastLayer, Hook hook) {
+      Models.checkBatch(sequences * length, capacity, length, config.contextLength());
+      run(tokens, sequences, length, 0, null, lastLayer, new Taps(hook, lastLayer));
+    }
+
+    @Override
+    public float[] run(int[] tokens, int n, int offset, KvCache cache) {
+      run(tokens, 1, n, offset, cache, config.layers() - 1, Taps.NONE);
+      return x;
+    }
+
+    /** The blocks up to {@code lastLayer}, over {@code cache} when there is one (positions from {@code offset}). */
+    private void run(int[] tokens, int sequences, int length, int offset, KvCache cache, int lastLayer, Taps taps) {
       DecoderConfig c = config;
       int rows = sequences * length, e = c.width();
-      Models.checkBatch(rows, capacity, length, c.contextLength());
-      if (ropeLength != length) {
-        rope = Ops.ropeTables(inverseFrequencies, length);
-        ropeLength = length;
+      if (ropeLength < offset + length) { // a table's first positions do not depend on its length
+        rope = Ops.ropeTables(inverseFrequencies, offset + length);
+        ropeLength = offset + length;
       }
-      Taps taps = new Taps(hook, lastLayer);
       Ops.embed(weights.embedding(), tokens, rows, (float) Math.sqrt(e), x);
       for (int l = 0; l <= lastLayer; l++) {
         Layer w = weights.layers()[l];
@@ -94,10 +114,9 @@ public final class Gemma2 extends MappedDecoder {
         Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
         Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
         Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
-        Ops.rope(q, rows, length, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
-        Ops.rope(k, rows, length, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
-        Ops.attention(q, k, v, sequences, length, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(), c.attentionSoftcap(),
-            c.slidingWindow()[l], att);
+        Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+        Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+        KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
         Gemm.multiply(att, rows, w.o(), w.oBias(), out, false, scratch);
         Ops.rmsNorm(out, w.postAttnNorm(), c.normEpsilon(), rows, out);
         Ops.add(out, x, rows * e);

@@ -43,6 +43,16 @@ public final class Gpt2Tokenizer implements Tokenizer {
     return s;
   }
 
+  @Override
+  public String decode(int[] ids) {
+    IntArrayList list = new IntArrayList(ids.length);
+    for (int id : ids) {
+      if (id < 0 || id >= VOCABULARY_SIZE) throw new IllegalArgumentException("token id " + id + " is outside GPT-2's vocabulary");
+      list.add(id);
+    }
+    return new String(encoding.decodeBytes(list), StandardCharsets.UTF_8);
+  }
+
   /** GPT-2 has no BOS: OpenAI's records start an excerpt with its first token. */
   @Override
   public OptionalInt bos() {

@@ -35,9 +35,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final long[] anchor;
   private final String anchorText;
   private final AtomicReferenceArray<String> strings;
+  private final Map<String, Integer> ids;
 
-  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint) {
+  private HfTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize, String fingerprint, Map<String, Integer> ids) {
     this.file = file;
+    this.ids = ids;
     this.tokenizer = tokenizer;
     this.vocabularySize = vocabularySize;
     this.fingerprint = fingerprint;
@@ -63,6 +65,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     } catch (IOException e) {
       throw new InvalidInputException(source, "cannot be read: " + e.getMessage(), e);
     }
+    return fromJson(source, bytes);
+  }
+
+  /**
+   * A tokenizer.json given as bytes ({@code source} names it in errors): one read from a file, or one built from a
+   * GGUF file's vocabulary.
+   */
+  static HfTokenizer fromJson(String source, byte[] bytes) {
+    Path file = Path.of(source);
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(bytes);
@@ -76,17 +87,33 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     HuggingFaceTokenizer t;
     try {
       // No truncation or padding: documents of any length are tokenised whole, and special tokens only when asked.
-      t = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "-1"));
+      t = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "maxLength", "-1"));
     } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(source, "cannot be read by the Hugging Face tokenizers library (" + e.getMessage()
           + "); supported: tokenizer.json files written by tokenizers / transformers", e);
     }
     try {
-      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes));
+      return new HfTokenizer(file, t, vocabularySize(root), sha256(bytes), tokenIds(root));
     } catch (RuntimeException e) {
       t.close();
       throw e;
     }
+  }
+
+  /** Token text to id: the added (special) tokens and a BPE/WordPiece vocabulary object (a Unigram list too). */
+  private static Map<String, Integer> tokenIds(JsonNode root) {
+    Map<String, Integer> ids = new java.util.HashMap<>();
+    JsonNode vocab = root.path("model").path("vocab");
+    if (vocab.isObject()) {
+      for (var it = vocab.fields(); it.hasNext(); ) {
+        var e = it.next();
+        ids.put(e.getKey(), e.getValue().asInt());
+      }
+    } else if (vocab.isArray()) {
+      for (int i = 0; i < vocab.size(); i++) ids.put(vocab.get(i).path(0).asText(), i);
+    }
+    for (JsonNode added : root.path("added_tokens")) ids.put(added.path("content").asText(), added.path("id").asInt());
+    return ids;
   }
 
   private static int vocabularySize(JsonNode root) {
@@ -129,6 +156,22 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
       strings.set(id, s);
     }
     return s;
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    long[] wide = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocabularySize) throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary of " + file);
+      wide[i] = ids[i];
+    }
+    return tokenizer.decode(wide, false);
+  }
+
+  /** The id of a token given by its text (a special token such as {@code <|im_end|>}), if the vocabulary has it. */
+  OptionalInt id(String token) {
+    Integer id = ids.get(token);
+    return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
 
   @Override

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 /**
  * Llama 2/3.x, Mistral and Qwen2: RMS-normed pre-norm blocks, rotary grouped-query attention (Qwen2 with q/k/v
  * biases) and a SwiGLU MLP whose neurons ({@link HookPoint#MLP_ACT}) are {@code silu(gate) · up}, the input
- * of {@code down_proj}. Weights stay in the mapped checkpoint; the language-model head is never read (so
- * tied embeddings need nothing).
+ * of {@code down_proj}. Weights stay in the mapped checkpoint (safetensors, or GGUF with its interleaved q/k rows).
+ * The recorder's pass never reads the language-model head; as a {@link CausalBlocks} the same pass runs over a KV
+ * cache and {@link DecoderLanguageModel} adds the final norm and head.
  */
-public final class Llama extends MappedDecoder {
+public final class Llama extends MappedDecoder implements CausalBlocks {
   private final Weights weights;
 
   record Layer(float[] attnNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,
@@ -43,12 +44,22 @@ public final class Llama extends MappedDecoder {
     return map(directory, config, "model.", Llama::new);
   }
 
+  /** Over weights already mapped (a GGUF file's). */
+  static Llama of(Mapping m) {
+    return new Llama(m);
+  }
+
   @Override
   public State newPass(int rows) {
     return new State(rows);
   }
 
-  final class State implements Model.Pass {
+  @Override
+  public State runner(int rows) {
+    return new State(rows);
+  }
+
+  final class State implements Model.Pass, CausalBlocks.Runner {
     final int capacity;
     final float[] x, h, q, k, v, att, gate, up, out;
     final Gemm.Scratch scratch = new Gemm.Scratch();
@@ -71,14 +82,24 @@ public final class Llama extends MappedDecoder {
 
     @Override
     public void forward(int[] tokens, int sequences, int length, int lastLayer, Hook hook) {
+      Models.checkBatch(sequences * length, capacity, length, config.contextLength());
+      run(tokens, sequences, length, 0, null, lastLayer, new Taps(hook, lastLayer));
+    }
+
+    @Override
+    public float[] run(int[] tokens, int n, int offset, KvCache cache) {
+      run(tokens, 1, n, offset, cache, config.layers() - 1, Taps.NONE);
+      return x;
+    }
+
+    /** The blocks up to {@code lastLayer}, over {@code cache} when there is one (positions from {@code offset}). */
+    private void run(int[] tokens, int sequences, int length, int offset, KvCache cache, int lastLayer, Taps taps) {
       DecoderConfig c = config;
       int rows = sequences * length;
-      Models.checkBatch(rows, capacity, length, c.contextLength());
-      if (ropeLength != length) {
-        rope = Ops.ropeTables(inverseFrequencies, length);
-        ropeLength = length;
+      if (ropeLength < offset + length) { // a table's first positions do not depend on its length
+        rope = Ops.ropeTables(inverseFrequencies, offset + length);
+        ropeLength = offset + length;
       }
-      Taps taps = new Taps(hook, lastLayer);
       Ops.embed(weights.embedding(), tokens, rows, 1f, x);
       for (int l = 0; l <= lastLayer; l++) {
         Layer w = weights.layers()[l];
@@ -87,9 +108,9 @@ public final class Llama extends MappedDecoder {
         Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
         Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
         Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
-        Ops.rope(q, rows, length, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
-        Ops.rope(k, rows, length, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1]);
-        Ops.attention(q, k, v, sequences, length, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(), 0f, c.slidingWindow()[l], att);
+        Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+        Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+        KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
         Gemm.multiply(att, rows, w.o(), w.oBias(), x, true, scratch);
         Ops.rmsNorm(x, w.mlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;

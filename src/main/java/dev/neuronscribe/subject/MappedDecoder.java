@@ -12,6 +12,9 @@ import java.util.function.Function;
 abstract sealed class MappedDecoder implements Model permits Llama, Gemma2, NeoX {
   final DecoderConfig config;
   final float[] inverseFrequencies;
+  /** Query and key rows in llama.cpp's interleaved rotary order (a GGUF Llama), see {@link Ops#rope}. */
+  final boolean interleavedRope;
+  final Checkpoint checkpoint;
   private final Path directory;
   private final Arena arena;
   private final String fingerprint;
@@ -24,7 +27,11 @@ abstract sealed class MappedDecoder implements Model permits Llama, Gemma2, NeoX
     this.config = m.config();
     this.arena = m.arena();
     this.fingerprint = m.config() + "|" + m.checkpoint().digest();
-    this.inverseFrequencies = m.config().inverseFrequencies();
+    float[] inv = m.config().inverseFrequencies(), factors = m.checkpoint().ropeFactors();
+    for (int i = 0; i < factors.length && i < inv.length; i++) inv[i] /= factors[i];
+    this.inverseFrequencies = inv;
+    this.interleavedRope = m.checkpoint().interleavedRope();
+    this.checkpoint = m.checkpoint();
   }
 
   /**

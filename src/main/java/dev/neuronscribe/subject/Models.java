@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /** Opens a Hugging Face model directory as the architecture its {@code config.json} names, with its tokenizer. */
 public final class Models {
-  /** The {@code model_type}s this recorder runs. */
+  /** The {@code model_type}s this recorder runs (llama, qwen2 and gemma2 also from GGUF files). */
   public static final String SUPPORTED = "gpt2, llama (and mistral), qwen2, gpt_neox, gemma2";
 
   private Models() {}
@@ -21,9 +21,10 @@ public final class Models {
    * or one whose shape disagrees with config.json is an {@link InvalidInputException} that names it.
    */
   public static Model load(Path directory) {
+    if (Files.isRegularFile(directory)) return Gguf.decoder(directory).decoder(); // a GGUF file: its blocks, as llama.cpp stores them
     if (!Files.isDirectory(directory)) {
       throw new InvalidInputException(directory.toString(), (Files.exists(directory) ? "is not a directory" : "not found")
-          + "; give a Hugging Face model directory holding config.json and model.safetensors");
+          + "; give a Hugging Face model directory holding config.json and model.safetensors, or a GGUF file");
     }
     Path file = directory.resolve("config.json");
     String type = modelType(file);
@@ -42,6 +43,7 @@ public final class Models {
    */
   public static Tokenizer tokenizer(Model model) {
     if (model instanceof Gpt2) return new Gpt2Tokenizer();
+    if (Files.isRegularFile(model.directory())) return Gguf.tokenizer(model.directory());
     return HfTokenizer.open(model.directory().resolve("tokenizer.json"));
   }
 

@@ -194,17 +194,29 @@ final class Ops {
    * position {@code r % length}. {@code cos}/{@code sin} are {@code [position][rotaryDim/2]}.
    */
   static void rope(float[] x, int rows, int length, int heads, int headDim, int rotaryDim, float[] cos, float[] sin) {
-    int half = rotaryDim / 2, stride = heads * headDim;
+    rope(x, rows, length, 0, heads, headDim, rotaryDim, cos, sin, false);
+  }
+
+  /**
+   * {@link #rope(float[], int, int, int, int, int, float[], float[])} for rows that continue a sequence: row r
+   * is position {@code offset + r % length} (a KV cache already holds the first {@code offset}). With
+   * {@code interleaved}, dimension 2i pairs with 2i + 1 instead: the order llama.cpp's converter gives Llama's
+   * query and key rows, so that GGUF weights need no un-permuting (a query·key product does not care in which
+   * order both list their dimensions).
+   */
+  static void rope(float[] x, int rows, int length, int offset, int heads, int headDim, int rotaryDim, float[] cos, float[] sin, boolean interleaved) {
+    int half = rotaryDim / 2, stride = heads * headDim, step = interleaved ? 2 : 1, partner = interleaved ? 1 : half;
     Parallel.forEach((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK, task -> {
       int end = Math.min(rows, (task + 1) * ROWS_PER_TASK);
       for (int r = task * ROWS_PER_TASK; r < end; r++) {
-        int pos = (r % length) * half;
+        int pos = (offset + r % length) * half;
         for (int h = 0; h < heads; h++) {
           int o = r * stride + h * headDim;
           for (int i = 0; i < half; i++) {
-            float x1 = x[o + i], x2 = x[o + i + half], c = cos[pos + i], sn = sin[pos + i];
-            x[o + i] = x1 * c - x2 * sn;
-            x[o + i + half] = x2 * c + x1 * sn;
+            int a = o + i * step, b = a + partner;
+            float x1 = x[a], x2 = x[b], c = cos[pos + i], sn = sin[pos + i];
+            x[a] = x1 * c - x2 * sn;
+            x[b] = x2 * c + x1 * sn;
           }
         }
       }
@@ -234,27 +246,54 @@ final class Ops {
    */
   static void attention(float[] q, float[] k, float[] v, int sequences, int length, int heads, int kvHeads, int d,
       float scale, float softcap, int window, float[] out) {
+    attention(q, k, v, sequences, length, length, length, heads, kvHeads, d, scale, softcap, window, out);
+  }
+
+  /**
+   * The same attention for queries that come after keys already held (a KV cache): sequence b's
+   * {@code queries} query rows start at row {@code b · queries} of {@code q} and {@code out}; its {@code keys}
+   * key and value rows (the queries' own last) start at row {@code b · keyStride} of {@code k} and {@code v}.
+   * Query t sits at position {@code keys - queries + t} and sees the keys up to it. A query's sums run in the
+   * same order whatever the batch, except that a lone query sums each score along the key's row: appending tokens
+   * one at a time gives what one pass over all gives, to float rounding.
+   */
+  static void attention(float[] q, float[] k, float[] v, int sequences, int queries, int keys, int keyStride, int heads, int kvHeads, int d,
+      float scale, float softcap, int window, float[] out) {
     int qs = heads * d, ks = kvHeads * d, group = heads / kvHeads;
-    int padded = (length + L - 1) / L * L;
+    int padded = (keys + L - 1) / L * L;
+    // One query (a generated token): its scores are dot products along the cached rows as they lie; transposing
+    // every cached key for one query would cost as much as the scores and churn the heap at long contexts.
+    boolean single = queries == 1;
     Parallel.forEach(sequences * heads, task -> {
       int b = task / heads, h = task % heads, kh = h / group;
-      float[] keys = new float[d * padded];
+      float[] keyT = single ? null : new float[d * padded];
       float[] p = new float[padded];
-      for (int s = 0; s < length; s++) {
-        int ko = (b * length + s) * ks + kh * d;
-        for (int i = 0; i < d; i++) keys[i * padded + s] = k[ko + i];
+      if (!single) {
+        for (int s = 0; s < keys; s++) {
+          int ko = (b * keyStride + s) * ks + kh * d;
+          for (int i = 0; i < d; i++) keyT[i * padded + s] = k[ko + i];
+        }
       }
-      for (int t = 0; t < length; t++) {
-        int qo = (b * length + t) * qs + h * d;
-        int n = t + 1, vectors = (n + L - 1) / L;
+      for (int t = 0; t < queries; t++) {
+        int pos = keys - queries + t;
+        int qo = (b * queries + t) * qs + h * d;
+        int n = pos + 1, vectors = (n + L - 1) / L;
+        if (single) {
+          for (int s = 0; s < n; s++) p[s] = dot(q, qo, k, (b * keyStride + s) * ks + kh * d, d);
+        }
         for (int kv = 0; kv < vectors; kv++) {
-          FloatVector acc = FloatVector.zero(S);
-          for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keys, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+          FloatVector acc;
+          if (single) {
+            acc = FloatVector.fromArray(S, p, kv * L);
+          } else {
+            acc = FloatVector.zero(S);
+            for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keyT, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+          }
           acc = acc.mul(scale);
           if (softcap > 0) acc = tanh(acc.div(softcap)).mul(softcap);
           acc.intoArray(p, kv * L);
         }
-        int first = window > 0 ? Math.max(0, t - window + 1) : 0;
+        int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
         for (int s = 0; s < first; s++) p[s] = Float.NEGATIVE_INFINITY;
         for (int s = n; s < vectors * L; s++) p[s] = Float.NEGATIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -267,7 +306,7 @@ final class Ops {
         }
         float inverse = 1f / lanes(total);
         for (int s = 0; s < n; s++) p[s] *= inverse;
-        int o = (b * length + t) * qs + h * d, v0 = b * length * ks + kh * d;
+        int o = qo, v0 = b * keyStride * ks + kh * d;
         int i = 0;
         for (; i + L <= d; i += L) {
           FloatVector acc = FloatVector.zero(S);
@@ -281,6 +320,16 @@ final class Ops {
         }
       }
     });
+  }
+
+  /** {@code a[ao..ao+n) · b[bo..bo+n)}. */
+  private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (; i + L <= n; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+    float sum = lanes(acc);
+    for (; i < n; i++) sum = Math.fma(a[ao + i], b[bo + i], sum);
+    return sum;
   }
 
   /** A gated MLP's neurons, in place: {@code gate[i] = act(gate[i]) · up[i]} over {@code [0, n)}. */

@@ -40,7 +40,7 @@ final class Safetensors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One tensor: its bytes are a slice of the mapped file. */
+  /** One tensor: its bytes are a slice of the mapped file (a safetensors file, or a GGUF file's tensor data). */
   record Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
     long elements() {
       long n = 1;
@@ -58,6 +58,7 @@ final class Safetensors {
         case F32 -> data.get(F32_LE, i * 4);
         case F16 -> Float.float16ToFloat(data.get(I16_LE, i * 2));
         case BF16 -> Float.intBitsToFloat((data.get(I16_LE, i * 2) & 0xffff) << 16);
+        case Q8_0 -> dev.neuronscribe.subject.Q8_0.get(data, i);
         default -> throw new IllegalStateException("dtype " + dtype + " is not readable as float");
       };
     }
@@ -66,6 +67,8 @@ final class Safetensors {
     void copy(long from, float[] dst, int off, int n) {
       if (dtype == DType.F32) {
         MemorySegment.copy(data, F32_LE, from * 4, dst, off, n);
+      } else if (dtype == DType.Q8_0) {
+        dev.neuronscribe.subject.Q8_0.copy(data, from, dst, off, n);
       } else if (dtype == DType.BF16) {
         // A bfloat16 is a float32's top half: widen each 16-bit lane and shift it up, a vector at a time.
         int i = 0;

@@ -9,6 +9,15 @@ final class Taps {
   private final int lastLayer;
   private final HookPoint lastPoint;
 
+  /** No hook: a language model's pass, which runs every block and hands nothing out. */
+  static final Taps NONE = new Taps();
+
+  private Taps() {
+    this.hook = null;
+    this.lastLayer = -1;
+    this.lastPoint = null;
+  }
+
   Taps(Model.Hook hook, int lastLayer) {
     this.hook = hook;
     this.lastLayer = lastLayer;
@@ -20,11 +29,12 @@ final class Taps {
 
   /** Whether the hook reads this point (a pass computes a value only some hooks need only when asked). */
   boolean wants(int layer, HookPoint point) {
-    return hook.wants(layer, point);
+    return hook != null && hook.wants(layer, point);
   }
 
   /** Hands {@code values} over if wanted; true when this was the last point the pass had to reach. */
   boolean at(int layer, HookPoint point, float[] values, int rows) {
+    if (hook == null) return false;
     if (hook.wants(layer, point)) hook.accept(layer, point, values, rows);
     return layer == lastLayer && point == lastPoint;
   }

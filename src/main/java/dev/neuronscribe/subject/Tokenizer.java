@@ -14,6 +14,12 @@ public interface Tokenizer extends AutoCloseable {
   String token(int id);
 
   /**
+   * The text of a run of tokens, decoded together (so that bytes a character spans across tokens join up, and a
+   * SentencePiece decoder treats the leading space as it does for whole texts); special tokens are kept.
+   */
+  String decode(int[] ids);
+
+  /**
    * The beginning-of-sequence token when the tokenizer's own post-processor adds one ({@code tokenizer(text)} in
    * transformers): the model is then fed it before every excerpt, and its position is not recorded.
    */
