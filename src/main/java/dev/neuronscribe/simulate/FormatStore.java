@@ -81,6 +81,8 @@ final class FormatStore {
       if (e.format() != format) throw new InvalidInputException(source, "holds an explanation for format '" + e.format().id() + "'; files of one format only belong here");
       lines[0]++;
       if (!e.target().equals(last[0]) || e.sample() <= lastSample[0]) {
+        // A group out of target order (parallel units finish in any order) is put in order by the next save.
+        if (last[0] != null && last[0].compareTo(e.target()) >= 0) explanationsChanged = true;
         explanations.put(e.target(), new ArrayList<>());
         groups.merge(e.target(), 1, Integer::sum);
       }
@@ -90,7 +92,7 @@ final class FormatStore {
     });
     explanations.values().removeIf(List::isEmpty);
     // Replaced groups are compacted away by the next save.
-    explanationsChanged = groups.values().stream().anyMatch(n -> n > 1);
+    explanationsChanged |= groups.values().stream().anyMatch(n -> n > 1);
   }
 
   private void readSimulations() {
