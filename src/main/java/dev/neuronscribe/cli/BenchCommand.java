@@ -187,9 +187,10 @@ final class BenchCommand implements Runnable {
       name = "run-dir",
       mixinStandardHelpOptions = true,
       description = {
-        "Times and sizes a run directory of UNITS simulated units without a simulator: appended as a run does, reopened,",
-        "compacted and scored. Run it with a small heap (SCRIBE_JAVA_OPTS=-Xmx512m) to see that the run's state does not",
-        "grow with the units; the simulations (about 38 KB of JSON each at the defaults) stay on disk."
+        "Times and sizes a run directory of simulated units, without a simulator.",
+        "UNITS units are appended as a run does, reopened, compacted and scored. Run it with a small heap",
+        "(SCRIBE_JAVA_OPTS=-Xmx512m) to see that the run's state does not grow with the units; the simulations (about",
+        "66 KB of JSON each at the defaults) stay on disk."
       })
   static final class RunDir implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

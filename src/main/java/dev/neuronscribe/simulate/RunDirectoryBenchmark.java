@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * What a run directory costs in memory at scale, without a simulator: {@code units} units explained and
  * simulated into {@code DIR/original/} as a run stores them (out of order, as parallel units finish; a
- * simulation of {@code excerpts} excerpts of {@code tokens} tokens each, about 30 bytes of JSON per token),
+ * simulation of {@code excerpts} excerpts of {@code tokens} tokens each, about 50 bytes of JSON per token),
  * then reopened as a rerun does, compacted and scored. The simulator's own memory is per unit in flight and
  * not measured here; {@code scribe bench run-dir} runs it, {@code FormatStoreTest} in a 20 MB heap.
  */
