@@ -64,11 +64,10 @@ public final class ActivationStore implements NeuronRecords {
     if (!StoreFiles.isStore(dir)) {
       throw new InvalidInputException(dir.toString(), "is not an activation store (no units/ and records/ folders); record one with 'scribe record' or import one with 'scribe import'");
     }
-    // An index written after the units folder last changed covers it (a writer deletes the index when it starts,
-    // and a part added or removed since changes the folder): then its own list of parts spares listing the folder.
-    Optional<StoreIndex.Loaded> current = StoreIndex.loadIfCurrent(dir);
-    List<Integer> parts = current.isPresent() ? current.get().parts() : StoreFiles.parts(dir, StoreFiles.UNITS);
-    StoreIndex index = current.map(StoreIndex.Loaded::index).or(() -> StoreIndex.load(dir, parts)).orElseGet(() -> scan(dir, parts));
+    // Listing the units folder (names only) tells exactly whether the index covers every committed part; file
+    // times would be cheaper but too coarse to see a part removed right after the index was written.
+    List<Integer> parts = StoreFiles.parts(dir, StoreFiles.UNITS);
+    StoreIndex index = StoreIndex.load(dir, parts).orElseGet(() -> scan(dir, parts));
     ActivationStore store = new ActivationStore(dir, index, parts);
     // One small file tells whether this reader knows the store's format (a newer one is refused here, not mid-run).
     store.metadata();

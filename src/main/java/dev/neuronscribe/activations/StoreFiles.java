@@ -53,6 +53,8 @@ final class StoreFiles {
     return dir.resolve(table).resolve(String.format("part-%05d.arrow", part));
   }
 
+  private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-\\d{5,9}\\.arrow");
+
   /** Committed part numbers, ascending. */
   static List<Integer> parts(Path dir, String table) {
     Path folder = dir.resolve(table);
@@ -61,7 +63,7 @@ final class StoreFiles {
     try (Stream<Path> files = Files.list(folder)) {
       for (Path f : files.toList()) {
         String n = f.getFileName().toString();
-        if (n.matches("part-\\d{5,9}\\.arrow")) out.add(Integer.parseInt(n.substring(5, n.length() - 6)));
+        if (PART.matcher(n).matches()) out.add(Integer.parseInt(n.substring(5, n.length() - 6)));
       }
     } catch (IOException e) {
       throw new InvalidInputException(folder.toString(), "cannot be listed: " + e.getMessage(), e);

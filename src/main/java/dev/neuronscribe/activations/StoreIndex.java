@@ -112,24 +112,6 @@ final class StoreIndex {
 
   private record Parsed(List<Integer> parts, StoreIndex index) {}
 
-  /** An index with the parts it covers. */
-  record Loaded(List<Integer> parts, StoreIndex index) {}
-
-  /**
-   * The index when it is newer than every change to the units folder (so it covers exactly the parts there):
-   * two file times instead of listing the folder. Empty when there is none or the folder changed since.
-   */
-  static Optional<Loaded> loadIfCurrent(Path store) {
-    Path file = store.resolve(FILE);
-    try {
-      if (!Files.isRegularFile(file)) return Optional.empty();
-      if (Files.getLastModifiedTime(store.resolve(StoreFiles.UNITS)).compareTo(Files.getLastModifiedTime(file)) > 0) return Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    return map(file).map(p -> new Loaded(p.parts, p.index));
-  }
-
   private static Optional<Parsed> map(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
