@@ -16,6 +16,8 @@ import dev.neuronscribe.llm.OpenAiCompatibleClient;
 import dev.neuronscribe.llm.Preset;
 import dev.neuronscribe.llm.PriceTable;
 import dev.neuronscribe.llm.ResponseCache;
+import dev.neuronscribe.files.InvalidInputException;
+import dev.neuronscribe.local.LocalLlm;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.SimulatorWording;
 import dev.neuronscribe.simulate.AllAtOnceSimulator;
@@ -81,13 +83,22 @@ final class Backends implements AutoCloseable {
 
   private LlmClient client(Backend s, Optional<URI> baseUrl, Optional<String> keyEnv) {
     Preset p = s.preset().orElseThrow();
+    if (p == Preset.LOCAL && (baseUrl.isPresent() || keyEnv.isPresent())) {
+      throw new UsageException("local:PATH runs the model in this process: it takes no --base-url or --api-key-env "
+          + "(for a model served by `scribe llm serve`, use vllm:MODEL --base-url http://127.0.0.1:PORT/v1)");
+    }
     LlmEndpoint e = new LlmEndpoint(p, baseUrl.orElse(p.baseUrl()), s.model(), keyEnv.orElse(p.keyEnv()));
     LlmSettings settings = LlmSettings.defaults().withLimits(o.rpm, o.tpm).withConcurrency(o.concurrency)
         .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds * 1000)))
         .withRetries(o.attempts, LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
     // Explainer and simulator on the same endpoint share one client: one rate limit, one concurrency bound.
     for (OpenAiCompatibleClient c : clients) if (c.endpoint().equals(e)) return c;
-    OpenAiCompatibleClient c = o.dryRun ? OpenAiCompatibleClient.forEstimates(e, settings, cache, meter) : new OpenAiCompatibleClient(e, settings, cache, meter);
+    OpenAiCompatibleClient c;
+    try {
+      c = LocalLlm.connect(e, settings, cache, meter, o.dryRun, o.chatTemplate);
+    } catch (InvalidInputException bad) {
+      throw new UsageException(bad.getMessage()); // a model file it cannot use: one line, exit 2
+    }
     clients.add(c);
     return c;
   }
@@ -105,7 +116,11 @@ final class Backends implements AutoCloseable {
   private Optional<OutputTokens> outputTokens = Optional.empty();
 
   Explainer explainer(PromptPack pack) {
-    if (!explainerSpec.baseline()) return new LlmExplainer(explainerClient(), pack);
+    if (!explainerSpec.baseline()) {
+      LlmClient c = explainerClient();
+      requireChat(explainerSpec);
+      return new LlmExplainer(c, pack);
+    }
     if (explainerSpec.model().equals(LogitLensExplainer.NAME)) {
       Path dir = o.model.orElseThrow(() -> new IllegalArgumentException("--llm logit-lens reads the model's weights: give --model DIR"));
       if (outputTokens.isEmpty()) outputTokens = Optional.of(OutputTokens.open(dir, new Gpt2Tokenizer()));
@@ -119,11 +134,22 @@ final class Backends implements AutoCloseable {
     SimulatorWording w = pack.simulator().orElseThrow(() -> new IllegalArgumentException(
         "the prompt pack '" + pack.name() + "' has no simulator wording; use a pack that has one (the built-in pack does)"));
     LlmClient c = simulatorClient();
+    if (!simulatorMethod.equals("all-at-once")) requireChat(simulatorSpec);
     return switch (simulatorMethod) {
       case "all-at-once" -> new AllAtOnceSimulator(c, w);
       case "chat-logprobs" -> new ChatLogprobSimulator(c, w);
       default -> new LogprobFreeSimulator(c, w);
     };
+  }
+
+  // A local model that will chat needs a chat template: without one, stop now with how to pass it.
+  private void requireChat(Backend b) {
+    if (b.preset().orElseThrow() != Preset.LOCAL) return;
+    try {
+      LocalLlm.requireChat(LocalLlm.endpoint(b.model()), o.dryRun, o.chatTemplate);
+    } catch (InvalidInputException bad) {
+      throw new UsageException(bad.getMessage());
+    }
   }
 
   @Override

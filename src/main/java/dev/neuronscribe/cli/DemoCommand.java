@@ -28,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--llm", paramLabel = "PRESET:MODEL",
-      description = "Explain and simulate with this model instead of the offline baselines, e.g. openai:gpt-4o-mini (key from the preset's variable, e.g. OPENAI_API_KEY).")
+      description = "Explain and simulate with this model instead of the offline baselines, e.g. openai:gpt-4o-mini (key from the preset's variable, e.g. OPENAI_API_KEY), or local:PATH, a model of your own run in this process (docs/local-llm.md).")
   Optional<String> llm;
 
   @Option(names = "--budget-usd", paramLabel = "DOLLARS", description = "With --llm: stop starting requests before the demo's directory, all runs together, spends more than this.")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** How to reach the models: backends, limits, cache, ledger, prices, budget. */
 final class LlmOptions {
   @Option(names = "--llm", defaultValue = "baseline", paramLabel = "BACKEND",
-      description = "Explainer: 'baseline' (offline, default: baseline-prompt-reader, which reads the rendered prompt; baseline-explainer reads the activations and ignores the format; logit-lens names the tokens each neuron promotes through the unembedding, from --model's weights) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct).")
+      description = "Explainer: 'baseline' (offline, default: baseline-prompt-reader, which reads the rendered prompt; baseline-explainer reads the activations and ignores the format; logit-lens names the tokens each neuron promotes through the unembedding, from --model's weights) or PRESET:MODEL, PRESET one of openai, openrouter, vllm, llamacpp, ollama (e.g. openai:gpt-4o-mini, vllm:meta-llama/Llama-3.1-8B-Instruct), or local:PATH, a model run in this process (a Hugging Face directory or a .gguf file; see docs/local-llm.md).")
   String llm;
 
   @Option(names = "--model", paramLabel = "DIR", description = "The subject model (a GPT-2 directory with model.safetensors), for --llm logit-lens.")
@@ -20,8 +20,12 @@ final class LlmOptions {
   @Option(names = "--api-key-env", paramLabel = "VAR", description = "Environment variable holding the key for --llm (default: the preset's, e.g. OPENAI_API_KEY). Keys are never taken on the command line.")
   Optional<String> apiKeyEnv;
 
+  @Option(names = "--chat-template", paramLabel = "FILE",
+      description = "For local:PATH: a Jinja chat template to use instead of the model's own (for a model that has none).")
+  Optional<Path> chatTemplate = Optional.empty();
+
   @Option(names = "--simulator", paramLabel = "METHOD",
-      description = "all-at-once (the paper's; needs prompt logprobs: vllm, llamacpp), chat-logprobs, logprob-free or baseline (offline MiniLM). Default: baseline for --simulator-llm baseline, all-at-once for vllm/llamacpp, chat-logprobs for openai/openrouter, logprob-free for ollama.")
+      description = "all-at-once (the paper's; needs prompt logprobs: vllm, llamacpp), chat-logprobs, logprob-free or baseline (offline MiniLM). Default: baseline for --simulator-llm baseline, all-at-once for vllm/llamacpp/local, chat-logprobs for openai/openrouter, logprob-free for ollama.")
   Optional<String> simulator;
 
   @Option(names = "--simulator-llm", paramLabel = "BACKEND", description = "Simulator backend, same syntax as --llm (default: --llm).")

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       SubsetCommand.class,
       FetchCommand.class,
       ServeCommand.class,
+      LlmCommand.class,
       StudyCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,

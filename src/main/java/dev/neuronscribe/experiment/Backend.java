@@ -53,7 +53,7 @@ public record Backend(Optional<Preset> preset, String model, Optional<URI> baseU
   public static String defaultMethod(Backend b) {
     if (b.baseline()) return BASELINE;
     return switch (b.preset().orElseThrow()) {
-      case VLLM, LLAMACPP -> "all-at-once";
+      case VLLM, LLAMACPP, LOCAL -> "all-at-once";
       case OPENAI, OPENROUTER -> "chat-logprobs";
       case OLLAMA -> "logprob-free";
     };

@@ -19,6 +19,7 @@ import dev.neuronscribe.llm.Preset;
 import dev.neuronscribe.llm.PriceTable;
 import dev.neuronscribe.llm.ResponseCache;
 import dev.neuronscribe.llm.Usage;
+import dev.neuronscribe.local.LocalLlm;
 import dev.neuronscribe.prompts.PromptPack;
 import dev.neuronscribe.prompts.SimulatorWording;
 import dev.neuronscribe.prompts.TokenCounter;
@@ -123,7 +124,8 @@ final class Models implements AutoCloseable {
         .withTimeout(Duration.ofMillis((long) (o.timeoutSeconds() * 1000)))
         .withRetries(o.attempts(), LlmSettings.defaults().firstBackoff(), LlmSettings.defaults().maxBackoff());
     Optional<ResponseCache> replies = withResponseCache ? cache : Optional.empty();
-    OpenAiCompatibleClient c = dryRun ? OpenAiCompatibleClient.forEstimates(e, settings, replies, meter) : new OpenAiCompatibleClient(e, settings, replies, meter);
+    // A run file names a local model's directory or GGUF file; its own chat template is used.
+    OpenAiCompatibleClient c = LocalLlm.connect(e, settings, replies, meter, dryRun, Optional.empty());
     clients.add(c);
     return c;
   }
@@ -141,6 +143,7 @@ final class Models implements AutoCloseable {
     }
     if (b.baseline()) return b.model().equals(BaselineExplainer.NAME) ? new BaselineExplainer() : new PromptReaderBaseline(pack);
     OpenAiCompatibleClient c = client(b, true);
+    LocalLlm.requireChat(c.endpoint(), dryRun, Optional.empty());
     return new LlmExplainer(m.wrap(c, c.endpoint().preset().local()), pack);
   }
 

@@ -57,6 +57,22 @@ public final class OpenAiCompatibleClient implements LlmClient {
   private final Encoding counter = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   private final ConcurrentHashMap<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
   private final Map<LlmException.Kind, AtomicLong> retries = new EnumMap<>(LlmException.Kind.class);
+  private final Optional<InProcessServer> inProcess;
+
+  /**
+   * A server in this process that speaks the same protocol (a local model): requests go to it as JSON
+   * bodies instead of over HTTP, so the cache, de-duplication, ledger and parsing are the ones every
+   * backend has, and a reply means the same whether it came from {@code scribe llm serve} or from here.
+   */
+  public interface InProcessServer {
+    /** What identifies the model's replies (its files, its chat template): part of every cache key. */
+    String identity();
+
+    /** Answers one request as an HTTP server would: a status and a JSON body (an OpenAI error object unless 200). */
+    Reply handle(String path, String body);
+
+    record Reply(int status, String body) {}
+  }
 
   public OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter) {
     this(endpoint, settings, cache, meter, endpoint.apiKey());
@@ -71,6 +87,18 @@ public final class OpenAiCompatibleClient implements LlmClient {
   }
 
   OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter, Optional<String> apiKey) {
+    this(endpoint, settings, cache, meter, apiKey, Optional.empty());
+  }
+
+  /** A client whose requests {@code server} answers in this process (see {@link InProcessServer}). */
+  public static OpenAiCompatibleClient inProcess(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter,
+      InProcessServer server) {
+    return new OpenAiCompatibleClient(endpoint, settings, cache, meter, Optional.empty(), Optional.of(server));
+  }
+
+  private OpenAiCompatibleClient(LlmEndpoint endpoint, LlmSettings settings, Optional<ResponseCache> cache, CostMeter meter,
+      Optional<String> apiKey, Optional<InProcessServer> inProcess) {
+    this.inProcess = inProcess;
     this.endpoint = endpoint;
     this.settings = settings;
     this.cache = cache;
@@ -290,6 +318,7 @@ public final class OpenAiCompatibleClient implements LlmClient {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update((endpoint.baseUrl() + path + "\n").getBytes(StandardCharsets.UTF_8));
+      if (inProcess.isPresent()) sha.update(("in-process " + inProcess.get().identity() + "\n").getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest(body.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -362,6 +391,7 @@ public final class OpenAiCompatibleClient implements LlmClient {
   private record Sent<T>(String body, T parsed) {}
 
   private <T> Sent<T> sendWithRetries(String path, String body, long tokens, BiFunction<JsonNode, Boolean, T> parser) {
+    if (inProcess.isPresent()) return sendInProcess(path, body, parser);
     HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path))
         .timeout(settings.timeout())
         .header("Content-Type", "application/json")
@@ -414,6 +444,28 @@ public final class OpenAiCompatibleClient implements LlmClient {
         throw new LlmException(LlmException.Kind.CONNECTION, "interrupted while waiting to retry", e);
       }
     }
+  }
+
+  // A model in this process: no network faults to wait out, and its answer is deterministic for a request, so
+  // a failure is final and nothing is retried. The concurrency bound still applies (the model runs one at a time).
+  private <T> Sent<T> sendInProcess(String path, String body, BiFunction<JsonNode, Boolean, T> parser) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmException(LlmException.Kind.CONNECTION, "interrupted while waiting for the local model", e);
+    }
+    InProcessServer.Reply reply;
+    try {
+      reply = inProcess.orElseThrow().handle(path, body);
+    } finally {
+      inFlight.release();
+    }
+    if (reply.status() != 200) {
+      LlmException f = httpFailure(path, reply.status(), reply.body());
+      throw f.kind().retryable() ? new LlmException(LlmException.Kind.REJECTED, f.getMessage(), f) : f;
+    }
+    return new Sent<>(reply.body(), parser.apply(parse(reply.body()), false));
   }
 
   private LlmException httpFailure(String path, int status, String body) {

@@ -13,7 +13,12 @@ public enum Preset {
   OPENROUTER("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", true, false, false),
   VLLM("vllm", "http://localhost:8000/v1", "VLLM_API_KEY", false, true, true),
   LLAMACPP("llamacpp", "http://localhost:8080/v1", "LLAMA_API_KEY", false, true, true),
-  OLLAMA("ollama", "http://localhost:11434/v1", "OLLAMA_API_KEY", false, true, false);
+  OLLAMA("ollama", "http://localhost:11434/v1", "OLLAMA_API_KEY", false, true, false),
+  /**
+   * A model run inside this process ({@code local:PATH}, package {@code local}): no server and no key; the
+   * base URL only names it in the response cache's keys.
+   */
+  LOCAL("local", "http://127.0.0.1/in-process/v1", "NEURONSCRIBE_LOCAL_API_KEY", false, true, true);
 
   private final String id;
   private final URI baseUrl;
