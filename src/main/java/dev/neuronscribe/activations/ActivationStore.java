@@ -26,26 +26,34 @@ import org.apache.arrow.vector.complex.ListVector;
  * and per unit its moments and quantile boundaries ({@code units/}). docs/scale.md describes the tables
  * and reads them with pandas and DuckDB.
  *
- * <p>Opening reads the small units table (an index of where each unit is); a unit's record is read on
- * demand from its one record batch, so memory holds the index and the excerpts' tokens, not the records.
+ * <p>Opening maps the store's {@link StoreIndex} (written when the writer finished): reading one unit then
+ * decodes one record batch of its part's records file, its row's part units file and the excerpt batches it
+ * refers to, and nothing else, so a fresh process reads a unit without touching the rest of the store. A
+ * store without a current index (interrupted, or written before there was one) is indexed in memory from
+ * all its units and excerpts files first, which takes seconds for tens of thousands of units.
  */
 public final class ActivationStore implements NeuronRecords {
   private final Path root;
-  private final Map<NeuronId, Unit> units;
-  private final Map<String, String> metadata;
-  private Map<Long, String[]> excerpts;
-  private StoreFiles.Reader open;
-  private int openPart = -1, openBatch = -1;
-  private VectorSchemaRoot batch;
-  private double[] halves;
+  private final StoreIndex index;
+  private final List<Integer> parts;
+  private Map<String, String> metadata;
+  /** Decoded excerpt batches, by (part, batch): each distinct token string kept once. */
+  private final Map<Long, Map<Long, String[]>> excerptBatches = new HashMap<>();
+  private final Map<String, String> interned = new HashMap<>();
+  private StoreFiles.Reader open, openUnits;
+  private int openPart = -1, openBatch = -1, openUnitsPart = -1;
+  private VectorSchemaRoot batch, unitsBatch;
+  /** See {@link #half}: shared by every store of the process, as the bit patterns mean the same in all. */
+  private static final double[] HALVES = new double[1 << 16];
 
-  private record Unit(int part, int batch, OptionalDouble mean, OptionalDouble variance, OptionalDouble skewness,
-      OptionalDouble kurtosis, Optional<QuantileBoundaries> boundaries) {}
+  static {
+    java.util.Arrays.fill(HALVES, Double.NaN);
+  }
 
-  private ActivationStore(Path root, Map<NeuronId, Unit> units, Map<String, String> metadata) {
+  private ActivationStore(Path root, StoreIndex index, List<Integer> parts) {
     this.root = root;
-    this.units = units;
-    this.metadata = metadata;
+    this.index = index;
+    this.parts = parts;
   }
 
   public static boolean isStore(Path dir) {
@@ -56,32 +64,38 @@ public final class ActivationStore implements NeuronRecords {
     if (!StoreFiles.isStore(dir)) {
       throw new InvalidInputException(dir.toString(), "is not an activation store (no units/ and records/ folders); record one with 'scribe record' or import one with 'scribe import'");
     }
-    Map<NeuronId, Unit> units = new TreeMap<>();
-    Map<String, String> meta = Map.of();
-    for (int p : StoreFiles.parts(dir, StoreFiles.UNITS)) {
+    // Listing the units folder (names only) tells exactly whether the index covers every committed part; file
+    // times would be cheaper but too coarse to see a part removed right after the index was written.
+    List<Integer> parts = StoreFiles.parts(dir, StoreFiles.UNITS);
+    StoreIndex index = StoreIndex.load(dir, parts).orElseGet(() -> scan(dir, parts));
+    ActivationStore store = new ActivationStore(dir, index, parts);
+    // One small file tells whether this reader knows the store's format (a newer one is refused here, not mid-run).
+    store.metadata();
+    return store;
+  }
+
+  /** Indexes a store from its units and excerpts files (no index file, or a stale one). */
+  private static StoreIndex scan(Path dir, List<Integer> parts) {
+    StoreIndex.Builder b = new StoreIndex.Builder();
+    for (int p : parts) {
       try (StoreFiles.Reader r = new StoreFiles.Reader(StoreFiles.part(dir, StoreFiles.UNITS, p), StoreFiles.UNITS)) {
-        meta = describe(r.metadata);
-        for (int b = 0; b < r.batches(); b++) {
-          VectorSchemaRoot v = r.batch(b);
+        int row = 0;
+        for (int k = 0; k < r.batches(); k++) {
+          VectorSchemaRoot v = r.batch(k);
           IntVector layer = (IntVector) v.getVector("layer"), index = (IntVector) v.getVector("index"), batch = (IntVector) v.getVector("batch");
-          ListVector bounds = (ListVector) v.getVector("quantile_boundaries");
-          for (int i = 0; i < v.getRowCount(); i++) {
-            Optional<QuantileBoundaries> q = Optional.empty();
-            if (!bounds.isNull(i)) {
-              Float8Vector child = (Float8Vector) bounds.getDataVector();
-              List<OptionalDouble> values = new ArrayList<>();
-              for (int k = bounds.getElementStartIndex(i); k < bounds.getElementEndIndex(i); k++) {
-                values.add(child.isNull(k) ? OptionalDouble.empty() : OptionalDouble.of(child.get(k)));
-              }
-              q = Optional.of(new QuantileBoundaries(values));
-            }
-            units.put(new NeuronId(layer.get(i), index.get(i)), new Unit(p, batch.get(i), optional(v, "mean", i), optional(v, "variance", i),
-                optional(v, "skewness", i), optional(v, "kurtosis", i), q));
-          }
+          for (int i = 0; i < v.getRowCount(); i++) b.unit(new NeuronId(layer.get(i), index.get(i)), p, batch.get(i), row++);
+        }
+      }
+      Path ex = StoreFiles.part(dir, StoreFiles.EXCERPTS, p);
+      if (!Files.exists(ex)) continue;
+      try (StoreFiles.Reader r = new StoreFiles.Reader(ex, StoreFiles.EXCERPTS)) {
+        for (int k = 0; k < r.batches(); k++) {
+          BigIntVector excerpt = (BigIntVector) r.batch(k).getVector("excerpt");
+          for (int i = 0; i < excerpt.getValueCount(); i++) b.excerpt(excerpt.get(i), p, k);
         }
       }
     }
-    return new ActivationStore(dir, units, meta);
+    return b.build(parts);
   }
 
   /** The recording's own metadata, without the table bookkeeping. */
@@ -101,18 +115,27 @@ public final class ActivationStore implements NeuronRecords {
     return root;
   }
 
+  /** The recording's description, from the first part's units file (every file carries the same). */
   @Override
-  public Map<String, String> metadata() {
+  public synchronized Map<String, String> metadata() {
+    if (metadata == null) {
+      if (parts.isEmpty()) return Map.of();
+      try (StoreFiles.Reader r = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.UNITS, parts.get(0)), StoreFiles.UNITS)) {
+        metadata = describe(r.metadata);
+      }
+    }
     return metadata;
   }
 
   @Override
   public List<NeuronId> list() {
-    return List.copyOf(units.keySet());
+    NeuronId[] ids = new NeuronId[index.size()];
+    for (int i = 0; i < ids.length; i++) ids[i] = index.unit(i);
+    return List.of(ids);
   }
 
   public int size() {
-    return units.size();
+    return index.size();
   }
 
   @Override
@@ -122,26 +145,27 @@ public final class ActivationStore implements NeuronRecords {
 
   @Override
   public boolean contains(NeuronId id) {
-    return units.containsKey(id);
+    return index.find(id) >= 0;
   }
 
   @Override
   public synchronized NeuronRecord read(NeuronId id) {
-    Unit u = units.get(id);
-    if (u == null) throw new InvalidInputException(root.toString(), "holds no unit " + id);
-    if (excerpts == null) excerpts = readExcerpts();
-    if (openPart != u.part) {
+    int slot = index.find(id);
+    if (slot < 0) throw new InvalidInputException(root.toString(), "holds no unit " + id);
+    StoreIndex.UnitAt u = index.at(slot);
+    if (openPart != u.part()) {
       if (open != null) open.close();
       open = null;
-      open = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.RECORDS, u.part), StoreFiles.RECORDS);
-      openPart = u.part;
+      open = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.RECORDS, u.part()), StoreFiles.RECORDS);
+      openPart = u.part();
       openBatch = -1;
     }
     // Units are read in order: the batch just decoded usually holds the next one too.
-    if (openBatch != u.batch) {
-      batch = open.batch(u.batch);
-      openBatch = u.batch;
+    if (openBatch != u.batch()) {
+      batch = open.batch(u.batch());
+      openBatch = u.batch();
     }
+    Stats stats = stats(u);
     VectorSchemaRoot v = batch;
     IntVector layer = (IntVector) v.getVector("layer"), index = (IntVector) v.getVector("index"), rank = (IntVector) v.getVector("rank");
     VarCharVector list = (VarCharVector) v.getVector("list");
@@ -151,13 +175,13 @@ public final class ActivationStore implements NeuronRecords {
     for (int i = 0; i < v.getRowCount(); i++) {
       if (layer.get(i) != id.layer() || index.get(i) != id.neuron()) continue;
       String name = new String(list.get(i), StandardCharsets.UTF_8);
-      String[] tokens = excerpts.get(excerpt.get(i));
+      String[] tokens = tokens(excerpt.get(i));
       if (tokens == null) {
-        throw new InvalidInputException(open.file.toString(), "unit " + id + " refers to excerpt " + excerpt.get(i) + ", which the store's excerpts/ lack");
+        throw new StoreFileException(open.file.toString(), "unit " + id + " refers to excerpt " + excerpt.get(i) + ", which the store's excerpts/ lack");
       }
       double[] a = activations(acts, i);
       if (a.length != tokens.length) {
-        throw new InvalidInputException(open.file.toString(), "unit " + id + " has " + a.length + " activations on excerpt " + excerpt.get(i)
+        throw new StoreFileException(open.file.toString(), "unit " + id + " has " + a.length + " activations on excerpt " + excerpt.get(i)
             + " of " + tokens.length + " tokens");
       }
       List<ActivationRecord> l = lists.computeIfAbsent(name, k -> new ArrayList<>());
@@ -166,33 +190,31 @@ public final class ActivationStore implements NeuronRecords {
       l.set(r, new ActivationRecord(List.of(tokens), a));
     }
     for (var e : lists.entrySet()) {
-      if (e.getValue().contains(null)) throw new InvalidInputException(open.file.toString(), "unit " + id + "'s list '" + e.getKey() + "' has gaps in its ranks");
+      if (e.getValue().contains(null)) throw new StoreFileException(open.file.toString(), "unit " + id + "'s list '" + e.getKey() + "' has gaps in its ranks");
     }
     Optional<List<List<ActivationRecord>>> bins = Optional.empty();
-    if (lists.keySet().stream().anyMatch(k -> k.startsWith("quantile_")) || u.boundaries.isPresent()) {
+    if (lists.keySet().stream().anyMatch(k -> k.startsWith("quantile_")) || stats.boundaries.isPresent()) {
       List<List<ActivationRecord>> b = new ArrayList<>();
       int bin = 0;
       int last = lists.keySet().stream().filter(k -> k.startsWith("quantile_")).mapToInt(k -> Integer.parseInt(k.substring(9))).max().orElse(-1);
-      int count = Math.max(last + 1, u.boundaries.map(q -> Math.max(0, q.size() - 1)).orElse(0));
+      int count = Math.max(last + 1, stats.boundaries.map(q -> Math.max(0, q.size() - 1)).orElse(0));
       for (; bin < count; bin++) b.add(lists.getOrDefault("quantile_" + bin, List.of()));
       bins = Optional.of(b);
     }
-    return new NeuronRecord(id, lists.getOrDefault("top", List.of()), lists.getOrDefault("random", List.of()), bins, u.boundaries,
-        u.mean, u.variance, u.skewness, u.kurtosis);
+    return new NeuronRecord(id, lists.getOrDefault("top", List.of()), lists.getOrDefault("random", List.of()), bins, stats.boundaries,
+        stats.mean, stats.variance, stats.skewness, stats.kurtosis);
   }
 
   /**
    * A half float as the double of its shortest float decimal, remembered per bit pattern (NaN: not yet):
    * there are only 65,536, and the decimal round trip costs more than the rest of reading a record.
    */
-  private double half(short bits) {
-    if (halves == null) {
-      halves = new double[1 << 16];
-      java.util.Arrays.fill(halves, Double.NaN);
-    }
+  private static double half(short bits) {
     int i = bits & 0xffff;
-    if (Double.isNaN(halves[i])) halves[i] = Double.parseDouble(Float.toString(Float.float16ToFloat(bits)));
-    return halves[i];
+    double d = HALVES[i];
+    // A race only computes the same value twice (a NaN half is never stored: NaN activations are refused on writing).
+    if (Double.isNaN(d)) HALVES[i] = d = Double.parseDouble(Float.toString(Float.float16ToFloat(bits)));
+    return d;
   }
 
   /** The activations as the doubles that print as each stored float's shortest decimal (what JSON would hold). */
@@ -208,27 +230,71 @@ public final class ActivationStore implements NeuronRecords {
     return a;
   }
 
-  private Map<Long, String[]> readExcerpts() {
-    Map<Long, String[]> out = new HashMap<>();
-    // Tokens repeat across excerpts: keep one String per distinct token.
-    Map<String, String> interned = new HashMap<>();
-    for (int p : StoreFiles.parts(root, StoreFiles.EXCERPTS)) {
-      if (!Files.exists(StoreFiles.part(root, StoreFiles.UNITS, p))) continue;
-      try (StoreFiles.Reader r = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.EXCERPTS, p), StoreFiles.EXCERPTS)) {
-        for (int b = 0; b < r.batches(); b++) {
-          VectorSchemaRoot v = r.batch(b);
-          BigIntVector index = (BigIntVector) v.getVector("excerpt");
-          ListVector tokens = (ListVector) v.getVector("tokens");
-          for (int i = 0; i < v.getRowCount(); i++) {
-            List<String> t = strings(tokens, i);
-            String[] a = new String[t.size()];
-            for (int k = 0; k < a.length; k++) a[k] = interned.computeIfAbsent(t.get(k), s -> s);
-            out.put(index.get(i), a);
+  private record Stats(OptionalDouble mean, OptionalDouble variance, OptionalDouble skewness, OptionalDouble kurtosis,
+      Optional<QuantileBoundaries> boundaries) {}
+
+  /** A unit's moments and boundaries, from its row of its part's units file. */
+  private Stats stats(StoreIndex.UnitAt u) {
+    if (openUnitsPart != u.part()) {
+      if (openUnits != null) openUnits.close();
+      openUnits = null;
+      openUnits = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.UNITS, u.part()), StoreFiles.UNITS);
+      openUnitsPart = u.part();
+      unitsBatch = null;
+    }
+    // A units file is one record batch (a part's units are few); older writers wrote the same.
+    int row = u.row();
+    int b = 0;
+    VectorSchemaRoot v = unitsBatch != null ? unitsBatch : openUnits.batch(0);
+    while (row >= v.getRowCount() && b + 1 < openUnits.batches()) {
+      row -= v.getRowCount();
+      v = openUnits.batch(++b);
+    }
+    unitsBatch = b == 0 ? v : null;
+    if (row >= v.getRowCount()) throw new StoreFileException(openUnits.file.toString(), "has no row " + u.row() + "; the store's index.bin is stale: delete it");
+    ListVector bounds = (ListVector) v.getVector("quantile_boundaries");
+    Optional<QuantileBoundaries> q = Optional.empty();
+    if (!bounds.isNull(row)) {
+      Float8Vector child = (Float8Vector) bounds.getDataVector();
+      List<OptionalDouble> values = new ArrayList<>();
+      for (int k = bounds.getElementStartIndex(row); k < bounds.getElementEndIndex(row); k++) {
+        values.add(child.isNull(k) ? OptionalDouble.empty() : OptionalDouble.of(child.get(k)));
+      }
+      q = Optional.of(new QuantileBoundaries(values));
+    }
+    return new Stats(optional(v, "mean", row), optional(v, "variance", row), optional(v, "skewness", row), optional(v, "kurtosis", row), q);
+  }
+
+  /** An excerpt's tokens, decoding its batch of the excerpts table on first use; null when the store lacks it. */
+  private String[] tokens(long excerpt) {
+    Optional<StoreIndex.ExcerptAt> at = index.excerpt(excerpt);
+    if (at.isEmpty()) return null;
+    long key = ((long) at.get().part() << 32) | (at.get().batch() & 0xffffffffL);
+    Map<Long, String[]> batch = excerptBatches.get(key);
+    if (batch == null) {
+      batch = new HashMap<>();
+      try (StoreFiles.Reader r = new StoreFiles.Reader(StoreFiles.part(root, StoreFiles.EXCERPTS, at.get().part()), StoreFiles.EXCERPTS)) {
+        VectorSchemaRoot v = r.batch(at.get().batch());
+        BigIntVector index = (BigIntVector) v.getVector("excerpt");
+        ListVector tokens = (ListVector) v.getVector("tokens");
+        VarCharVector chars = (VarCharVector) tokens.getDataVector();
+        // The batch's token bytes copied once; each token a String cut from them (not a byte[] per token).
+        byte[] data = new byte[(int) chars.getDataBuffer().writerIndex()];
+        chars.getDataBuffer().getBytes(0, data);
+        for (int i = 0; i < v.getRowCount(); i++) {
+          int from = tokens.getElementStartIndex(i), to = tokens.getElementEndIndex(i);
+          String[] a = new String[to - from];
+          for (int k = from; k < to; k++) {
+            int start = chars.getStartOffset(k), end = chars.getEndOffset(k);
+            // Tokens repeat across excerpts: keep one String per distinct token.
+            a[k - from] = interned.computeIfAbsent(new String(data, start, end - start, StandardCharsets.UTF_8), t -> t);
           }
+          batch.put(index.get(i), a);
         }
       }
+      excerptBatches.put(key, batch);
     }
-    return out;
+    return batch.get(excerpt);
   }
 
   static List<String> strings(ListVector list, int row) {

@@ -54,6 +54,8 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
   private final Map<List<String>, Long> excerptByTokens = new HashMap<>();
   private final List<Unit> pending = new ArrayList<>();
   private final Map<Long, Excerpt> pendingExcerpts = new LinkedHashMap<>();
+  private final StoreIndex.Builder index = new StoreIndex.Builder();
+  private final List<Integer> committed = new ArrayList<>();
   private int nextPart;
   private long nextExcerpt;
   private LongFunction<int[]> tokenIds = e -> new int[0];
@@ -108,6 +110,8 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
     if (Files.exists(dir.resolve("0")) || Files.isRegularFile(dir.resolve("0.json"))) {
       throw new IllegalArgumentException(dir + " holds NeuronRecord JSON files; write the store to another directory");
     }
+    // The index is rewritten when this writer finishes; until then readers index the parts themselves.
+    delete(dir.resolve(StoreIndex.FILE));
     Set<Integer> committed = new HashSet<>(StoreFiles.parts(dir, StoreFiles.UNITS));
     // Remove what an interrupted part left: files of parts never committed and temporary files.
     for (String t : List.of(StoreFiles.EXCERPTS, StoreFiles.RECORDS)) {
@@ -120,14 +124,20 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    for (int p : committed) {
+    for (int p : committed.stream().sorted().toList()) {
       nextPart = Math.max(nextPart, p + 1);
+      this.committed.add(p);
       try (StoreFiles.Reader r = new StoreFiles.Reader(StoreFiles.part(dir, StoreFiles.UNITS, p), StoreFiles.UNITS)) {
         checkCompatible(r);
+        int row = 0;
         for (int b = 0; b < r.batches(); b++) {
           VectorSchemaRoot root = r.batch(b);
-          IntVector layer = (IntVector) root.getVector("layer"), index = (IntVector) root.getVector("index");
-          for (int i = 0; i < root.getRowCount(); i++) stored.add(new NeuronId(layer.get(i), index.get(i)));
+          IntVector layer = (IntVector) root.getVector("layer"), index = (IntVector) root.getVector("index"), batch = (IntVector) root.getVector("batch");
+          for (int i = 0; i < root.getRowCount(); i++) {
+            NeuronId id = new NeuronId(layer.get(i), index.get(i));
+            stored.add(id);
+            this.index.unit(id, p, batch.get(i), row++);
+          }
         }
       }
       Path ex = StoreFiles.part(dir, StoreFiles.EXCERPTS, p);
@@ -140,6 +150,7 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
           for (int i = 0; i < root.getRowCount(); i++) {
             long e = excerpt.get(i);
             storedExcerpts.add(e);
+            index.excerpt(e, p, b);
             nextExcerpt = Math.max(nextExcerpt, e + 1);
             excerptByTokens.put(ActivationStore.strings(tokens, i), e);
           }
@@ -267,14 +278,16 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
     if (pending.size() >= unitsPerPart) flush();
   }
 
+  /** Writes what is pending and the store's index (what lets a reader find one unit without reading the rest). */
   @Override
   public synchronized void finish() {
     flush();
+    index.write(dir, committed);
   }
 
   @Override
   public synchronized void close() {
-    flush();
+    finish();
   }
 
   /** Writes the pending units as one part: excerpts, then records, then the units file that commits it. */
@@ -292,15 +305,23 @@ public final class ActivationStoreWriter implements NeuronSink, AutoCloseable {
     pending.sort(Comparator.comparing(Unit::id));
     writeRecords(StoreFiles.part(dir, StoreFiles.RECORDS, part), meta, pending);
     writeUnits(StoreFiles.part(dir, StoreFiles.UNITS, part), meta, pending);
-    for (Excerpt e : excerpts) {
+    committed.add(part);
+    for (int i = 0; i < excerpts.size(); i++) {
+      Excerpt e = excerpts.get(i);
       storedExcerpts.add(e.index);
       pendingExcerpts.remove(e.index);
+      index.excerpt(e.index, part, i / EXCERPTS_PER_BATCH);
     }
-    for (Unit u : pending) stored.add(u.id);
+    for (int i = 0; i < pending.size(); i++) {
+      Unit u = pending.get(i);
+      stored.add(u.id);
+      index.unit(u.id, part, i / UNITS_PER_BATCH, i);
+    }
     pending.clear();
   }
 
-  private static final int EXCERPTS_PER_BATCH = 4096;
+  /** Excerpts per record batch: a reader decodes the batches of the excerpts a unit refers to, so they stay small. */
+  static final int EXCERPTS_PER_BATCH = 256;
 
   private static void writeExcerpts(Path file, Map<String, String> meta, List<Excerpt> excerpts) {
     StoreFiles.write(file, StoreFiles.excerptsSchema(meta), out -> {

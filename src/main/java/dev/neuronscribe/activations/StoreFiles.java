@@ -53,6 +53,8 @@ final class StoreFiles {
     return dir.resolve(table).resolve(String.format("part-%05d.arrow", part));
   }
 
+  private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-\\d{5,9}\\.arrow");
+
   /** Committed part numbers, ascending. */
   static List<Integer> parts(Path dir, String table) {
     Path folder = dir.resolve(table);
@@ -61,7 +63,7 @@ final class StoreFiles {
     try (Stream<Path> files = Files.list(folder)) {
       for (Path f : files.toList()) {
         String n = f.getFileName().toString();
-        if (n.matches("part-\\d{5,9}\\.arrow")) out.add(Integer.parseInt(n.substring(5, n.length() - 6)));
+        if (PART.matcher(n).matches()) out.add(Integer.parseInt(n.substring(5, n.length() - 6)));
       }
     } catch (IOException e) {
       throw new InvalidInputException(folder.toString(), "cannot be listed: " + e.getMessage(), e);
@@ -158,13 +160,13 @@ final class StoreFiles {
         arrow = opened;
       } catch (IOException | RuntimeException e) {
         closeQuietly(opened, allocator);
-        throw new InvalidInputException(file.toString(), "is not a readable Arrow file (" + e.getMessage()
+        throw new StoreFileException(file.toString(), "is not a readable Arrow file (" + e.getMessage()
             + "); it is truncated or not part of a NeuronScribe store: re-create the store (scribe record, or scribe import)", e);
       }
       String version = metadata.get(FORMAT_KEY);
       if (version == null || !table.equals(metadata.get(TABLE_KEY))) {
         close();
-        throw new InvalidInputException(file.toString(), "is an Arrow file but not the '" + table + "' table of a NeuronScribe store (no "
+        throw new StoreFileException(file.toString(), "is an Arrow file but not the '" + table + "' table of a NeuronScribe store (no "
             + FORMAT_KEY + "/" + TABLE_KEY + " metadata)");
       }
       int v;
@@ -172,11 +174,11 @@ final class StoreFiles {
         v = Integer.parseInt(version);
       } catch (NumberFormatException e) {
         close();
-        throw new InvalidInputException(file.toString(), "field '" + FORMAT_KEY + "' is '" + version + "', not a version number");
+        throw new StoreFileException(file.toString(), "field '" + FORMAT_KEY + "' is '" + version + "', not a version number");
       }
       if (v > VERSION) {
         close();
-        throw new InvalidInputException(file.toString(), "was written by a newer NeuronScribe (store format " + v + "; this one reads up to "
+        throw new StoreFileException(file.toString(), "was written by a newer NeuronScribe (store format " + v + "; this one reads up to "
             + VERSION + "): update NeuronScribe, or export the store to JSON with the newer one");
       }
     }
@@ -186,7 +188,7 @@ final class StoreFiles {
         arrow.loadRecordBatch(blocks.get(i));
         return arrow.getVectorSchemaRoot();
       } catch (IOException | RuntimeException e) {
-        throw new InvalidInputException(file.toString(), "record batch " + i + " cannot be read (" + e.getMessage() + "); the file is damaged", e);
+        throw new StoreFileException(file.toString(), "record batch " + i + " cannot be read (" + e.getMessage() + "); the file is damaged: re-create the store (scribe record, or scribe import)", e);
       }
     }
 

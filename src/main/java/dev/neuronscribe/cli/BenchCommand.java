@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures how fast parts of NeuronScribe run on this machine.",
-    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Record.class, BenchCommand.StoreRead.class, BenchCommand.RunDir.class, BenchCommand.Encode.class, BenchCommand.Fma.class, BenchCommand.Llm.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -119,8 +119,8 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Times reading units from a store in this fresh process.",
-        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), then more units at",
-        "random (warm)."
+        "First opening it and the first unit (cold: classes, files and caches loaded for the first time), a second handle,",
+        "more units at random (warm), and new handles opened and read once the code is warm (the store's own cost)."
       })
   static final class StoreRead implements Callable<Integer> {
     @Option(names = "--records", required = true, paramLabel = "DIR", description = "The store (or a JSON folder, to compare).")
@@ -137,24 +137,84 @@ final class BenchCommand implements Runnable {
       long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
       long t0 = System.nanoTime();
       var store = dev.neuronscribe.activations.NeuronRecords.open(records);
-      java.util.List<dev.neuronscribe.activations.NeuronId> ids = store.list();
       long t1 = System.nanoTime();
-      var first = unit == null ? ids.get(ids.size() / 2) : dev.neuronscribe.activations.NeuronId.parse(unit);
-      var r = store.read(first);
+      // The first unit is read before listing the others: a lookup by id is what a cold reader does.
+      var first = unit == null ? java.util.Optional.<dev.neuronscribe.activations.NeuronId>empty()
+          : java.util.Optional.of(dev.neuronscribe.activations.NeuronId.parse(unit));
+      java.util.List<dev.neuronscribe.activations.NeuronId> ids = first.isEmpty() ? store.list() : java.util.List.of();
+      var id = first.orElseGet(() -> ids.get(ids.size() / 2));
       long t2 = System.nanoTime();
+      var r = store.read(id);
+      long t3 = System.nanoTime();
       long sinceJvm = System.currentTimeMillis() - jvmStart;
+      // A second store handle, as a later lookup in the same process: the files again, the classes loaded.
+      var again = dev.neuronscribe.activations.NeuronRecords.open(records);
+      long t4 = System.nanoTime();
+      var otherId = ids.isEmpty() ? id : ids.get(ids.size() / 3);
+      again.read(otherId);
+      long t5 = System.nanoTime();
+      java.util.List<dev.neuronscribe.activations.NeuronId> all = ids.isEmpty() ? store.list() : ids;
       java.util.Random rnd = new java.util.Random(1);
       long warm = 0;
       for (int i = 0; i < units; i++) {
-        var id = ids.get(rnd.nextInt(ids.size()));
+        var x = all.get(rnd.nextInt(all.size()));
         long a = System.nanoTime();
-        store.read(id);
+        store.read(x);
         warm += System.nanoTime() - a;
       }
-      System.out.printf("%s: %,d units%n", records, ids.size());
-      System.out.printf("open (index of units): %.1f ms; first unit %s (%d top excerpts): %.1f ms; open + first unit: %.1f ms; since the JVM started: %d ms%n",
-          (t1 - t0) / 1e6, first, r.mostPositiveActivationRecords().size(), (t2 - t1) / 1e6, (t2 - t0) / 1e6, sinceJvm);
+      // The store's own cost of a lookup, without the JVM's warm-up: once the code is compiled, a new handle
+      // (nothing cached by it) opened and one unit read, for units not read before; the median of 20.
+      long[] fresh = new long[20];
+      for (int i = 0; i < fresh.length; i++) {
+        var x = all.get(rnd.nextInt(all.size()));
+        long a = System.nanoTime();
+        dev.neuronscribe.activations.NeuronRecords.open(records).read(x);
+        fresh[i] = System.nanoTime() - a;
+      }
+      java.util.Arrays.sort(fresh);
+      System.out.printf("%s: %,d units%n", records, all.size());
+      System.out.printf("first lookup in this process: open %.1f ms + read unit %s (%d top excerpts) %.1f ms = %.1f ms; since the JVM started: %d ms%n",
+          (t1 - t0) / 1e6, id, r.mostPositiveActivationRecords().size(), (t3 - t2) / 1e6, (t1 - t0 + t3 - t2) / 1e6, sinceJvm);
+      System.out.printf("a second open + read (unit %s; classes loaded, files not yet read by this process): %.1f ms%n", otherId, (t5 - t4) / 1e6);
       System.out.printf("then %d random units: %.2f ms each (mean)%n", units, warm / 1e6 / Math.max(1, units));
+      System.out.printf("then a new handle opened + one unit read, once warmed up: %.1f ms (median of %d; min %.1f, max %.1f)%n",
+          fresh[fresh.length / 2] / 1e6, fresh.length, fresh[0] / 1e6, fresh[fresh.length - 1] / 1e6);
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "run-dir",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times and sizes a run directory of simulated units, without a simulator.",
+        "UNITS units are appended as a run does, reopened, compacted and scored. Run it with a small heap",
+        "(SCRIBE_JAVA_OPTS=-Xmx512m) to see that the run's state does not grow with the units; the simulations (about",
+        "66 KB of JSON each at the defaults) stay on disk."
+      })
+  static final class RunDir implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "An empty directory to write the run into.")
+    java.nio.file.Path out;
+
+    @Option(names = "--units", defaultValue = "36864", description = "Units (default: ${DEFAULT-VALUE}, GPT-2 small's neurons).")
+    int units;
+
+    @Option(names = "--excerpts", defaultValue = "20", description = "Simulated excerpts per unit (default: ${DEFAULT-VALUE}).")
+    int excerpts;
+
+    @Option(names = "--tokens", defaultValue = "64", description = "Tokens per excerpt (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Override
+    public Integer call() {
+      if (units < 1 || excerpts < 1 || tokens < 1) throw new UsageException("--units, --excerpts and --tokens must be at least 1");
+      var r = dev.neuronscribe.simulate.RunDirectoryBenchmark.run(out, units, excerpts, tokens);
+      spec.commandLine().getOut().printf("%,d units simulated, reopened, compacted and scored (%,d scored) in %.1f s; simulations.jsonl %,d bytes%n",
+          r.units(), r.scored(), r.seconds(), r.simulationsBytes());
+      spec.commandLine().getOut().printf("heap: %,d MB in use after the last collection, of a maximum of %,d MB (-Xlog:gc shows every collection)%n",
+          r.heapUsedAfterGcMax() >> 20, r.heapMax() >> 20);
       return Cli.OK;
     }
   }
@@ -200,6 +260,67 @@ final class BenchCommand implements Runnable {
       var r = dev.neuronscribe.subject.DictionaryBenchmark.run(s, spec.commandLine().getOut()::println);
       spec.commandLine().getOut().printf("%n%s %s encoder, %d → %d, %d rows per encode: median %.0f rows/s, %.1f GFLOP/s (matmul: 2·d_in·d_sae per row)%n",
           layout, activation, dIn, dSae, rows, r.median(), r.median() * r.flopsPerRow() / 1e9);
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "fma",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Measures this machine's FMA peak: independent FMA chains on the widest vectors, on every core, no memory traffic.",
+        "Every other benchmark's GFLOP/s is reported as a share of it."
+      })
+  static final class Fma implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Measurements; the median and best are reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      double[] v = new double[repeats];
+      for (int i = 0; i < repeats; i++) v[i] = RecorderBenchmark.fmaPeakGflops();
+      java.util.Arrays.sort(v);
+      spec.commandLine().getOut().printf("FMA peak: median %.1f GFLOP/s, best %.1f GFLOP/s (%d runs; %d cores × %d float lanes)%n",
+          v[v.length / 2], v[v.length - 1], repeats, Runtime.getRuntime().availableProcessors(), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length());
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "llm",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times a local language model (--model: a GGUF file or a Hugging Face directory): prompt processing and generation.",
+        "tools/bench-local-llm.sh runs it beside llama.cpp (node-llama-cpp) on the same GGUF files."
+      })
+  static final class Llm implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A GGUF file or a Hugging Face model directory.")
+    java.nio.file.Path model;
+
+    @Option(names = "--prompt", defaultValue = "256", description = "Prompt tokens, run in one pass (default: ${DEFAULT-VALUE}).")
+    int prompt;
+
+    @Option(names = "--generate", defaultValue = "16", description = "Tokens generated greedily afterwards (default: ${DEFAULT-VALUE}).")
+    int generate;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds after a warm-up; medians reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      if (prompt < 1 || generate < 1 || rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--prompt, --generate and --rounds must be at least 1");
+      var r = dev.neuronscribe.subject.LanguageModelBenchmark.run(model, prompt, generate, rounds, spec.commandLine().getOut()::println);
+      var out = spec.commandLine().getOut();
+      out.printf("prompt     median %8.1f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak measured after each round)%n",
+          r.promptTokensPerSecond(), r.promptGflops(), 100 * r.promptPeakShare());
+      out.printf("generation median %8.2f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak)%n",
+          r.generatedTokensPerSecond(), r.generatedGflops(), 100 * r.generatedPeakShare());
+      out.printf("FMA peak median %.1f GFLOP/s. FLOPs: 2 per weight of the blocks' matmuls per token, the head once per prompt and per generated token.%n",
+          r.peakGflops());
       return Cli.OK;
     }
   }

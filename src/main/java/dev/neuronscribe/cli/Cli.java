@@ -46,6 +46,12 @@ final class Cli {
             commandLine.getErr().println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
             return USAGE;
           }
+          if (e instanceof dev.neuronscribe.activations.StoreFileException) {
+            // A damaged or newer store: no rerun of the command fixes it, as no rerun fixes a bad option.
+            commandLine.getErr().println("error: " + e.getMessage());
+            if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+            return USAGE;
+          }
           // A user sees what went wrong and what to do, not a stack trace; set SCRIBE_DEBUG=1 for one.
           commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           if (System.getenv("SCRIBE_DEBUG") != null) e.printStackTrace(commandLine.getErr());

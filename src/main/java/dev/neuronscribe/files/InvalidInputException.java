@@ -7,8 +7,11 @@ package dev.neuronscribe.files;
  *
  * <p>The one error type for bad input in every stage, so that the CLI has one thing to catch and one
  * wording to follow: {@code SOURCE: field 'F' PROBLEM; WHAT TO DO}.
+ *
+ * <p>Not final only so that a stage can mark a kind of bad input the CLI treats apart (a damaged activation
+ * store exits 2, like bad usage); every catcher of this type still catches those.
  */
-public final class InvalidInputException extends RuntimeException {
+public class InvalidInputException extends RuntimeException {
   private final String source;
 
   public InvalidInputException(String source, String problem) {

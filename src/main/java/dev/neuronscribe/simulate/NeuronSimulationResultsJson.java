@@ -2,6 +2,8 @@ package dev.neuronscribe.simulate;
 
 import dev.neuronscribe.files.ParseErrors;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -127,6 +129,59 @@ public final class NeuronSimulationResultsJson {
     g.writeStartArray();
     for (double v : values) g.writeNumber(v);
     g.writeEndArray();
+  }
+
+  /** A line's target and whether it scored any explanation (a line with none withdraws a run's simulation). */
+  record Head(Target target, boolean scored) {
+    static Head of(NeuronSimulationResults r) {
+      return new Head(r.target(), !r.scoredExplanations().isEmpty());
+    }
+  }
+
+  /**
+   * Reads a line only as far as its target and first scored explanation (ours write {@code neuron_id} first),
+   * without building its simulations: what a run directory needs to know of each line when it reopens.
+   */
+  static Head head(String line, String source) {
+    try (JsonParser p = MAPPER.getFactory().createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new InvalidInputException(source, "must be a NeuronSimulationResults object");
+      Target target = null;
+      Boolean scored = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if (field.equals("neuron_id") && v == JsonToken.START_OBJECT) {
+          Integer layer = null, neuron = null;
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken x = p.nextToken();
+            if (f.equals("layer_index") && x == JsonToken.VALUE_NUMBER_INT) layer = p.getIntValue();
+            else if (f.equals("neuron_index") && x == JsonToken.VALUE_NUMBER_INT) neuron = p.getIntValue();
+            else p.skipChildren();
+          }
+          if (layer == null || neuron == null) throw new InvalidInputException(source, "field 'neuron_id' lacks 'layer_index' or 'neuron_index'");
+          target = new Target.Neuron(new NeuronId(layer, neuron));
+        } else if (field.equals("puzzle") && v == JsonToken.VALUE_STRING) {
+          target = new Target.Puzzle(p.getText());
+        } else if (field.equals("scored_explanations") && v == JsonToken.START_ARRAY) {
+          scored = false;
+          JsonToken x;
+          while ((x = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (x == null) throw new InvalidInputException(source, "ends inside 'scored_explanations'");
+            if (x != JsonToken.VALUE_NULL) scored = true; // OpenAI's files may hold null for an unscored explanation
+            if (scored && target != null) return new Head(target, true);
+            p.skipChildren();
+          }
+        } else {
+          p.skipChildren();
+        }
+        if (target != null && scored != null) return new Head(target, scored);
+      }
+      if (target == null) throw new InvalidInputException(source, "field 'neuron_id' is missing");
+      throw new InvalidInputException(source, "field 'scored_explanations' is missing");
+    } catch (IOException e) {
+      throw new InvalidInputException(source, "is not valid JSON: " + ParseErrors.describe(e));
+    }
   }
 
   public static NeuronSimulationResults parseLine(String line, String source) {

@@ -185,7 +185,7 @@ public final class Pipeline {
     return tally.result();
   }
 
-  /** The outputs of a run directory for one format, for the score command and reports. */
+  /** The outputs of a run directory for one format, all in memory (small runs, reports); {@link RunScores} streams them. */
   public static List<NeuronSimulationResults> results(Path runDir, PromptFormat format) {
     return new FormatStore(runDir, format).results();
   }

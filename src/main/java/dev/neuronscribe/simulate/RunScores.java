@@ -36,7 +36,9 @@ public final class RunScores {
     List<FormatScore> out = new ArrayList<>();
     for (PromptFormat f : formats) {
       if (!Files.exists(Pipeline.simulationsFile(runDir, f))) continue;
-      List<NeuronSimulationResults> rs = rescore(Pipeline.results(runDir, f));
+      // One simulation at a time from disk; only its scores are kept (a run can hold tens of thousands).
+      List<NeuronSimulationResults> rs = new ArrayList<>();
+      new FormatStore(runDir, f).forEachResult(r -> rs.add(scoresOnly(rescore(List.of(r)).get(0))));
       // Failed: targets with no score because their explanation or every simulation of it failed.
       Set<Target> scored = new HashSet<>();
       rs.forEach(r -> scored.add(r.target()));
@@ -52,6 +54,13 @@ public final class RunScores {
   /** Scores a NeuronSimulationResults file (ours or OpenAI's) without writing anything. */
   public static ScoreSummary scoreFile(Path results) {
     return ScoreSummary.of(rescore(NeuronSimulationResultsJson.read(results)), 0);
+  }
+
+  /** The result with its scores and no per-token simulations: what the summary and scores.json need. */
+  private static NeuronSimulationResults scoresOnly(NeuronSimulationResults r) {
+    return new NeuronSimulationResults(r.target(), r.scoredExplanations().stream().map(e -> new ScoredExplanation(e.explanation(),
+        new ScoredSimulation(List.of(), e.scoredSimulation().evCorrelationScore(), e.scoredSimulation().rsquaredScore(),
+            e.scoredSimulation().absoluteDevExplainedScore()))).toList());
   }
 
   private static List<NeuronSimulationResults> rescore(List<NeuronSimulationResults> rs) {

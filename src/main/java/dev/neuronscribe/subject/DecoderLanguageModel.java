@@ -72,6 +72,14 @@ final class DecoderLanguageModel implements LanguageModel {
     return new CachedSession(new KvCache(config.layers(), config.kvHeads() * config.headDim(), capacity), 0);
   }
 
+  /** Multiply-adds of the blocks' matmuls per token, times 2 (attention scores excluded), and of the head's. */
+  double[] flopsPerToken() {
+    DecoderConfig c = config;
+    double q = (double) c.heads() * c.headDim(), kv = (double) c.kvHeads() * c.headDim();
+    double blocks = 2.0 * c.layers() * (c.width() * (2 * q + 2 * kv) + 3.0 * c.width() * c.mlpWidth());
+    return new double[] {blocks, 2.0 * c.width() * head.cols};
+  }
+
   @Override
   public void close() {
     tokenizer.close();
@@ -95,7 +103,7 @@ final class DecoderLanguageModel implements LanguageModel {
     private int length;
     private CausalBlocks.Runner runner;
     private float[] h;
-    private final Gemm.Scratch scratch = new Gemm.Scratch();
+    private final Gemm.Scratch scratch = new Gemm.Scratch(true);
 
     CachedSession(KvCache cache, int length) {
       this.cache = cache;

@@ -10,24 +10,31 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocked the way BLAS libraries block it. The columns of W are split into a few groups per core; a
  * group's panels of {@link #NR} columns are packed (converted to float32) {@link #KC} rows at a time, then
  * swept by blocks of {@link #MC} rows of A, so that a block of A stays in L2 while every panel passes it
- * and a panel's rows stream from cache. The micro-kernel holds a 6 × 2-vector tile of C in registers (12
- * accumulators, 2 weight vectors and one broadcast: 15 of AVX2's 16 registers) and does 12 FMAs per 8
- * loads. (A 4 × 3 tile needs all 16 registers and spills; packing A as well, or unrolling the k loop,
- * measured slower: the JIT then spills accumulators. With AVX-512 the vectors are 16 floats and there are
- * 32 registers, but taller tiles, 8 to 14 rows, measured at best a few percent faster than this one.)
- * Packed panels start on a cache line ({@link HeapAlignment}); otherwise one weight load in two straddles
- * two lines and the kernel runs at about half speed. Each element of C is summed by one thread in a fixed
- * order, so results depend neither on the number of threads nor on how many rows the batch has.
+ * and a panel's {@code KC × NR} floats stay in L1. The micro-kernel's tile depends on the registers: with
+ * AVX-512 (32 registers of 16 floats) it holds 12 × 2 vectors of C (24 accumulators, 2 weight vectors and
+ * one broadcast), 24 FMAs per 14 loads; with 16 registers (AVX2, NEON) 6 × 2 vectors, 12 FMAs per 8 loads
+ * (a 4 × 3 tile needs all 16 registers and spills). On a 2-core Xeon with AVX-512 the 12-row tile and the
+ * smaller KC (a 32 KB panel instead of 96 KB, which had to stream from L2 on every pass) measured 1.4 times
+ * the 6-row tile's GFLOP/s per CPU-second. Packing A as well measured slower. Packed panels start on a
+ * cache line ({@link HeapAlignment}); otherwise one weight load in two straddles two lines and the kernel
+ * runs at about half speed.
+ *
+ * <p>Each element of C is one chain of FMAs over k in order, started from the bias (or C), whatever the tile,
+ * the KC blocking or the thread that runs it: results depend neither on the number of threads, nor on how
+ * many rows the batch has, nor on which kernel a row lands in.
  */
 final class Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   static final int NR = 2 * L;
-  static final int MR = 6;
-  static final int KC = 768;
+  /** Rows of the micro-kernel's tile: 12 where the vector registers are 32 (AVX-512), else 6. */
+  static final int MR = L >= 16 ? 12 : 6;
+  static final int KC = 256;
   static final int MC = 96;
   /** Column groups per core: enough for the cores to finish together, few enough to keep packs large. */
   private static final int GROUPS_PER_CORE = 4;
+  /** Column ranges per core for a lone row: enough to even out the cores, few enough to keep each a long stream. */
+  private static final int DOT_TASKS_PER_CORE = 4;
 
   private Gemm() {}
 
@@ -41,6 +48,20 @@ final class Gemm {
 
   /** Packing buffers kept from one call to the next (a batch runs dozens of matmuls): one per column group. */
   static final class Scratch {
+    /**
+     * Whether a lone row may take the dot-product path ({@link Matrix#dot}): a language model's generated tokens.
+     * The recorder keeps it off, so that a row's values never depend on how many rows its batch had.
+     */
+    final boolean dotProducts;
+
+    Scratch() {
+      this(false);
+    }
+
+    Scratch(boolean dotProducts) {
+      this.dotProducts = dotProducts;
+    }
+
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
     /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
@@ -54,6 +75,10 @@ final class Gemm {
 
   static void multiply(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
     int k = w.rows, n = w.cols;
+    if (m == 1 && scratch.dotProducts && w.columnsContiguous()) {
+      dots(a, w, bias, c, accumulate);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int row = i * n;
       if (accumulate) {
@@ -77,7 +102,8 @@ final class Gemm {
             int j0 = p * NR, b = start + (p - p0) * KC * NR;
             if (j0 + NR <= n) {
               int i = i0;
-              for (; i + MR <= i1; i += MR) kernel6(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
+              if (MR == 12) for (; i + 12 <= i1; i += 12) kernel12(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
+              for (; i + 6 <= i1; i += 6) kernel6(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
               // Rows left over: one row alone is a chain of dependent FMAs, eight times slower per FLOP.
               for (; i + 4 <= i1; i += 4) kernel4(a, i * k + k0, k, pack, b, kc, c, i * n + j0, n);
               for (; i < i1; i++) kernel1(a, i * k + k0, pack, b, kc, c, i * n + j0);
@@ -88,6 +114,110 @@ final class Gemm {
         }
       }
     });
+  }
+
+  /** Twelve rows (AVX-512): 24 accumulators; the same chain per element as every other kernel. */
+  /** One row, column by column as dot products over the mapped weights; the columns split evenly over the cores. */
+  private static void dots(float[] a, Matrix w, float[] bias, float[] c, boolean accumulate) {
+    int n = w.cols, tasks = Math.min(n, DOT_TASKS_PER_CORE * Runtime.getRuntime().availableProcessors());
+    Parallel.forEach(tasks, t -> {
+      int j1 = (int) ((long) (t + 1) * n / tasks);
+      for (int j = (int) ((long) t * n / tasks); j < j1; j++) {
+        float s = bias[j] + w.dot(j, a, 0);
+        c[j] = accumulate ? c[j] + s : s;
+      }
+    });
+  }
+
+  private static void kernel12(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
+    int c0 = cOff + 0 * ldc, a0 = aOff + 0 * lda;
+    int c1 = cOff + 1 * ldc, a1 = aOff + 1 * lda;
+    int c2 = cOff + 2 * ldc, a2 = aOff + 2 * lda;
+    int c3 = cOff + 3 * ldc, a3 = aOff + 3 * lda;
+    int c4 = cOff + 4 * ldc, a4 = aOff + 4 * lda;
+    int c5 = cOff + 5 * ldc, a5 = aOff + 5 * lda;
+    int c6 = cOff + 6 * ldc, a6 = aOff + 6 * lda;
+    int c7 = cOff + 7 * ldc, a7 = aOff + 7 * lda;
+    int c8 = cOff + 8 * ldc, a8 = aOff + 8 * lda;
+    int c9 = cOff + 9 * ldc, a9 = aOff + 9 * lda;
+    int c10 = cOff + 10 * ldc, a10 = aOff + 10 * lda;
+    int c11 = cOff + 11 * ldc, a11 = aOff + 11 * lda;
+    FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+    FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector s40 = FloatVector.fromArray(S, c, c4), s41 = FloatVector.fromArray(S, c, c4 + L);
+    FloatVector s50 = FloatVector.fromArray(S, c, c5), s51 = FloatVector.fromArray(S, c, c5 + L);
+    FloatVector s60 = FloatVector.fromArray(S, c, c6), s61 = FloatVector.fromArray(S, c, c6 + L);
+    FloatVector s70 = FloatVector.fromArray(S, c, c7), s71 = FloatVector.fromArray(S, c, c7 + L);
+    FloatVector s80 = FloatVector.fromArray(S, c, c8), s81 = FloatVector.fromArray(S, c, c8 + L);
+    FloatVector s90 = FloatVector.fromArray(S, c, c9), s91 = FloatVector.fromArray(S, c, c9 + L);
+    FloatVector s100 = FloatVector.fromArray(S, c, c10), s101 = FloatVector.fromArray(S, c, c10 + L);
+    FloatVector s110 = FloatVector.fromArray(S, c, c11), s111 = FloatVector.fromArray(S, c, c11 + L);
+    for (int k = 0; k < kc; k++) {
+      int bo = bOff + k * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      x = FloatVector.broadcast(S, a[a1 + k]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      x = FloatVector.broadcast(S, a[a2 + k]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      x = FloatVector.broadcast(S, a[a3 + k]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+      x = FloatVector.broadcast(S, a[a4 + k]);
+      s40 = x.fma(b0, s40);
+      s41 = x.fma(b1, s41);
+      x = FloatVector.broadcast(S, a[a5 + k]);
+      s50 = x.fma(b0, s50);
+      s51 = x.fma(b1, s51);
+      x = FloatVector.broadcast(S, a[a6 + k]);
+      s60 = x.fma(b0, s60);
+      s61 = x.fma(b1, s61);
+      x = FloatVector.broadcast(S, a[a7 + k]);
+      s70 = x.fma(b0, s70);
+      s71 = x.fma(b1, s71);
+      x = FloatVector.broadcast(S, a[a8 + k]);
+      s80 = x.fma(b0, s80);
+      s81 = x.fma(b1, s81);
+      x = FloatVector.broadcast(S, a[a9 + k]);
+      s90 = x.fma(b0, s90);
+      s91 = x.fma(b1, s91);
+      x = FloatVector.broadcast(S, a[a10 + k]);
+      s100 = x.fma(b0, s100);
+      s101 = x.fma(b1, s101);
+      x = FloatVector.broadcast(S, a[a11 + k]);
+      s110 = x.fma(b0, s110);
+      s111 = x.fma(b1, s111);
+    }
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
+    s40.intoArray(c, c4);
+    s41.intoArray(c, c4 + L);
+    s50.intoArray(c, c5);
+    s51.intoArray(c, c5 + L);
+    s60.intoArray(c, c6);
+    s61.intoArray(c, c6 + L);
+    s70.intoArray(c, c7);
+    s71.intoArray(c, c7 + L);
+    s80.intoArray(c, c8);
+    s81.intoArray(c, c8 + L);
+    s90.intoArray(c, c9);
+    s91.intoArray(c, c9 + L);
+    s100.intoArray(c, c10);
+    s101.intoArray(c, c10 + L);
+    s110.intoArray(c, c11);
+    s111.intoArray(c, c11 + L);
   }
 
   private static void kernel6(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {

@@ -57,22 +57,24 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
 
   @Override
   public State newPass(int rows) {
-    return new State(rows);
+    return new State(rows, false);
   }
 
   @Override
   public State runner(int rows) {
-    return new State(rows);
+    return new State(rows, true);
   }
 
   final class State implements Model.Pass, CausalBlocks.Runner {
     final int capacity;
     final float[] x, h, q, k, v, att, gate, up, out;
-    final Gemm.Scratch scratch = new Gemm.Scratch();
+    final Gemm.Scratch scratch;
     float[][] rope = new float[2][0];
     int ropeLength;
 
-    State(int rows) {
+    /** @param dotProducts a language model's runner: a lone generated token takes the dot-product path ({@link Gemm.Scratch}) */
+    State(int rows, boolean dotProducts) {
+      scratch = new Gemm.Scratch(dotProducts);
       DecoderConfig c = config;
       capacity = rows;
       x = new float[rows * c.width()];

@@ -2,7 +2,12 @@ package dev.neuronscribe.subject;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Matrix {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+  /** As many 16-bit lanes as {@link #S} has floats (a 256-bit vector under AVX-512). */
+  private static final VectorSpecies<Short> HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(S.length() * 16));
+  /** As many byte lanes as {@link #S} has floats. */
+  private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8));
 
   final int rows;
   final int cols;
@@ -82,6 +92,33 @@ final class Matrix {
    * column is read in one run (converted to float32 on the way) and spread down its panel.
    */
   private void packTransposed(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
+    if (width % S.length() != 0) {
+      packTransposedByElement(k0, kc, p0, p1, width, dst, dstOff, panelStride);
+      return;
+    }
+    // A panel's columns are read whole into runs (converted a vector at a time), then each packed row of the panel
+    // is gathered from them a vector at a time: the transpose costs a gather per vector instead of a store per float.
+    float[] runs = new float[width * kc];
+    int[] stride = new int[S.length()];
+    for (int v = 0; v < stride.length; v++) stride[v] = v * kc;
+    for (int p = p0; p < p1; p++) {
+      int d = dstOff + (p - p0) * panelStride;
+      for (int j = 0; j < width; j++) {
+        int col = p * width + j;
+        if (col < cols) {
+          tensor.copy((long) col * rows + k0, runs, j * kc, kc);
+        } else {
+          java.util.Arrays.fill(runs, j * kc, (j + 1) * kc, 0f);
+        }
+      }
+      for (int k = 0; k < kc; k++) {
+        for (int v = 0; v < width; v += S.length()) FloatVector.fromArray(S, runs, v * kc + k, stride, 0).intoArray(dst, d + k * width + v);
+      }
+    }
+  }
+
+  /** {@link #packTransposed} one float at a time (panels narrower than a vector). */
+  private void packTransposedByElement(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
     float[] run = new float[kc];
     for (int p = p0; p < p1; p++) {
       int d = dstOff + (p - p0) * panelStride;
@@ -95,6 +132,64 @@ final class Matrix {
         }
       }
     }
+  }
+
+  /** Whether {@link #dot} can read a column in one run: a Linear weight's {@code [out, in]} storage. */
+  boolean columnsContiguous() {
+    return transposed;
+  }
+
+  /**
+   * {@code Σ_k a[aOff + k] · W[k][col]} straight from the mapped weights (F32, BF16, F16 or Q8_0 as stored), for a
+   * single row of A: a generated token's matmul reads every weight once, so it runs at the speed of memory and
+   * packing would only add a pass. Only for {@link #columnsContiguous} matrices. The sum runs lane-wise, then
+   * across the lanes: not the order of {@link Gemm}'s micro-kernels, so it agrees with them to float rounding.
+   */
+  float dot(int col, float[] a, int aOff) {
+    long first = (long) col * rows;
+    int L = S.length(), n = rows, k = 0;
+    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+    float tail = 0;
+    switch (tensor.dtype()) {
+      case F32 -> {
+        long base = first * 4;
+        for (; k + 2 * L <= n; k += 2 * L) {
+          acc0 = FloatVector.fromMemorySegment(S, data, base + 4L * k, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, a, aOff + k), acc0);
+          acc1 = FloatVector.fromMemorySegment(S, data, base + 4L * (k + L), ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, a, aOff + k + L), acc1);
+        }
+      }
+      case BF16 -> {
+        long base = first * 2;
+        for (; k + 2 * L <= n; k += 2 * L) {
+          acc0 = bf16(base + 2L * k).fma(FloatVector.fromArray(S, a, aOff + k), acc0);
+          acc1 = bf16(base + 2L * (k + L)).fma(FloatVector.fromArray(S, a, aOff + k + L), acc1);
+        }
+      }
+      case Q8_0 -> {
+        // Blocks of 32: the block's int8 weights times A in float lanes, then times the block's scale.
+        if (Q8_0.BLOCK % L == 0) {
+          long block = Q8_0.bytes(first);
+          for (; k + Q8_0.BLOCK <= n; k += Q8_0.BLOCK, block += Q8_0.BLOCK_BYTES) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int v = 0; v < Q8_0.BLOCK; v += L) {
+              FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + v, ByteOrder.LITTLE_ENDIAN)
+                  .convertShape(VectorOperators.B2F, S, 0);
+              sum = q.fma(FloatVector.fromArray(S, a, aOff + k + v), sum);
+            }
+            acc0 = sum.fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
+          }
+        }
+      }
+      default -> { } // F16: element by element below
+    }
+    for (; k < n; k++) tail = Math.fma(a[aOff + k], tensor.get(first + k), tail);
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
+  }
+
+  /** {@link S}'s worth of BF16 weights from byte {@code offset}, widened to float32 (a BF16 is a float's top half). */
+  private FloatVector bf16(long offset) {
+    ShortVector h = ShortVector.fromMemorySegment(HALVES, data, offset, ByteOrder.LITTLE_ENDIAN);
+    return ((IntVector) h.convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
   }
 
   /** Copies row {@code r} into {@code dst[off..off + cols)}. */

@@ -242,6 +242,11 @@ public final class RecorderBenchmark {
    * The FMA rate this JVM reaches on all cores with no memory traffic at all (12 independent accumulators
    * per thread, enough to hide the FMA latency): the ceiling any matmul here can approach.
    */
+  /** {@link #fmaPeak}, for {@code scribe bench fma}. */
+  public static double fmaPeakGflops() {
+    return fmaPeak();
+  }
+
   static double fmaPeak() {
     int cores = Runtime.getRuntime().availableProcessors();
     long iterations = 20_000_000;

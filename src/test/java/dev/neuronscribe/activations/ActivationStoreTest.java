@@ -1,6 +1,5 @@
 package dev.neuronscribe.activations;
 
-import dev.neuronscribe.files.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,6 +66,44 @@ class ActivationStoreTest {
   }
 
   @Test
+  void theIndexFindsEachUnitAsAScanOfEveryPartDoes(@TempDir Path dir) throws Exception {
+    List<NeuronRecord> all = new ArrayList<>();
+    for (int n = 0; n < 70; n++) all.add(unit(n % 4, 1000 - n, TEXTS.subList(0, 2 + n % 2)));
+    try (ActivationStoreWriter w = ActivationStoreWriter.open(dir, StorePrecision.F16, Map.of(), 16)) {
+      for (NeuronRecord r : all) w.add(r);
+    }
+    assertThat(dir.resolve(StoreIndex.FILE)).exists();
+    ActivationStore indexed = ActivationStore.open(dir);
+    List<NeuronRecord> viaIndex = all.stream().map(r -> indexed.read(r.id())).toList();
+    assertThat(indexed.list()).hasSize(70).isSorted();
+    assertThat(indexed.contains(new NeuronId(0, 5))).isFalse();
+
+    // A store of the previous layout (no index file) reads the same, by scanning its parts.
+    Files.delete(dir.resolve(StoreIndex.FILE));
+    ActivationStore scanned = ActivationStore.open(dir);
+    assertThat(scanned.list()).isEqualTo(indexed.list());
+    for (int i = 0; i < all.size(); i++) assertThat(scanned.read(all.get(i).id())).isEqualTo(viaIndex.get(i));
+
+    // A resumed writer adds a part: until it finishes, the old index is gone; then it covers every part.
+    try (ActivationStoreWriter w = ActivationStoreWriter.open(dir, StorePrecision.F16, Map.of(), 16)) {
+      assertThat(dir.resolve(StoreIndex.FILE)).doesNotExist();
+      w.add(unit(9, 9, TEXTS));
+    }
+    assertThat(ActivationStore.open(dir).read(new NeuronId(9, 9)).mostPositiveActivationRecords()).hasSize(3);
+    assertThat(ActivationStore.open(dir).size()).isEqualTo(71);
+
+    // An index that does not cover the committed parts (a part removed by hand) is stale and ignored.
+    Files.delete(StoreFiles.part(dir, StoreFiles.UNITS, 0));
+    assertThat(ActivationStore.open(dir).size()).isEqualTo(71 - 16);
+
+    // A damaged index names itself and what to do.
+    byte[] bytes = Files.readAllBytes(dir.resolve(StoreIndex.FILE));
+    Files.write(dir.resolve(StoreIndex.FILE), java.util.Arrays.copyOf(bytes, bytes.length - 3));
+    assertThatThrownBy(() -> ActivationStore.open(dir)).isInstanceOf(StoreFileException.class)
+        .hasMessageContaining("index.bin").hasMessageContaining("delete it");
+  }
+
+  @Test
   void aStoreFromANewerVersionIsRefusedWithWhatToDo(@TempDir Path dir) throws Exception {
     try (ActivationStoreWriter w = ActivationStoreWriter.open(dir, StorePrecision.F16, Map.of(StoreFiles.FORMAT_KEY, "9"), 16)) {
       w.add(unit(0, 0, TEXTS));
@@ -76,7 +113,7 @@ class ActivationStoreTest {
     try (ActivationStoreWriter w = ActivationStoreWriter.claimingVersion(newer, 9)) {
       w.add(unit(0, 0, TEXTS));
     }
-    assertThatThrownBy(() -> ActivationStore.open(newer)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> ActivationStore.open(newer)).isInstanceOf(StoreFileException.class)
         .hasMessageContaining("part-00000.arrow").hasMessageContaining("newer NeuronScribe").hasMessageContaining("format 9");
   }
 
@@ -129,7 +166,7 @@ class ActivationStoreTest {
     assertThat(store).isInstanceOf(ActivationStore.class);
     assertThat(store.read(new NeuronId(2, 5))).isEqualTo(json.read(new NeuronId(2, 5)));
     try (Stream<Path> files = Files.list(dir.resolve("store"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("excerpts", "records", "units");
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("excerpts", "records", "units", "index.bin");
     }
   }
 }

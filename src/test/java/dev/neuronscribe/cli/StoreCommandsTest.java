@@ -135,13 +135,14 @@ class StoreCommandsTest {
     byte[] bytes = Files.readAllBytes(units);
     Files.write(units, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     MainTest.Result r = MainTest.scribe("export", "--records", broken.toString(), "--out", tmp.resolve("o").toString());
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains("units/part-00000.arrow").contains("truncated");
 
     Files.write(units, "not arrow at all".getBytes());
     MainTest.Result foreign = MainTest.scribe("export", "--records", broken.toString(), "--out", tmp.resolve("o").toString());
-    assertThat(foreign.exitCode()).isEqualTo(1);
+    assertThat(foreign.exitCode()).isEqualTo(2);
+    assertThat(foreign.err().strip().lines()).hasSize(1);
     assertThat(foreign.err()).contains("part-00000.arrow");
   }
 

@@ -52,7 +52,7 @@ class GemmTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"7", "64", "101"})
+  @CsvSource({"7", "30", "64", "101"})
   void aRowsResultDoesNotDependOnTheBatchAroundIt(int m) {
     // Rows go through the 6-, 4- and 1-row kernels depending on the batch size: same sums, same order.
     Random r = new Random(5);
@@ -68,6 +68,44 @@ class GemmTest {
       float[] one = new float[n];
       Gemm.multiply(java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, w, new float[n], one, false);
       assertThat(java.util.Arrays.copyOfRange(all, i * n, (i + 1) * n)).containsExactly(one);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"F32, 70, 37", "BF16, 96, 53", "F16, 40, 9", "Q8_0, 96, 41", "Q8_0, 64, 1"})
+  void aLoneRowAsDotProductsOverLinearWeightsMatchesTheDefinition(String dtype, int k, int n) {
+    // A language model's generated token: one row, read straight from [out, in] weights as stored, Q8_0 included.
+    Random r = new Random(k * 7L + n);
+    DType type = DType.valueOf(dtype);
+    float[] a = new float[k], bias = new float[n], w = new float[n * k];
+    for (int i = 0; i < k; i++) a[i] = (float) r.nextGaussian();
+    for (int j = 0; j < n; j++) bias[j] = (float) r.nextGaussian();
+    ByteBuffer bytes = ByteBuffer.allocate(type == DType.Q8_0 ? (int) Q8_0.bytes((long) n * k) : n * k * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n * k; i++) {
+      if (type == DType.Q8_0 && i % Q8_0.BLOCK == 0) bytes.putShort(Float.floatToFloat16(0.01f + r.nextFloat() * 0.1f));
+      float v = (float) r.nextGaussian();
+      switch (type) {
+        case F32 -> bytes.putFloat(v);
+        case F16 -> bytes.putShort(Float.floatToFloat16(v));
+        case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
+        case Q8_0 -> bytes.put((byte) (r.nextInt(256) - 128));
+        default -> throw new IllegalArgumentException();
+      }
+    }
+    Safetensors.Tensor t = new Safetensors.Tensor("w", type, new long[] {n, k}, MemorySegment.ofArray(bytes.array()));
+    for (int i = 0; i < w.length; i++) w[i] = t.get(i);
+    Matrix m = Matrix.linear(t);
+    assertThat(m.columnsContiguous()).isTrue();
+    float[] c = new float[n], batched = new float[2 * n];
+    Gemm.multiply(a, 1, m, bias, c, false, new Gemm.Scratch(true));
+    float[] two = java.util.Arrays.copyOf(a, 2 * k); // two rows take the packed kernels
+    Gemm.multiply(two, 2, m, bias, batched, false, new Gemm.Scratch(true));
+    for (int j = 0; j < n; j++) {
+      double s = bias[j];
+      for (int q = 0; q < k; q++) s += (double) a[q] * w[j * k + q];
+      double tolerance = 1e-5 * Math.sqrt(k) * 4 * Math.max(1, Math.abs(s));
+      assertThat((double) c[j]).as("c[%d]", j).isCloseTo(s, org.assertj.core.api.Assertions.within(tolerance));
+      assertThat((double) batched[j]).as("packed c[%d]", j).isCloseTo(s, org.assertj.core.api.Assertions.within(tolerance));
     }
   }
 }

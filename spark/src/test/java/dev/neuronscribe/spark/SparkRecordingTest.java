@@ -2,6 +2,11 @@ package dev.neuronscribe.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuronscribe.activations.ActivationRecord;
+import dev.neuronscribe.activations.ActivationStore;
+import dev.neuronscribe.activations.NeuronId;
+import dev.neuronscribe.activations.NeuronRecord;
+import dev.neuronscribe.activations.NeuronRecordDirectory;
 import dev.neuronscribe.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,6 +83,56 @@ class SparkRecordingTest {
       assertThat(r.out()).contains("Recorded 86 neurons");
       assertThat(files(out)).as(master).isEqualTo(files(single));
     }
+  }
+
+  @Test
+  void aSparkRecordingIntoTheStoreHoldsTheSameExcerptsAsOneMachine(@TempDir Path tmp) throws IOException {
+    // The default output: the Arrow store, from both; and the same units and excerpts as the JSON recording.
+    Path one = tmp.resolve("one"), spark = tmp.resolve("spark");
+    String[] plain = storeArgs(record(one)), onSpark = storeArgs(record(spark, "--spark", "local[2]"));
+    Result r1 = scribe(plain), r2 = scribe(onSpark);
+    assertThat(r1.exitCode()).as(r1.err()).isZero();
+    assertThat(r2.exitCode()).as(r2.err()).isZero();
+    assertThat(ActivationStore.isStore(spark)).isTrue();
+    ActivationStore a = ActivationStore.open(one), b = ActivationStore.open(spark);
+    NeuronRecordDirectory json = new NeuronRecordDirectory(single);
+    assertThat(b.list()).hasSize(86).isEqualTo(a.list()).isEqualTo(json.list());
+    for (NeuronId id : b.list()) {
+      NeuronRecord x = b.read(id), y = a.read(id), j = json.read(id);
+      assertThat(x).as("%s", id).isEqualTo(y);
+      assertThat(tokens(x.mostPositiveActivationRecords())).as("%s top", id).isEqualTo(tokens(j.mostPositiveActivationRecords()));
+      assertThat(tokens(x.randomSample())).as("%s random", id).isEqualTo(tokens(j.randomSample()));
+      assertThat(x.randomSampleByQuantile().orElseThrow().stream().map(SparkRecordingTest::tokens).toList()).as("%s by quantile", id)
+          .isEqualTo(j.randomSampleByQuantile().orElseThrow().stream().map(SparkRecordingTest::tokens).toList());
+      assertThat(x.mostPositiveActivationRecords().get(0).max()).isCloseTo(j.mostPositiveActivationRecords().get(0).max(),
+          org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
+    // The Arrow files themselves are the same bytes: nothing in them depends on how the work was split.
+    assertThat(bytes(spark)).isEqualTo(bytes(one));
+  }
+
+  private static String[] storeArgs(String[] jsonArgs) {
+    List<String> args = new ArrayList<>(List.of(jsonArgs));
+    int at = args.indexOf("--output");
+    args.remove(at + 1);
+    args.remove(at);
+    return args.toArray(String[]::new);
+  }
+
+  private static List<List<String>> tokens(List<ActivationRecord> records) {
+    return records.stream().map(ActivationRecord::tokens).toList();
+  }
+
+  private static TreeMap<String, String> bytes(Path dir) throws IOException {
+    TreeMap<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith(".scribe-recording")).toList()) {
+        out.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   @Test
