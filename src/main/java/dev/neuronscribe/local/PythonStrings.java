@@ -73,7 +73,14 @@ final class PythonStrings extends ELResolver {
   }
 
   private static String typeName(Object o) {
-    return o == null ? "None" : o instanceof Number ? "a number" : o instanceof Collection<?> ? "a list" : o.getClass().getSimpleName();
+    return o == null ? "None" : o instanceof String ? "a string" : o instanceof Number ? "a number" : o instanceof Collection<?> ? "a list" : o.getClass().getSimpleName();
+  }
+
+  // A count argument: None (or absent) means no limit, as in Python.
+  private static long whole(String method, Object o) {
+    if (o == null) return -1;
+    if (o instanceof Number n) return n.longValue();
+    throw new ELException("str." + method + ": expected a number, got " + typeName(o));
   }
 
   // Python's slice bounds: negative counts from the end, then clamped to [0, length].
@@ -117,7 +124,7 @@ final class PythonStrings extends ELResolver {
     if (a.length < 2 || a.length > 3) throw new ELException("str.replace() takes 2 or 3 arguments (" + a.length + " given)");
     String old = text("replace", a[0]);
     String with = text("replace", a[1]);
-    long count = a.length > 2 && a[2] != null ? ((Number) a[2]).longValue() : -1;
+    long count = a.length > 2 ? whole("replace", a[2]) : -1;
     if (count < 0) return s.replace(old, with);
     StringBuilder out = new StringBuilder();
     int from = 0;
@@ -156,7 +163,7 @@ final class PythonStrings extends ELResolver {
   private static List<String> split(String name, String s, Object[] a, boolean fromRight) {
     if (a.length > 2) throw new ELException("str." + name + "() takes at most 2 arguments (" + a.length + " given)");
     String sep = a.length > 0 && a[0] != null ? text(name, a[0]) : null;
-    long max = a.length > 1 && a[1] != null ? ((Number) a[1]).longValue() : -1;
+    long max = a.length > 1 ? whole(name, a[1]) : -1;
     if (sep != null && sep.isEmpty()) throw new ELException("str." + name + ": empty separator");
     List<String> out = new ArrayList<>();
     if (sep == null) { // runs of whitespace, none at either end

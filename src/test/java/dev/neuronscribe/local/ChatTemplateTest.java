@@ -138,5 +138,8 @@ class ChatTemplateTest {
     ChatTemplate t = new ChatTemplate("{{ ', '.join([1, 2]) }}", "", "");
     assertThatThrownBy(() -> t.render(List.of(Message.user("u")), false))
         .isInstanceOf(ChatTemplate.TemplateException.class).hasMessageContaining("str.join: item 0 is a number, not a string");
+    ChatTemplate count = new ChatTemplate("{{ 'a b'.split(' ', 'x') }}", "", "");
+    assertThatThrownBy(() -> count.render(List.of(Message.user("u")), false))
+        .isInstanceOf(ChatTemplate.TemplateException.class).hasMessageContaining("str.split: expected a number, got a string");
   }
 }
