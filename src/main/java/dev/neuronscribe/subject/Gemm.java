@@ -35,6 +35,15 @@ final class Gemm {
   private static final int GROUPS_PER_CORE = 4;
   /** Column ranges per core for a lone row: enough to even out the cores, few enough to keep each a long stream. */
   private static final int DOT_TASKS_PER_CORE = 4;
+  /**
+   * Widest output for {@link #multiplyLinear}: its transposed output and the transposes in and out grow with the
+   * width, and a language model's head over every prompt position (150k outputs) is faster on the panel path.
+   */
+  private static final int LINEAR_MAX_COLS = 16_384;
+  /** Output rows widened at a time on the Linear path: {@code 256 × KC} floats, 256 KB, stay in L2. */
+  private static final int LINEAR_CHUNK_ROWS = 256;
+  /** Panels of the batch ({@link #NR} rows each) swept together on the Linear path: 128 rows. */
+  private static final int LINEAR_TILES_PER_BLOCK = 4;
 
   private Gemm() {}
 
@@ -64,6 +73,22 @@ final class Gemm {
 
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
+    private float[] rowPanels = new float[0];
+    private float[] transposedOutput = new float[0];
+
+    /** The batch transposed into panels of {@link #NR} rows ({@link #multiplyLinear}), with room to align. */
+    float[] rowPanels(int size) {
+      int padded = size + HeapAlignment.LINE_BYTES / Float.BYTES;
+      if (rowPanels.length < padded) rowPanels = new float[padded];
+      return rowPanels;
+    }
+
+    /** The output, transposed ({@link #multiplyLinear}). */
+    float[] transposedOutput(int size) {
+      if (transposedOutput.length < size) transposedOutput = new float[size];
+      return transposedOutput;
+    }
+
     /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
     float[] pack(int g, int size) {
       // Room to start the panels on a cache line, wherever the array lands (see HeapAlignment).
@@ -77,6 +102,13 @@ final class Gemm {
     int k = w.rows, n = w.cols;
     if (m == 1 && scratch.dotProducts && w.columnsContiguous()) {
       dots(a, w, bias, c, accumulate);
+      return;
+    }
+    // The Linear path transposes the batch in and the output out (about m·(k + 2n) moves) instead of every weight
+    // (k·n): it pays where the batch is short beside the weights, as in a prompt of a few hundred tokens; the
+    // recorder's batches of a thousand rows amortise the weights' packing better on the panel path.
+    if (w.columnsContiguous() && m >= NR && n <= LINEAR_MAX_COLS && (long) m * (k + 2L * n) < (long) k * n) {
+      multiplyLinear(a, m, w, bias, c, accumulate, scratch);
       return;
     }
     for (int i = 0; i < m; i++) {
@@ -112,6 +144,68 @@ final class Gemm {
             }
           }
         }
+      }
+    });
+  }
+
+  /**
+   * {@link #multiply} for a Linear weight stored {@code [out, in]}, computing {@code Cᵀ = W·Aᵀ}: the weight's
+   * rows are already contiguous in k, so they are only widened to float32 (a straight run per output), and it is
+   * the batch A, small beside the weights, that is transposed into panels of {@link #NR} rows, once per call.
+   * Packing {@code [out, in]} weights into column panels instead means transposing every weight on every call,
+   * which cost about as much as half the multiply-adds at a 128-row prompt. The same kernels run with the roles
+   * swapped (weights broadcast, rows of A as vector lanes), and {@code fma} is symmetric in its two factors, so
+   * every element is the very same chain of FMAs, in the same order from the same start, as on the other path:
+   * results are bit for bit equal whichever path a batch takes.
+   */
+  private static void multiplyLinear(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
+    int k = w.rows, n = w.cols, tiles = (m + NR - 1) / NR, mp = tiles * NR;
+    float[] ap = scratch.rowPanels(tiles * k * NR);
+    int apStart = HeapAlignment.floatsToLine(ap);
+    Parallel.forEach(tiles, t -> {
+      int base = apStart + t * k * NR;
+      for (int j = 0; j < NR; j++) {
+        int i = t * NR + j;
+        if (i < m) {
+          for (int q = 0, src = i * k; q < k; q++) ap[base + q * NR + j] = a[src + q];
+        } else {
+          for (int q = 0; q < k; q++) ap[base + q * NR + j] = 0f;
+        }
+      }
+    });
+    float[] ct = scratch.transposedOutput(n * mp);
+    int groups = Math.min((n + MR - 1) / MR, GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors());
+    Parallel.forEach(groups, g -> {
+      // Output rows split on tile boundaries, so that every group but the last runs whole 12-row tiles.
+      int tilesOfRows = (n + MR - 1) / MR;
+      int o0 = Math.min(n, (int) ((long) g * tilesOfRows / groups) * MR);
+      int o1 = Math.min(n, (int) ((long) (g + 1) * tilesOfRows / groups) * MR);
+      for (int o = o0; o < o1; o++) {
+        float b = bias[o];
+        for (int i = 0; i < m; i++) ct[o * mp + i] = accumulate ? c[i * n + o] + b : b;
+        for (int i = m; i < mp; i++) ct[o * mp + i] = 0f;
+      }
+      for (int oc = o0; oc < o1; oc += LINEAR_CHUNK_ROWS) {
+        int oc1 = Math.min(o1, oc + LINEAR_CHUNK_ROWS);
+        float[] wb = scratch.pack(g, (oc1 - oc) * KC);
+        int start = HeapAlignment.floatsToLine(wb);
+        for (int k0 = 0; k0 < k; k0 += KC) {
+          int kc = Math.min(KC, k - k0);
+          w.rowsOfLinear(oc, oc1, k0, kc, wb, start);
+          // A block of the batch's panels (LINEAR_TILES_PER_BLOCK × KC × NR floats, 128 KB) stays in L2 while every
+          // 12-row tile of widened weights (12 KB, in L1) passes over it.
+          for (int t0 = 0; t0 < tiles; t0 += LINEAR_TILES_PER_BLOCK) {
+            int t1 = Math.min(tiles, t0 + LINEAR_TILES_PER_BLOCK);
+            int o = oc;
+            if (MR == 12) for (; o + 12 <= oc1; o += 12) for (int t = t0; t < t1; t++) kernel12(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
+            for (; o + 6 <= oc1; o += 6) for (int t = t0; t < t1; t++) kernel6(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
+            for (; o + 4 <= oc1; o += 4) for (int t = t0; t < t1; t++) kernel4(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
+            for (; o < oc1; o++) for (int t = t0; t < t1; t++) kernel1(wb, start + (o - oc) * kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR);
+          }
+        }
+      }
+      for (int o = o0; o < o1; o++) {
+        for (int i = 0; i < m; i++) c[i * n + o] = ct[o * mp + i];
       }
     });
   }

@@ -117,6 +117,15 @@ final class Matrix {
     }
   }
 
+  /**
+   * Widens rows {@code [o0, o1)} of a Linear weight's {@code [out, in]} storage, inputs {@code [k0, k0 + kc)} of
+   * each, into {@code dst[dstOff + (o - o0)·kc ..]}: one straight run per output, no transpose.
+   */
+  void rowsOfLinear(int o0, int o1, int k0, int kc, float[] dst, int dstOff) {
+    if (!transposed) throw new UnsupportedOperationException("only a Linear weight's rows are contiguous in its inputs");
+    for (int o = o0; o < o1; o++) tensor.copy((long) o * rows + k0, dst, dstOff + (o - o0) * kc, kc);
+  }
+
   /** {@link #packTransposed} one float at a time (panels narrower than a vector). */
   private void packTransposedByElement(int k0, int kc, int p0, int p1, int width, float[] dst, int dstOff, int panelStride) {
     float[] run = new float[kc];

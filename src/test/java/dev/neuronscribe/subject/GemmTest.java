@@ -108,4 +108,46 @@ class GemmTest {
       assertThat((double) batched[j]).as("packed c[%d]", j).isCloseTo(s, org.assertj.core.api.Assertions.within(tolerance));
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({"F32, 300, 137, 45", "BF16, 530, 170, 100", "Q8_0, 256, 129, 64", "F16, 960, 112, 33"})
+  void linearWeightsGiveTheSameBitsOnBothPaths(String dtype, int k, int n, int m) {
+    // A short batch (32 rows or more, few beside the weights) takes the transposed-batch path for [out, in] weights; a lone row
+    // (no dot products) takes the panel path. Every element must be the same FMA chain, so the results are equal bit for bit.
+    Random r = new Random(k * 13L + n);
+    DType type = DType.valueOf(dtype);
+    ByteBuffer bytes = ByteBuffer.allocate(type == DType.Q8_0 ? (int) Q8_0.bytes((long) n * k) : n * k * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (type == DType.Q8_0) {
+      for (int b = 0; b < n * k / 32; b++) {
+        bytes.putShort(Float.floatToFloat16((float) (0.01 + 0.02 * r.nextDouble())));
+        for (int q = 0; q < 32; q++) bytes.put((byte) (r.nextInt(255) - 127));
+      }
+    } else {
+      for (int i = 0; i < n * k; i++) {
+        float v = (float) r.nextGaussian();
+        switch (type) {
+          case F32 -> bytes.putFloat(v);
+          case F16 -> bytes.putShort(Float.floatToFloat16(v));
+          case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
+          default -> throw new IllegalArgumentException();
+        }
+      }
+    }
+    Matrix w = Matrix.linear(new Safetensors.Tensor("w", type, new long[] {n, k}, MemorySegment.ofArray(bytes.array())));
+    float[] a = new float[m * k], bias = new float[n], all = new float[m * n], accumulated = new float[m * n];
+    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+    for (int i = 0; i < n; i++) bias[i] = (float) r.nextGaussian();
+    for (int i = 0; i < accumulated.length; i++) accumulated[i] = (float) r.nextGaussian();
+    float[] start = accumulated.clone();
+    Gemm.multiply(a, m, w, bias, all, false);
+    Gemm.multiply(a, m, w, bias, accumulated, true);
+    for (int i = 0; i < m; i++) {
+      float[] one = new float[n], oneAccumulated = java.util.Arrays.copyOfRange(start, i * n, (i + 1) * n);
+      float[] row = java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k);
+      Gemm.multiply(row, 1, w, bias, one, false);
+      Gemm.multiply(row, 1, w, bias, oneAccumulated, true);
+      assertThat(java.util.Arrays.copyOfRange(all, i * n, (i + 1) * n)).as("row %d", i).containsExactly(one);
+      assertThat(java.util.Arrays.copyOfRange(accumulated, i * n, (i + 1) * n)).as("row %d, accumulated", i).containsExactly(oneAccumulated);
+    }
+  }
 }
