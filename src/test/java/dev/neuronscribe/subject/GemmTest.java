@@ -22,17 +22,7 @@ class GemmTest {
     for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
     for (int i = 0; i < bias.length; i++) bias[i] = (float) r.nextGaussian();
     DType type = DType.valueOf(dtype);
-    ByteBuffer bytes = ByteBuffer.allocate(w.length * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < w.length; i++) {
-      float v = (float) r.nextGaussian();
-      switch (type) {
-        case F32 -> bytes.putFloat(v);
-        case F16 -> bytes.putShort(Float.floatToFloat16(v));
-        case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
-        default -> throw new IllegalArgumentException();
-      }
-    }
-    Safetensors.Tensor t = new Safetensors.Tensor("w", type, new long[] {k, n}, MemorySegment.ofArray(bytes.array()));
+    Safetensors.Tensor t = randomTensor(type, k, n, r);
     for (int i = 0; i < w.length; i++) w[i] = t.get(i);
 
     float[] c = new float[m * n], accumulated = new float[m * n];
@@ -59,9 +49,7 @@ class GemmTest {
     int k = 700, n = 48;
     float[] a = new float[m * k];
     for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
-    ByteBuffer bytes = ByteBuffer.allocate(k * n * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < k * n; i++) bytes.putFloat((float) r.nextGaussian());
-    Matrix w = new Matrix(new Safetensors.Tensor("w", DType.F32, new long[] {k, n}, MemorySegment.ofArray(bytes.array())));
+    Matrix w = new Matrix(randomTensor(DType.F32, k, n, r));
     float[] all = new float[m * n];
     Gemm.multiply(a, m, w, new float[n], all, false);
     for (int i = 0; i < m; i++) {
@@ -80,19 +68,7 @@ class GemmTest {
     float[] a = new float[k], bias = new float[n], w = new float[n * k];
     for (int i = 0; i < k; i++) a[i] = (float) r.nextGaussian();
     for (int j = 0; j < n; j++) bias[j] = (float) r.nextGaussian();
-    ByteBuffer bytes = ByteBuffer.allocate(type == DType.Q8_0 ? (int) Q8_0.bytes((long) n * k) : n * k * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n * k; i++) {
-      if (type == DType.Q8_0 && i % Q8_0.BLOCK == 0) bytes.putShort(Float.floatToFloat16(0.01f + r.nextFloat() * 0.1f));
-      float v = (float) r.nextGaussian();
-      switch (type) {
-        case F32 -> bytes.putFloat(v);
-        case F16 -> bytes.putShort(Float.floatToFloat16(v));
-        case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
-        case Q8_0 -> bytes.put((byte) (r.nextInt(256) - 128));
-        default -> throw new IllegalArgumentException();
-      }
-    }
-    Safetensors.Tensor t = new Safetensors.Tensor("w", type, new long[] {n, k}, MemorySegment.ofArray(bytes.array()));
+    Safetensors.Tensor t = randomTensor(type, n, k, r);
     for (int i = 0; i < w.length; i++) w[i] = t.get(i);
     Matrix m = Matrix.linear(t);
     assertThat(m.columnsContiguous()).isTrue();
@@ -116,24 +92,7 @@ class GemmTest {
     // (no dot products) takes the panel path. Every element must be the same FMA chain, so the results are equal bit for bit.
     Random r = new Random(k * 13L + n);
     DType type = DType.valueOf(dtype);
-    ByteBuffer bytes = ByteBuffer.allocate(type == DType.Q8_0 ? (int) Q8_0.bytes((long) n * k) : n * k * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (type == DType.Q8_0) {
-      for (int b = 0; b < n * k / 32; b++) {
-        bytes.putShort(Float.floatToFloat16((float) (0.01 + 0.02 * r.nextDouble())));
-        for (int q = 0; q < 32; q++) bytes.put((byte) (r.nextInt(255) - 127));
-      }
-    } else {
-      for (int i = 0; i < n * k; i++) {
-        float v = (float) r.nextGaussian();
-        switch (type) {
-          case F32 -> bytes.putFloat(v);
-          case F16 -> bytes.putShort(Float.floatToFloat16(v));
-          case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
-          default -> throw new IllegalArgumentException();
-        }
-      }
-    }
-    Matrix w = Matrix.linear(new Safetensors.Tensor("w", type, new long[] {n, k}, MemorySegment.ofArray(bytes.array())));
+    Matrix w = Matrix.linear(randomTensor(type, n, k, r));
     float[] a = new float[m * k], bias = new float[n], all = new float[m * n], accumulated = new float[m * n];
     for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
     for (int i = 0; i < n; i++) bias[i] = (float) r.nextGaussian();
@@ -149,5 +108,23 @@ class GemmTest {
       assertThat(java.util.Arrays.copyOfRange(all, i * n, (i + 1) * n)).as("row %d", i).containsExactly(one);
       assertThat(java.util.Arrays.copyOfRange(accumulated, i * n, (i + 1) * n)).as("row %d, accumulated", i).containsExactly(oneAccumulated);
     }
+  }
+
+  /** A {@code rows × cols} tensor of Gaussian weights stored as {@code type}; Q8_0 as 32-weight blocks (an F16 scale, 32 int8). */
+  private static Safetensors.Tensor randomTensor(DType type, int rows, int cols, Random r) {
+    int count = rows * cols;
+    ByteBuffer bytes = ByteBuffer.allocate(type == DType.Q8_0 ? (int) Q8_0.bytes(count) : count * type.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      if (type == DType.Q8_0 && i % Q8_0.BLOCK == 0) bytes.putShort(Float.floatToFloat16(0.01f + r.nextFloat() * 0.1f));
+      float v = (float) r.nextGaussian();
+      switch (type) {
+        case F32 -> bytes.putFloat(v);
+        case F16 -> bytes.putShort(Float.floatToFloat16(v));
+        case BF16 -> bytes.putShort((short) (Float.floatToIntBits(v) >>> 16));
+        case Q8_0 -> bytes.put((byte) (r.nextInt(256) - 128));
+        default -> throw new IllegalArgumentException(type.name());
+      }
+    }
+    return new Safetensors.Tensor("w", type, new long[] {rows, cols}, MemorySegment.ofArray(bytes.array()));
   }
 }
