@@ -3,9 +3,19 @@ package dev.neuronscribe.local;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InvalidInputException;
+import com.hubspot.jinjava.interpret.InvalidReason;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import com.hubspot.jinjava.util.ObjectIterator;
 import dev.neuronscribe.prompts.Message;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +56,13 @@ final class ChatTemplate {
         .withLstripBlocks(false) // done by LSTRIP: Jinjava's strips before a tag in mid-line too, which Jinja does not
         .withFailOnUnknownTokens(false)
         .withElResolver(resolver())
+        // Values print as Python prints them (True, None, ['a'], {'k': False}): each render's context gets PythonOutput.
+        .withExecutionMode(new ExecutionMode() {
+          @Override
+          public void prepareContext(Context context) {
+            context.setExpressionStrategy(new PythonOutput());
+          }
+        })
         .withLegacyOverrides(LegacyOverrides.newBuilder()
             .withUseNaturalOperatorPrecedence(true)
             .withParseWhitespaceControlStrictly(true)
@@ -55,6 +73,12 @@ final class ChatTemplate {
     this.jinjava = new Jinjava(config);
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raise", String.class));
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class, "strftimeNow", String.class));
+    // Filters that turn values into text do it Python's way too; tojson is transformers' json.dumps.
+    jinjava.getGlobalContext().registerFilter(new PythonString());
+    jinjava.getGlobalContext().registerFilter(new PythonJoin());
+    jinjava.getGlobalContext().registerFilter(new PythonToJson());
+    jinjava.getGlobalContext().registerFilter(new PythonCase("lower"));
+    jinjava.getGlobalContext().registerFilter(new PythonCase("upper"));
   }
 
   // Python's str methods first (templates are written for Python's Jinja), then Jinjava's own read-only lookups.
@@ -153,6 +177,129 @@ final class ChatTemplate {
     String pattern = format.replace("%d", "dd").replace("%b", "MMM").replace("%B", "MMMM").replace("%Y", "yyyy")
         .replace("%m", "MM").replace("%y", "yy");
     return LocalDate.now().format(DateTimeFormatter.ofPattern(pattern, Locale.ROOT));
+  }
+
+  // What an expression ends with: a method call, an attribute, a subscript by a quoted key or a number.
+  private static final Pattern CALL = Pattern.compile("(?s)(.+)\\.\\s*[A-Za-z_]\\w*\\s*\\([^()]*\\)");
+  private static final Pattern STEP = Pattern.compile("(?s)(.+?)\\s*(?:\\.\\s*([A-Za-z_]\\w*)|\\[\\s*(?:'([^'\\\\]*)'|\"([^\"\\\\]*)\"|(-?\\d+))\\s*\\])");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_]\\w*");
+
+  /**
+   * {@code {{ expression }}} printed as Python's {@code str()}. Jinjava has one null for Python's {@code None}
+   * (which Jinja prints as {@code None}) and for an undefined name or key (which it prints as nothing). A null
+   * prints {@code None} when it is the literal {@code none}, a method's result ({@code d.get('k')}), a name bound
+   * to None, or a key or index the dictionary or list before it holds; any other null prints nothing.
+   */
+  private static final class PythonOutput implements ExpressionStrategy {
+    @Override
+    public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
+      Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+      if (value == null) return new RenderedOutputNode(isNone(token.getExpr().strip(), interpreter) ? "None" : "");
+      return new RenderedOutputNode(PythonValues.str(value));
+    }
+
+    private static boolean isNone(String e, JinjavaInterpreter interpreter) {
+      if (e.equals("none") || e.equals("None") || CALL.matcher(e).matches()) return true;
+      if (NAME.matcher(e).matches()) {
+        // Jinjava's context answers a name bound to null as absent: look in each scope, innermost first.
+        for (Context c = interpreter.getContext(); c != null; c = c.getParent()) {
+          if (c.getScope().containsKey(e)) return c.getScope().get(e) == null;
+        }
+        return false;
+      }
+      Matcher m = STEP.matcher(e);
+      if (!m.matches()) return false;
+      Object base = interpreter.resolveELExpressionSilently(m.group(1));
+      String key = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
+      if (key != null) return base instanceof Map<?, ?> map && map.containsKey(key);
+      if (!(base instanceof List<?> list)) return false;
+      long i = Long.parseLong(m.group(5));
+      if (i < 0) i += list.size();
+      return i >= 0 && i < list.size();
+    }
+  }
+
+  /** {@code x | string}: Python's {@code str(x)}. */
+  private static final class PythonString implements Filter {
+    @Override
+    public String getName() {
+      return "string";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return PythonValues.str(var);
+    }
+  }
+
+  /** {@code x | lower} and {@code x | upper}: of Python's {@code str(x)}, so {@code true | lower} is {@code true}. */
+  private record PythonCase(String getName) implements Filter {
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      String s = PythonValues.str(var);
+      return getName.equals("lower") ? s.toLowerCase(Locale.ROOT) : s.toUpperCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code items | join(sep, attribute=None)}: each item as Python's {@code str()}, not Java's. */
+  private static final class PythonJoin implements Filter {
+    @Override
+    public String getName() {
+      return "join";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return filter(var, interpreter, (Object[]) args, Map.of());
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      Object separator = args.length > 0 ? args[0] : kwargs.getOrDefault("d", "");
+      Object attribute = args.length > 1 ? args[1] : kwargs.get("attribute");
+      StringBuilder out = new StringBuilder();
+      var loop = ObjectIterator.getLoop(var);
+      boolean first = true;
+      while (loop.hasNext()) {
+        Object item = loop.next();
+        if (attribute != null) item = interpreter.resolveProperty(item, attribute.toString());
+        if (!first) out.append(PythonValues.str(separator));
+        first = false;
+        out.append(PythonValues.str(item));
+      }
+      return out.toString();
+    }
+  }
+
+  /** {@code x | tojson(indent=None, separators=None, sort_keys=False, ensure_ascii=False)}: transformers' json.dumps. */
+  private static final class PythonToJson implements Filter {
+    @Override
+    public String getName() {
+      return "tojson";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return filter(var, interpreter, (Object[]) args, Map.of());
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+      Object ensureAscii = args.length > 0 ? args[0] : kwargs.getOrDefault("ensure_ascii", false);
+      Object indent = args.length > 1 ? args[1] : kwargs.get("indent");
+      Object separators = args.length > 2 ? args[2] : kwargs.get("separators");
+      Object sortKeys = args.length > 3 ? args[3] : kwargs.getOrDefault("sort_keys", false);
+      List<String> seps = null;
+      if (separators != null) {
+        if (!(separators instanceof List<?> l) || l.size() != 2) throw new IllegalArgumentException("tojson: separators must be a pair of strings");
+        seps = List.of(PythonValues.str(l.get(0)), PythonValues.str(l.get(1)));
+      }
+      try {
+        return PythonValues.json(var, Boolean.TRUE.equals(ensureAscii), indent, seps, Boolean.TRUE.equals(sortKeys));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(interpreter, this, InvalidReason.JSON_WRITE);
+      }
+    }
   }
 
   static final class Raised extends RuntimeException {

@@ -68,7 +68,7 @@ class ChatTemplateTest {
     ChatTemplate t = new ChatTemplate("{% for m in messages %}{{ loop.index }}/{{ loop.length }}{% if loop.last %}!{% endif %} {% endfor %}"
         + "{{ messages[0] | tojson }}", "", "");
     assertThat(t.render(List.of(Message.user("a \"q\""), Message.assistant("b")), false))
-        .isEqualTo("1/2 2/2! {\"role\":\"user\",\"content\":\"a \\\"q\\\"\"}");
+        .isEqualTo("1/2 2/2! {\"role\": \"user\", \"content\": \"a \\\"q\\\"\"}"); // json.dumps' separators, as transformers' tojson
   }
 
   @Test
@@ -84,26 +84,45 @@ class ChatTemplateTest {
     assertThatThrownBy(() -> t.render(List.of(Message.user("a")), true))
         .isInstanceOf(ChatTemplate.TemplateException.class).hasMessageStartingWith("the chat template cannot be rendered");
   }
+  // The expected files are jinja2 3.1.6's output in transformers' environment (tools/make_chat_template_fixtures.py,
+  // which passes the same conversations); a byte of difference fails.
   @Test
   void pythonStringAndDictMethodsRenderAsPythonsJinjaRendersThem() {
-    // Expected text is what jinja2 3.1.6 (trim_blocks, lstrip_blocks, as transformers renders) gives for the same template and messages.
     ChatTemplate t = new ChatTemplate(resource("python-methods.jinja"), "", "");
     List<Message> messages = List.of(
         Message.system("  You explain  neurons (briefly)!  "),
         Message.assistant("CALL: lookup(layer=3, unit=7, k=5)"),
         Message.user("<tool_response> top tokens: red, blue </tool_response>\n"),
         Message.user("thanks... what next?"));
-    assertThat(t.render(messages, true)).isEqualTo("roles: system, user, assistant, tool = Setup/Asker/Helper/Tool Output\n"
-        + "[Setup] You explain neurons (briefly) | 4 words, last Briefly)!\n"
-        + "[HELPER] lookup(layer=3, unit=7, k=5) (3 args, first comma at 20, no 'zz' at -1)\n"
-        + "[Tool Output] top tokens: red, blue\n"
-        + "[Asker] thanks... what next? | 3 words, last Next?\n"
-        + "legend: SYSTEM=setup USER=asker ASSISTANT=helper TOOL=tool output[Helper]");
+    assertThat(t.render(messages, true)).isEqualTo(resource("python-methods.expected.txt"));
+  }
+
+  @Test
+  void booleansNoneListsDictionariesAndTojsonPrintAsPythonsJinjaPrintsThem() {
+    ChatTemplate t = new ChatTemplate(resource("python-values.jinja"), "", "");
+    List<Message> messages = List.of(
+        Message.system("You explain neurons."),
+        Message.user("Which tokens? \"colours\" & it's"),
+        Message.user("tab\tnew\nline\rdel\u007f ls\u2028 nbsp\u00a0 bel\u0007 zwj\u200d é 🍵"));
+    String expected = resource("python-values.expected.txt");
+    assertThat(expected).contains("literals: True False None", "tojson indent: {\n    \"type\"");
+    assertThat(t.render(messages, true).getBytes(StandardCharsets.UTF_8)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void floatsPrintAsPythonsRepr() {
+    // Python's repr(float) for each (shortest round-trip digits, exponent form outside 1e-4 .. 1e16).
+    String[][] cases = {{"1.0", "1.0"}, {"0.1", "0.1"}, {"1e16", "1e+16"}, {"1.5e-5", "1.5e-05"}, {"0.0001", "0.0001"},
+        {"123456789012345.6", "123456789012345.6"}, {"1e22", "1e+22"}, {"-2.5e-300", "-2.5e-300"}, {"9999999999999998.0", "9999999999999998.0"},
+        {"-0.0", "-0.0"}, {"5e-324", "5e-324"}, {"1.7976931348623157e308", "1.7976931348623157e+308"}};
+    for (String[] c : cases) assertThat(PythonValues.floatRepr(Double.parseDouble(c[0]))).as(c[0]).isEqualTo(c[1]);
+    assertThat(PythonValues.floatRepr(Double.NaN)).isEqualTo("nan");
+    assertThat(PythonValues.floatRepr(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
   }
 
   @Test
   void pythonStringMethodsKeepPythonsEdgeCases() {
-    // Each expected value is jinja2 3.1.6's output for the same expression (booleans tested through if, as Jinjava prints them in lower case).
+    // Each expected value is jinja2 3.1.6's output for the same expression.
     String[][] cases = {
         {"'  a  b c  '.split()", "['a', 'b', 'c']"},
         {"'  a  b c  '.split(None, 1)", "['a', 'b c  ']"},
@@ -123,9 +142,10 @@ class ChatTemplateTest {
         {"'\u00a0hi\u3000'.strip()|length", "2"},
         {"'-'.join('abc')", "a-b-c"},
         {"'Hi There'.capitalize()", "Hi there"},
-        {"'yes' if 'banana'.startswith(('x', 'ba')) else 'no'", "yes"},
-        {"'yes' if 'banana'.endswith('an', 0, -1) else 'no'", "yes"},
-        {"'yes' if 'banana'.endswith('an') else 'no'", "no"},
+        {"'banana'.startswith(('x', 'ba'))", "True"},
+        {"'banana'.endswith('an', 0, -1)", "True"},
+        {"'banana'.endswith('an')", "False"},
+        {"'  '.isspace()", "True"},
     };
     for (String[] c : cases) {
       ChatTemplate t = new ChatTemplate("{{ " + c[0] + " }}", "", "");
