@@ -81,11 +81,36 @@ final class Engine {
   record Sample(int[] tokens, String text, String finishReason, List<Step> steps) {}
 
   /**
+   * Told of each sample's text as it becomes final, for a streamed reply. Samples run one after another, each
+   * reported in order; an exception thrown here (the client went away) ends the generation at once.
+   */
+  interface Listener {
+    /** Sample {@code index} has {@code text} more settled text, made by {@code steps} (its tokens since the last call). */
+    void progress(int index, String text, List<Step> steps);
+
+    /** Sample {@code index} ended: the text and steps not yet reported, and the whole sample as a plain reply has it. */
+    void finished(int index, String text, List<Step> steps, Sample sample);
+  }
+
+  private static final Listener QUIET = new Listener() {
+    @Override
+    public void progress(int index, String text, List<Step> steps) {}
+
+    @Override
+    public void finished(int index, String text, List<Step> steps, Sample sample) {}
+  };
+
+  /**
    * {@code n} continuations of {@code prompt}. The prompt runs once; every sample after the first starts from a
    * fork of its KV cache. Each stops at an end-of-sequence or end-of-turn token (not part of the text), at the
    * first of {@code stops} in its text (cut before it), at {@code maxTokens} or at the context's end.
    */
   List<Sample> generate(int[] prompt, Sampling sampling, int n, int maxTokens, List<String> stops, int topLogprobs) {
+    return generate(prompt, sampling, n, maxTokens, stops, topLogprobs, QUIET);
+  }
+
+  /** As {@link #generate(int[], Sampling, int, int, List, int)}, telling {@code listener} of the text as it is made. */
+  List<Sample> generate(int[] prompt, Sampling sampling, int n, int maxTokens, List<String> stops, int topLogprobs, Listener listener) {
     requireFits(prompt.length, 0);
     int budget = Math.min(maxTokens, model.contextLength() - prompt.length);
     SplittableRandom random = new SplittableRandom(sampling.seed());
@@ -94,12 +119,13 @@ final class Engine {
       float[] first = base.append(prompt, false);
       List<Sample> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
+        Reporter reporter = new Reporter(i, stops, listener);
         // The last sample may use the prompt's cache itself; the others work on forks of it.
         if (i == n - 1) {
-          out.add(continueFrom(base, first.clone(), sampling, random, budget, maxTokens, stops, topLogprobs));
+          out.add(continueFrom(base, first.clone(), sampling, random, budget, stops, topLogprobs, reporter));
         } else {
           try (LanguageModel.Session s = base.fork()) {
-            out.add(continueFrom(s, first.clone(), sampling, random, budget, maxTokens, stops, topLogprobs));
+            out.add(continueFrom(s, first.clone(), sampling, random, budget, stops, topLogprobs, reporter));
           }
         }
       }
@@ -110,17 +136,17 @@ final class Engine {
   }
 
   private Sample continueFrom(LanguageModel.Session s, float[] logits, Sampling sampling, SplittableRandom random, int budget,
-      int maxTokens, List<String> stops, int topLogprobs) {
+      List<String> stops, int topLogprobs, Reporter reporter) {
     List<Integer> tokens = new ArrayList<>();
     List<Step> steps = new ArrayList<>();
     int longestStop = stops.stream().mapToInt(String::length).max().orElse(0);
     String text = "";
     while (true) {
       int before = text.length();
-      if (tokens.size() >= budget) return done(tokens, text, "length", steps);
+      if (tokens.size() >= budget) return reporter.done(done(tokens, text, "length", steps));
       double[] lsm = LogSoftmax.of(logits, 0, model.vocabSize());
       int next = Sampler.pick(lsm, sampling, random);
-      if (stopIds.contains(next)) return done(tokens, text, "stop", steps);
+      if (stopIds.contains(next)) return reporter.done(done(tokens, text, "stop", steps));
       int[] top = LogSoftmax.topK(lsm, topLogprobs);
       double[] topLp = new double[top.length];
       for (int j = 0; j < top.length; j++) topLp[j] = lsm[top[j]];
@@ -130,10 +156,62 @@ final class Engine {
       if (longestStop > 0) {
         // Only text this token added (or completed: a character split over tokens) can hold a new stop string.
         int cut = firstStop(text, stops, Math.max(0, before - longestStop - 4));
-        if (cut >= 0) return done(tokens, text.substring(0, cut), "stop", steps);
+        if (cut >= 0) return reporter.done(done(tokens, text.substring(0, cut), "stop", steps));
       }
-      if (tokens.size() >= budget) return done(tokens, text, "length", steps);
+      if (tokens.size() >= budget) return reporter.done(done(tokens, text, "length", steps));
+      reporter.step(steps, text);
       logits = s.append(new int[] {next}, false);
+    }
+  }
+
+  /**
+   * Decides how much of a sample's text is settled, for a listener: not a character still missing bytes (the
+   * decoder shows it as U+FFFD until the token that completes it), and not an end that could be the start of a
+   * stop string (it is cut if the stop string follows). What is reported, joined, is the sample's text.
+   */
+  private static final class Reporter {
+    private final int index;
+    private final List<String> stops;
+    private final Listener listener;
+    private String sent = "";
+    private int reported; // steps told so far
+
+    Reporter(int index, List<String> stops, Listener listener) {
+      this.index = index;
+      this.stops = stops;
+      this.listener = listener;
+    }
+
+    void step(List<Step> steps, String text) {
+      int settled = text.length();
+      while (settled > sent.length() && text.charAt(settled - 1) == '\uFFFD') settled--;
+      settled -= stopPrefix(text.substring(0, settled));
+      // A decoder that rewrote text already sent (none of ours does) gets the rest at the end instead.
+      if (settled > sent.length() && text.startsWith(sent)) {
+        listener.progress(index, text.substring(sent.length(), settled), List.copyOf(steps.subList(reported, steps.size())));
+        reported = steps.size();
+        sent = text.substring(0, settled);
+      }
+    }
+
+    Sample done(Sample sample) {
+      String rest = sample.text().startsWith(sent) ? sample.text().substring(sent.length()) : "";
+      listener.finished(index, rest, List.copyOf(sample.steps().subList(reported, sample.steps().size())), sample);
+      return sample;
+    }
+
+    // The longest end of text that is the beginning of a stop string (not the whole of one: that would have cut).
+    private int stopPrefix(String text) {
+      int hold = 0;
+      for (String stop : stops) {
+        for (int k = Math.min(stop.length() - 1, text.length() - sent.length()); k > hold; k--) {
+          if (text.regionMatches(text.length() - k, stop, 0, k)) {
+            hold = k;
+            break;
+          }
+        }
+      }
+      return hold;
     }
   }
 

@@ -131,9 +131,9 @@ public final class LocalLlm implements OpenAiCompatibleClient.InProcessServer {
     return protocol().handle(path, body, OptionalLong.of(seedOf(path, body)));
   }
 
-  /** A request from HTTP clients: without a seed, a fresh random one, as OpenAI's servers do. */
-  Reply serve(String path, String body) {
-    return protocol().handle(path, body, OptionalLong.empty());
+  /** A request from HTTP clients: without a seed, a fresh random one, as OpenAI's servers do; streamed when asked. */
+  Protocol.Answer serve(String path, String body) {
+    return protocol().answer(path, body, OptionalLong.empty());
   }
 
   private static long seedOf(String path, String body) {

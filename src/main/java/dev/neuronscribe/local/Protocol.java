@@ -46,25 +46,84 @@ final class Protocol {
   /**
    * One request: {@code path} after the base URL ({@code /chat/completions}), {@code body} the JSON sent (empty for
    * GET). A request without a {@code seed} samples with {@code unseeded}'s seed, or a fresh random one when empty.
+   * This is the in-process client's way in: it reads whole replies, so {@code stream: true} is refused here.
    */
   Reply handle(String path, String body, OptionalLong unseeded) {
+    return switch (answer(path, body, unseeded)) {
+      case Whole w -> w.reply();
+      case Streamed s -> error(400, "stream: true is answered over HTTP (scribe llm serve); this in-process client reads whole replies",
+          "invalid_request_error", "stream", "invalid_value");
+    };
+  }
+
+  /** What a request gets: a whole JSON reply, or for {@code stream: true} events sent as the text is made. */
+  sealed interface Answer permits Whole, Streamed {}
+
+  /** A reply in one piece: a status and a JSON body (an OpenAI error object unless 200). */
+  record Whole(Reply reply) implements Answer {}
+
+  /**
+   * A streamed reply to a request already checked (a request it cannot serve is a {@link Whole} error, before any
+   * event): {@link #run} sends each chunk's JSON to the sink as OpenAI's server-sent events, then {@code [DONE]}.
+   */
+  record Streamed(Stream stream) implements Answer {
+    void run(Sink sink) {
+      stream.run(sink);
+    }
+  }
+
+  interface Stream {
+    void run(Sink sink);
+  }
+
+  /** Where a stream's events go, each the data of one server-sent event. Throws {@link Disconnected} when the client is gone. */
+  interface Sink {
+    void data(String data);
+  }
+
+  /** The client closed the connection: generation stops, nothing more is sent. */
+  static final class Disconnected extends RuntimeException {
+    Disconnected(Throwable cause) {
+      super("the client closed the connection", cause);
+    }
+  }
+
+  /** As {@link #handle}, a streamed reply when asked for ({@code scribe llm serve}'s way in). */
+  Answer answer(String path, String body, OptionalLong unseeded) {
     try {
       return switch (path) {
-        case "/models" -> new Reply(200, models().toString());
-        case "/chat/completions" -> new Reply(200, chat(object(body), unseeded).toString());
-        case "/completions" -> new Reply(200, completions(object(body), unseeded).toString());
-        default -> error(404, "there is no endpoint " + path + " here; this server answers /v1/models, /v1/chat/completions and /v1/completions",
-            "invalid_request_error", null, "unknown_url");
+        case "/models" -> new Whole(new Reply(200, models().toString()));
+        case "/chat/completions" -> chat(object(body), unseeded);
+        case "/completions" -> completions(object(body), unseeded);
+        default -> new Whole(error(404, "there is no endpoint " + path + " here; this server answers /v1/models, /v1/chat/completions and /v1/completions",
+            "invalid_request_error", null, "unknown_url"));
       };
-    } catch (Engine.BadRequest e) {
-      return error(400, e.getMessage(), "invalid_request_error", e.param, e.code);
-    } catch (Engine.MissingTemplate e) {
-      return error(400, e.getMessage(), "invalid_request_error", "messages", "no_chat_template");
-    } catch (ChatTemplate.TemplateException e) {
-      return error(400, e.getMessage(), "invalid_request_error", "messages", "chat_template");
     } catch (RuntimeException e) {
-      return error(500, "the model failed on this request: " + e, "server_error", null, null);
+      return new Whole(failure(e));
     }
+  }
+
+  private static Reply failure(RuntimeException e) {
+    return switch (e) {
+      case Engine.BadRequest b -> error(400, b.getMessage(), "invalid_request_error", b.param, b.code);
+      case Engine.MissingTemplate m -> error(400, m.getMessage(), "invalid_request_error", "messages", "no_chat_template");
+      case ChatTemplate.TemplateException t -> error(400, t.getMessage(), "invalid_request_error", "messages", "chat_template");
+      default -> error(500, "the model failed on this request: " + e, "server_error", null, null);
+    };
+  }
+
+  // A stream whose model fails after the first event can no longer change its status: the error goes as an event.
+  private static Stream guarded(Stream body) {
+    return sink -> {
+      try {
+        body.run(sink);
+      } catch (Disconnected e) {
+        throw e;
+      } catch (RuntimeException e) {
+        sink.data(failure(e).body());
+      }
+      sink.data("[DONE]");
+    };
   }
 
   static Reply error(int status, String message, String type, String param, String code) {
@@ -91,9 +150,10 @@ final class Protocol {
 
   // ---- /chat/completions ----
 
-  private ObjectNode chat(JsonNode r, OptionalLong unseeded) {
+  private Answer chat(JsonNode r, OptionalLong unseeded) {
     requireModel(r);
-    refuseStreaming(r);
+    boolean stream = stream(r);
+    boolean usage = includeUsage(r, stream);
     List<Message> messages = messages(r.get("messages"));
     Engine.Sampling sampling = sampling(r, unseeded);
     int n = integer(r, "n", 1, 1, MAX_N);
@@ -104,6 +164,7 @@ final class Protocol {
     int[] prompt = engine.chatTokens(messages);
     engine.requireFits(prompt.length, 0);
     int max = maxTokens(r, prompt.length, engine.contextLength() - prompt.length, 1);
+    if (stream) return new Streamed(guarded(sink -> streamChat(sink, prompt, sampling, n, max, stops, logprobs ? top : -1, usage)));
     List<Engine.Sample> samples = engine.generate(prompt, sampling, n, max, stops, logprobs ? top : 0);
     ObjectNode root = reply("chatcmpl-", "chat.completion");
     ArrayNode choices = root.putArray("choices");
@@ -116,21 +177,101 @@ final class Protocol {
       ObjectNode msg = c.putObject("message");
       msg.put("role", "assistant");
       msg.put("content", s.text());
-      if (logprobs) {
-        ArrayNode content = c.putObject("logprobs").putArray("content");
-        for (Engine.Step step : s.steps()) {
-          ObjectNode t = content.addObject();
-          putToken(t, step.token(), step.logprob());
-          ArrayNode alts = t.putArray("top_logprobs");
-          for (int j = 0; j < step.topIds().length; j++) putToken(alts.addObject(), step.topIds()[j], step.topLogprobs()[j]);
-        }
-      } else {
-        c.putNull("logprobs");
-      }
+      if (logprobs) c.putObject("logprobs").set("content", chatLogprobs(s.steps())); else c.putNull("logprobs");
       c.put("finish_reason", s.finishReason());
     }
     putUsage(root, prompt.length, completion);
-    return root;
+    return new Whole(new Reply(200, root.toString()));
+  }
+
+  private ArrayNode chatLogprobs(List<Engine.Step> steps) {
+    ArrayNode content = JSON.createArrayNode();
+    for (Engine.Step step : steps) {
+      ObjectNode t = content.addObject();
+      putToken(t, step.token(), step.logprob());
+      ArrayNode alts = t.putArray("top_logprobs");
+      for (int j = 0; j < step.topIds().length; j++) putToken(alts.addObject(), step.topIds()[j], step.topLogprobs()[j]);
+    }
+    return content;
+  }
+
+  /**
+   * OpenAI's chat stream: per choice a first chunk with the role, chunks of content as it settles (with the
+   * log-probabilities of the tokens that made it, when asked: {@code top} is -1 when not), a chunk with the
+   * finish reason and an empty delta; with {@code include_usage} a last chunk of usage and no choices.
+   */
+  private void streamChat(Sink sink, int[] prompt, Engine.Sampling sampling, int n, int max, List<String> stops, int top, boolean usage) {
+    Chunks chunks = new Chunks("chatcmpl-", "chat.completion.chunk", usage);
+    for (int i = 0; i < n; i++) {
+      ObjectNode delta = JSON.createObjectNode().put("role", "assistant").put("content", "");
+      sink.data(chunks.chat(i, delta, null, null).toString());
+    }
+    List<Engine.Sample> samples = engine.generate(prompt, sampling, n, max, stops, Math.max(top, 0), new Engine.Listener() {
+      @Override
+      public void progress(int index, String text, List<Engine.Step> steps) {
+        sink.data(chunks.chat(index, JSON.createObjectNode().put("content", text), top < 0 ? null : steps, null).toString());
+      }
+
+      @Override
+      public void finished(int index, String text, List<Engine.Step> steps, Engine.Sample sample) {
+        // Text held back (a possible stop string's start, a character's first bytes) or the tokens of a stop string.
+        if (!text.isEmpty() || (top >= 0 && !steps.isEmpty())) progress(index, text, steps);
+        sink.data(chunks.chat(index, JSON.createObjectNode(), null, sample.finishReason()).toString());
+      }
+    });
+    if (usage) sink.data(chunks.usage(prompt.length, samples.stream().mapToLong(s -> s.tokens().length).sum()).toString());
+  }
+
+  /** The chunks of one streamed reply: one id and creation time, and {@code "usage": null} on each when usage comes last. */
+  private final class Chunks {
+    private final String id;
+    private final String object;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final boolean usage;
+
+    Chunks(String idPrefix, String object, boolean usage) {
+      this.id = idPrefix + id();
+      this.object = object;
+      this.usage = usage;
+    }
+
+    private ObjectNode root() {
+      ObjectNode root = JSON.createObjectNode();
+      root.put("id", id);
+      root.put("object", object);
+      root.put("created", created);
+      root.put("model", modelId);
+      return root;
+    }
+
+    ObjectNode chat(int index, ObjectNode delta, List<Engine.Step> steps, String finishReason) {
+      ObjectNode root = root();
+      ObjectNode c = root.putArray("choices").addObject();
+      c.put("index", index);
+      c.set("delta", delta);
+      if (steps == null) c.putNull("logprobs"); else c.putObject("logprobs").set("content", chatLogprobs(steps));
+      if (finishReason == null) c.putNull("finish_reason"); else c.put("finish_reason", finishReason);
+      if (usage) root.putNull("usage");
+      return root;
+    }
+
+    ObjectNode text(int index, String text, ObjectNode logprobs, String finishReason) {
+      ObjectNode root = root();
+      ObjectNode c = root.putArray("choices").addObject();
+      c.put("index", index);
+      c.put("text", text);
+      if (logprobs == null) c.putNull("logprobs"); else c.set("logprobs", logprobs);
+      if (finishReason == null) c.putNull("finish_reason"); else c.put("finish_reason", finishReason);
+      if (usage) root.putNull("usage");
+      return root;
+    }
+
+    ObjectNode usage(long prompt, long completion) {
+      ObjectNode root = root();
+      root.putArray("choices");
+      putUsage(root, prompt, completion);
+      return root;
+    }
   }
 
   private void putToken(ObjectNode t, int id, double logprob) {
@@ -178,9 +319,10 @@ final class Protocol {
 
   // ---- /completions ----
 
-  private ObjectNode completions(JsonNode r, OptionalLong unseeded) {
+  private Answer completions(JsonNode r, OptionalLong unseeded) {
     requireModel(r);
-    refuseStreaming(r);
+    boolean stream = stream(r);
+    boolean usage = includeUsage(r, stream);
     List<int[]> prompts = new ArrayList<>();
     List<String> promptTexts = new ArrayList<>();
     prompts(r.get("prompt"), prompts, promptTexts);
@@ -189,67 +331,145 @@ final class Protocol {
     Engine.Sampling sampling = sampling(r, unseeded);
     int n = integer(r, "n", 1, 1, MAX_N);
     List<String> stops = stops(r);
+    int[] maxes = new int[prompts.size()];
+    for (int p = 0; p < prompts.size(); p++) {
+      engine.requireFits(prompts.get(p).length, 0);
+      maxes[p] = maxTokens(r, prompts.get(p).length, 16, 0);
+      if (maxes[p] == 0 && !echo) throw bad("max_tokens 0 asks for nothing unless echo is true", "max_tokens");
+    }
+    if (stream) return new Streamed(guarded(sink -> streamCompletions(sink, prompts, promptTexts, maxes, echo, k, sampling, n, stops, usage)));
     ObjectNode root = reply("cmpl-", "text_completion");
     ArrayNode choices = root.putArray("choices");
     long promptTokens = 0;
     long completion = 0;
     for (int p = 0; p < prompts.size(); p++) {
       int[] prompt = prompts.get(p);
-      engine.requireFits(prompt.length, 0);
       promptTokens += prompt.length;
-      int max = maxTokens(r, prompt.length, 16, 0);
-      if (max == 0 && !echo) throw bad("max_tokens 0 asks for nothing unless echo is true", "max_tokens");
       Engine.Scored scored = echo && k >= 0 ? engine.score(prompt, k) : null;
-      List<Engine.Sample> samples = max == 0 ? null : engine.generate(prompt, sampling, n, max, stops, Math.max(k, 0));
+      List<Engine.Sample> samples = maxes[p] == 0 ? null : engine.generate(prompt, sampling, n, maxes[p], stops, Math.max(k, 0));
       for (int j = 0; j < n; j++) {
         ObjectNode c = choices.addObject();
         c.put("index", p * n + j);
         Engine.Sample s = samples == null ? null : samples.get(j);
         if (s != null) completion += s.tokens().length;
         c.put("text", (echo ? promptTexts.get(p) : "") + (s == null ? "" : s.text()));
-        if (k >= 0) c.set("logprobs", legacyLogprobs(scored, s)); else c.putNull("logprobs");
+        if (k >= 0) {
+          LegacyLogprobs lp = new LegacyLogprobs();
+          if (scored != null) lp.addPrompt(scored);
+          if (s != null) lp.add(s.steps());
+          c.set("logprobs", lp.node);
+        } else {
+          c.putNull("logprobs");
+        }
         c.put("finish_reason", s == null ? "length" : s.finishReason());
       }
     }
     putUsage(root, promptTokens, completion);
-    return root;
+    return new Whole(new Reply(200, root.toString()));
   }
 
-  // The legacy block: the echoed prompt's tokens (the first without a log-probability, as on vLLM), then the generated ones.
-  private ObjectNode legacyLogprobs(Engine.Scored scored, Engine.Sample s) {
-    ObjectNode lp = JSON.createObjectNode();
-    ArrayNode tokens = lp.putArray("tokens");
-    ArrayNode tokenLps = lp.putArray("token_logprobs");
-    ArrayNode tops = lp.putArray("top_logprobs");
-    ArrayNode offsets = lp.putArray("text_offset");
-    int offset = 0;
-    if (scored != null) {
+  /**
+   * OpenAI's completions stream: for each prompt in turn and each of its {@code n} choices, the echoed prompt
+   * first (with its log-probabilities) when asked, then the text as it settles, then a chunk with the finish
+   * reason; with {@code include_usage} a last chunk of usage and no choices.
+   */
+  private void streamCompletions(Sink sink, List<int[]> prompts, List<String> promptTexts, int[] maxes, boolean echo, int k,
+      Engine.Sampling sampling, int n, List<String> stops, boolean usage) {
+    Chunks chunks = new Chunks("cmpl-", "text_completion", usage);
+    long promptTokens = 0;
+    long completion = 0;
+    for (int p = 0; p < prompts.size(); p++) {
+      int[] prompt = prompts.get(p);
+      promptTokens += prompt.length;
+      int first = p * n;
+      int[] offsets = new int[n]; // each choice's text_offset so far: they count from the start of its text
+      if (echo) {
+        Engine.Scored scored = k >= 0 ? engine.score(prompt, k) : null;
+        for (int j = 0; j < n; j++) {
+          LegacyLogprobs lp = null;
+          if (scored != null) {
+            lp = new LegacyLogprobs();
+            lp.addPrompt(scored);
+            offsets[j] = lp.offset;
+          }
+          sink.data(chunks.text(first + j, promptTexts.get(p), lp == null ? null : lp.node, null).toString());
+        }
+      }
+      if (maxes[p] == 0) {
+        for (int j = 0; j < n; j++) sink.data(chunks.text(first + j, "", null, "length").toString());
+        continue;
+      }
+      List<Engine.Sample> samples = engine.generate(prompt, sampling, n, maxes[p], stops, Math.max(k, 0), new Engine.Listener() {
+        @Override
+        public void progress(int index, String text, List<Engine.Step> steps) {
+          LegacyLogprobs lp = null;
+          if (k >= 0) {
+            lp = new LegacyLogprobs(offsets[index]);
+            lp.add(steps);
+            offsets[index] = lp.offset;
+          }
+          sink.data(chunks.text(first + index, text, lp == null ? null : lp.node, null).toString());
+        }
+
+        @Override
+        public void finished(int index, String text, List<Engine.Step> steps, Engine.Sample sample) {
+          if (!text.isEmpty() || (k >= 0 && !steps.isEmpty())) progress(index, text, steps);
+          sink.data(chunks.text(first + index, "", null, sample.finishReason()).toString());
+        }
+      });
+      for (Engine.Sample s : samples) completion += s.tokens().length;
+    }
+    if (usage) sink.data(chunks.usage(promptTokens, completion).toString());
+  }
+
+  /**
+   * The legacy log-probabilities block: the echoed prompt's tokens (the first without a log-probability, as on
+   * vLLM), then generated ones; {@code text_offset} counts characters from the start of the choice's text.
+   */
+  private final class LegacyLogprobs {
+    final ObjectNode node = JSON.createObjectNode();
+    private final ArrayNode tokens = node.putArray("tokens");
+    private final ArrayNode tokenLps = node.putArray("token_logprobs");
+    private final ArrayNode tops = node.putArray("top_logprobs");
+    private final ArrayNode offsets = node.putArray("text_offset");
+    int offset;
+
+    LegacyLogprobs() {
+      this(0);
+    }
+
+    LegacyLogprobs(int offset) {
+      this.offset = offset;
+    }
+
+    void addPrompt(Engine.Scored scored) {
       String[] texts = engine.texts().each(scored.tokens());
       for (int i = 0; i < texts.length; i++) {
-        tokens.add(texts[i]);
-        offsets.add(offset);
-        offset += TokenTexts.visibleLength(texts[i]);
         if (i == 0) {
+          token(texts[i]);
           tokenLps.addNull();
           tops.addNull();
         } else {
+          token(texts[i]);
           tokenLps.add(scored.logprobs()[i]);
           tops.add(topMap(scored.topIds()[i], scored.topLogprobs()[i]));
         }
       }
     }
-    if (s != null) {
-      String[] texts = engine.texts().each(s.tokens());
-      for (int i = 0; i < s.steps().size(); i++) {
-        Engine.Step step = s.steps().get(i);
-        tokens.add(texts[i]);
-        offsets.add(offset);
-        offset += TokenTexts.visibleLength(texts[i]);
+
+    void add(List<Engine.Step> steps) {
+      for (Engine.Step step : steps) {
+        token(engine.texts().token(step.token()));
         tokenLps.add(step.logprob());
         tops.add(topMap(step.topIds(), step.topLogprobs()));
       }
     }
-    return lp;
+
+    private void token(String text) {
+      tokens.add(text);
+      offsets.add(offset);
+      offset += TokenTexts.visibleLength(text);
+    }
   }
 
   // Alternatives keyed by their text, best first; two ids with the same text keep the likelier one's value.
@@ -309,8 +529,20 @@ final class Protocol {
     if (!r.path("model").isTextual()) throw bad("'model' is required (GET /v1/models names the one served)", "model");
   }
 
-  private static void refuseStreaming(JsonNode r) {
-    if (bool(r, "stream", false)) throw bad("streaming is not supported here; send stream: false", "stream");
+  private static boolean stream(JsonNode r) {
+    return bool(r, "stream", false);
+  }
+
+  // stream_options: {"include_usage": true} asks for a last chunk with the usage; OpenAI refuses it without stream.
+  private static boolean includeUsage(JsonNode r, boolean stream) {
+    JsonNode o = r.get("stream_options");
+    if (o == null || o.isNull()) return false;
+    if (!stream) throw bad("stream_options is only allowed with stream: true", "stream_options");
+    if (!o.isObject()) throw bad("'stream_options' must be an object such as {\"include_usage\": true}", "stream_options");
+    JsonNode u = o.get("include_usage");
+    if (u == null || u.isNull()) return false;
+    if (!u.isBoolean()) throw bad("'stream_options.include_usage' must be true or false, got " + u, "stream_options.include_usage");
+    return u.booleanValue();
   }
 
   private static Engine.Sampling sampling(JsonNode r, OptionalLong unseeded) {
