@@ -29,7 +29,8 @@ final class LlmCommand implements Runnable {
       description = {
         "Serves a local model over OpenAI's HTTP protocol on 127.0.0.1, for any tool that speaks it.",
         "Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (echo + logprobs + max_tokens 0 give the",
-        "prompt's own log-probabilities, as the all-at-once simulator needs). One request runs at a time; others wait.",
+        "prompt's own log-probabilities, as the all-at-once simulator needs); \"stream\": true streams either as OpenAI does.",
+        "One request runs at a time; others wait.",
         "Use it from NeuronScribe with --llm vllm:NAME --base-url http://127.0.0.1:PORT/v1, or run the model in",
         "process with --llm local:PATH."
       })
