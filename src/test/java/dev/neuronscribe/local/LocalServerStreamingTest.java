@@ -290,7 +290,7 @@ class LocalServerStreamingTest {
   }
 
   @Test
-  void aClientThatGoesAwayStopsTheGeneration() throws Exception {
+  void aClientThatGoesAwayStopsTheGenerationAndALateFailureIsAnEvent() throws Exception {
     // In the protocol: the sink fails on the third event, as the server's does when the connection is gone. The
     // failure ends the generation where it is (no error event, no [DONE]) and the model is free for the next request.
     Protocol protocol = server.model().protocol();
@@ -303,6 +303,20 @@ class LocalServerStreamingTest {
       sent.add(data);
     })).isInstanceOf(Protocol.Disconnected.class);
     assertThat(sent).hasSize(2).noneMatch(d -> d.equals("[DONE]") || d.contains("\"error\""));
+
+    // A failure after the first event (here the sink's own, standing for the model's) cannot change the status any
+    // more: it goes as an event with the error object, then [DONE].
+    Protocol.Answer b = protocol.answer("/chat/completions",
+        "{\"model\": \"x\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 30, \"stream\": true}", OptionalLong.empty());
+    List<String> events = new ArrayList<>();
+    ((Protocol.Streamed) b).run(data -> {
+      events.add(data);
+      if (events.size() == 2) throw new IllegalStateException("failed on purpose");
+    });
+    assertThat(events).hasSize(4);
+    assertThat(JSON.readTree(events.get(2)).at("/error/type").asText()).isEqualTo("server_error");
+    assertThat(JSON.readTree(events.get(2)).at("/error/message").asText()).contains("failed on purpose");
+    assertThat(events.get(3)).isEqualTo("[DONE]");
 
     // Over HTTP: a client reads the first event and hangs up; the server goes on answering others.
     try (Socket socket = new Socket(LocalServer.HOST, server.port())) {
