@@ -3,6 +3,8 @@ package dev.neuronscribe.local;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
+import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InvalidInputException;
 import com.hubspot.jinjava.interpret.InvalidReason;
@@ -17,13 +19,18 @@ import com.hubspot.jinjava.tree.output.RenderedOutputNode;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.util.ObjectIterator;
 import dev.neuronscribe.prompts.Message;
+import jinjava.de.odysseus.el.ExpressionFactoryImpl;
+import jinjava.de.odysseus.el.tree.TreeBuilder;
+import jinjava.javax.el.ExpressionFactory;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,7 +77,7 @@ final class ChatTemplate {
             .withKeepNullableLoopValues(true)
             .build())
         .build();
-    this.jinjava = new Jinjava(config);
+    this.jinjava = new PythonJinjava(config);
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raise", String.class));
     jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class, "strftimeNow", String.class));
     // Filters that turn values into text do it Python's way too; tojson is transformers' json.dumps.
@@ -216,6 +223,42 @@ final class ChatTemplate {
       long i = Long.parseLong(m.group(5));
       if (i < 0) i += list.size();
       return i >= 0 && i < list.size();
+    }
+  }
+
+  /**
+   * Jinjava whose expressions turn values into text Python's way where Jinja does it implicitly: {@code 'a' ~ true}
+   * is {@code aTrue}, {@code 'a' ~ [1, none]} is {@code a[1, None]}. Jinjava builds its expression factory with
+   * its own type converter and no setting to change it, so this one is built beside it, the same but for that.
+   */
+  private static final class PythonJinjava extends Jinjava {
+    private final ExpressionFactory factory;
+
+    PythonJinjava(JinjavaConfig config) {
+      super(config);
+      Properties p = new Properties();
+      p.setProperty(TreeBuilder.class.getName(), ExtendedSyntaxBuilder.class.getName());
+      factory = new ExpressionFactoryImpl(p, new PythonText());
+    }
+
+    @Override
+    public ExpressionFactory getExpressionFactory() {
+      return factory;
+    }
+  }
+
+  /** Jinjava's conversions, but booleans, lists, dictionaries and floats become text as Python's {@code str()}. */
+  private static final class PythonText extends TruthyTypeConverter {
+    @Override
+    protected String coerceToString(Object value) {
+      return switch (value) {
+        case Boolean b -> PythonValues.str(b);
+        case Double d -> PythonValues.str(d);
+        case Float f -> PythonValues.str(f);
+        case Collection<?> c -> PythonValues.str(c);
+        case Map<?, ?> m -> PythonValues.str(m);
+        case null, default -> super.coerceToString(value);
+      };
     }
   }
 
