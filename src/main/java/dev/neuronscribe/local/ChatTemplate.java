@@ -75,6 +75,8 @@ final class ChatTemplate {
             .withParseWhitespaceControlStrictly(true)
             .withUsePyishObjectMapper(true)
             .withKeepNullableLoopValues(true)
+            .withEvaluateMapKeys(true) // {key: v} uses key's value, as in Jinja (Jinjava's default takes the name)
+            .withIterateOverMapKeys(true) // {% for k in dict %} gives the keys, as in Jinja (Jinjava's default: values)
             .build())
         .build();
     this.jinjava = new PythonJinjava(config);
@@ -84,6 +86,7 @@ final class ChatTemplate {
     jinjava.getGlobalContext().registerFilter(new PythonString());
     jinjava.getGlobalContext().registerFilter(new PythonJoin());
     jinjava.getGlobalContext().registerFilter(new PythonToJson());
+    jinjava.getGlobalContext().registerFilter(new PythonItems());
     jinjava.getGlobalContext().registerFilter(new PythonCase("lower"));
     jinjava.getGlobalContext().registerFilter(new PythonCase("upper"));
   }
@@ -186,9 +189,9 @@ final class ChatTemplate {
     return LocalDate.now().format(DateTimeFormatter.ofPattern(pattern, Locale.ROOT));
   }
 
-  // What an expression ends with: a method call, an attribute, a subscript by a quoted key or a number.
+  // What an expression ends with: a method call, an attribute (.name) or a subscript ([key]).
   private static final Pattern CALL = Pattern.compile("(?s)(.+)\\.\\s*[A-Za-z_]\\w*\\s*\\([^()]*\\)");
-  private static final Pattern STEP = Pattern.compile("(?s)(.+?)\\s*(?:\\.\\s*([A-Za-z_]\\w*)|\\[\\s*(?:'([^'\\\\]*)'|\"([^\"\\\\]*)\"|(-?\\d+))\\s*\\])");
+  private static final Pattern STEP = Pattern.compile("(?s)(.+?)\\s*(?:\\.\\s*([A-Za-z_]\\w*)|\\[([^\\[\\]]+)\\])");
   private static final Pattern NAME = Pattern.compile("[A-Za-z_]\\w*");
 
   /**
@@ -215,12 +218,12 @@ final class ChatTemplate {
         return false;
       }
       Matcher m = STEP.matcher(e);
-      if (!m.matches()) return false;
+      if (!m.matches() || (m.group(3) != null && m.group(3).contains(":"))) return false; // a slice is never None
       Object base = interpreter.resolveELExpressionSilently(m.group(1));
-      String key = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
-      if (key != null) return base instanceof Map<?, ?> map && map.containsKey(key);
-      if (!(base instanceof List<?> list)) return false;
-      long i = Long.parseLong(m.group(5));
+      Object key = m.group(2) != null ? m.group(2) : interpreter.resolveELExpressionSilently(m.group(3));
+      if (base instanceof Map<?, ?> map) return map.containsKey(key);
+      if (!(base instanceof List<?> list) || !(key instanceof Number n)) return false;
+      long i = n.longValue();
       if (i < 0) i += list.size();
       return i >= 0 && i < list.size();
     }
@@ -272,6 +275,21 @@ final class ChatTemplate {
     @Override
     public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
       return PythonValues.str(var);
+    }
+  }
+
+  /** {@code mapping | items}: its (key, value) pairs, as Jinja 3.1's filter (tool templates loop over them); undefined gives none. */
+  private static final class PythonItems implements Filter {
+    @Override
+    public String getName() {
+      return "items";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      if (var == null) return List.of();
+      if (!(var instanceof Map<?, ?> m)) throw new IllegalArgumentException("items: expected a mapping, got " + PythonValues.repr(var));
+      return new ArrayList<>(m.entrySet());
     }
   }
 

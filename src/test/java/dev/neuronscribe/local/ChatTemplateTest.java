@@ -106,7 +106,9 @@ class ChatTemplateTest {
         Message.user("tab\tnew\nline\rdel\u007f ls\u2028 nbsp\u00a0 bel\u0007 zwj\u200d é 🍵"));
     String expected = resource("python-values.expected.txt");
     assertThat(expected).contains("literals: True False None", "tojson indent: {\n    \"type\"");
-    assertThat(t.render(messages, true).getBytes(StandardCharsets.UTF_8)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    String rendered = t.render(messages, true);
+    assertThat(rendered).isEqualTo(expected);
+    assertThat(rendered.getBytes(StandardCharsets.UTF_8)).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
