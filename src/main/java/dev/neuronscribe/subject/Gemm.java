@@ -75,6 +75,14 @@ final class Gemm {
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
     private float[] rowPanels = new float[0];
+    private float[] mlpPanels = new float[0];
+
+    /** A gated MLP's gate and up outputs, left as panels of the batch ({@link #gatedMlp}), with room to align. */
+    float[] mlpPanels(int size) {
+      int padded = size + HeapAlignment.LINE_BYTES / Float.BYTES;
+      if (mlpPanels.length < padded) mlpPanels = new float[padded];
+      return mlpPanels;
+    }
     private final float[][] transposedOutputs = new float[packs.length][];
 
     /** The batch transposed into panels of {@link #NR} rows ({@link #multiplyLinear}), with room to align. */
@@ -99,8 +107,47 @@ final class Gemm {
     }
   }
 
-  /** One weight of {@link #multiply(float[], int, Scratch, Product...)}: {@code c = a·w + bias}. */
-  record Product(Matrix w, float[] bias, float[] c) {}
+  /**
+   * One weight of {@link #multiply(float[], int, Scratch, Product...)}: {@code c = a·w + bias}, written from
+   * {@code c[cStart]} (row-major, or as panels of the batch inside {@link #gatedMlp}).
+   */
+  record Product(Matrix w, float[] bias, float[] c, int cStart) {
+    Product(Matrix w, float[] bias, float[] c) {
+      this(w, bias, c, 0);
+    }
+  }
+
+  /**
+   * Whether a batch of {@code m} rows through these weights, all of one input width, takes the Linear path: it
+   * transposes the batch in and the output out (about m·(k + 2n) moves) instead of every weight (k·n), which pays
+   * where the batch is short beside the weights, as in a prompt of a few hundred tokens; the recorder's batches of
+   * a thousand rows amortise the weights' packing better on the panel path.
+   */
+  static boolean linearPath(int m, Matrix... ws) {
+    int k = ws[0].rows;
+    long n = 0;
+    for (Matrix w : ws) {
+      if (!w.columnsContiguous() || w.cols > LINEAR_MAX_COLS || w.rows != k) return false;
+      n += w.cols;
+    }
+    return m >= NR && (long) m * (k + 2L * n) < (long) k * n;
+  }
+
+  /**
+   * A gated MLP, {@code out = (act(h·Wg + bg) ⊙ (h·Wu + bu))·Wd + bd}, on the {@link #linearPath} (the caller checks):
+   * the gate and up outputs stay as panels of the batch, the activation runs on them as they lie, and the down
+   * projection reads them as its transposed batch. That skips turning both wide outputs back to rows and the
+   * product round again: the three largest transposes of a layer. Every value is the one the separate steps give.
+   */
+  static void gatedMlp(float[] h, int m, Product gate, Product up, DecoderConfig.Activation act, Matrix down, float[] downBias, float[] out, Scratch scratch) {
+    int mlp = gate.w().cols, mp = (m + NR - 1) / NR * NR;
+    float[] panels = scratch.mlpPanels(2 * mp * mlp);
+    int start = HeapAlignment.floatsToLine(panels), upStart = start + mp * mlp;
+    multiplyLinear(h, 0, false, m, new Product[] {new Product(gate.w(), gate.bias(), panels, start), new Product(up.w(), up.bias(), panels, upStart)},
+        false, true, scratch);
+    Ops.gated(panels, start, panels, upStart, mp * mlp, act);
+    multiplyLinear(panels, start, true, m, new Product[] {new Product(down, downBias, out)}, false, false, scratch);
+  }
 
   /**
    * Several weights over the same batch, as a layer's q, k and v, or its gate and up projections: on the Linear
@@ -109,16 +156,10 @@ final class Gemm {
    * The results are those of one {@link #multiply} per product, bit for bit.
    */
   static void multiply(float[] a, int m, Scratch scratch, Product... products) {
-    int k = products[0].w().rows;
-    long n = 0;
-    boolean linear = true;
-    for (Product p : products) {
-      if (p.w().rows != k) throw new IllegalArgumentException("products over one batch need the same input width");
-      n += p.w().cols;
-      linear &= p.w().columnsContiguous() && p.w().cols <= LINEAR_MAX_COLS;
-    }
-    if (linear && m >= NR && (long) m * (k + 2L * n) < (long) k * n) {
-      multiplyLinear(a, m, products, false, scratch);
+    Matrix[] ws = new Matrix[products.length];
+    for (int p = 0; p < ws.length; p++) ws[p] = products[p].w();
+    if (linearPath(m, ws)) {
+      multiplyLinear(a, 0, false, m, products, false, false, scratch);
     } else {
       for (Product p : products) multiply(a, m, p.w(), p.bias(), p.c(), false, scratch);
     }
@@ -130,11 +171,8 @@ final class Gemm {
       dots(a, w, bias, c, accumulate);
       return;
     }
-    // The Linear path transposes the batch in and the output out (about m·(k + 2n) moves) instead of every weight
-    // (k·n): it pays where the batch is short beside the weights, as in a prompt of a few hundred tokens; the
-    // recorder's batches of a thousand rows amortise the weights' packing better on the panel path.
-    if (w.columnsContiguous() && m >= NR && n <= LINEAR_MAX_COLS && (long) m * (k + 2L * n) < (long) k * n) {
-      multiplyLinear(a, m, new Product[] {new Product(w, bias, c)}, accumulate, scratch);
+    if (linearPath(m, w)) {
+      multiplyLinear(a, 0, false, m, new Product[] {new Product(w, bias, c)}, accumulate, false, scratch);
       return;
     }
     for (int i = 0; i < m; i++) {
@@ -184,15 +222,17 @@ final class Gemm {
    * every element is the very same chain of FMAs, in the same order from the same start, as on the other path:
    * results are bit for bit equal whichever path a batch takes.
    */
-  private static void multiplyLinear(float[] a, int m, Product[] products, boolean accumulate, Scratch scratch) {
+  private static void multiplyLinear(float[] a, int aStart, boolean aIsPanels, int m, Product[] products, boolean accumulate, boolean outAsPanels, Scratch scratch) {
     int k = products[0].w().rows, tiles = (m + NR - 1) / NR, mp = tiles * NR;
-    float[] ap = scratch.rowPanels(tiles * k * NR);
-    int apStart = HeapAlignment.floatsToLine(ap);
-    Parallel.forEach(tiles, t -> {
-      int base = apStart + t * k * NR, valid = Math.min(NR, m - t * NR);
-      Transpose.copy(a, t * NR * k, k, ap, base, NR, valid, k);
-      for (int q = 0; q < k && valid < NR; q++) java.util.Arrays.fill(ap, base + q * NR + valid, base + q * NR + NR, 0f);
-    });
+    float[] ap = aIsPanels ? a : scratch.rowPanels(tiles * k * NR);
+    int apStart = aIsPanels ? aStart : HeapAlignment.floatsToLine(ap);
+    if (!aIsPanels) {
+      Parallel.forEach(tiles, t -> {
+        int base = apStart + t * k * NR, valid = Math.min(NR, m - t * NR);
+        Transpose.copy(a, aStart + t * NR * k, k, ap, base, NR, valid, k);
+        for (int q = 0; q < k && valid < NR; q++) java.util.Arrays.fill(ap, base + q * NR + valid, base + q * NR + NR, 0f);
+      });
+    }
     // The products' outputs, one after the other, are split over the tasks as one range.
     int[] first = new int[products.length + 1];
     for (int p = 0; p < products.length; p++) first[p + 1] = first[p] + products[p].w().cols;
@@ -205,7 +245,8 @@ final class Gemm {
       for (int p = 0; p < products.length; p++) {
         int from = Math.max(o0, first[p]) - first[p], to = Math.min(o1, first[p + 1]) - first[p];
         for (int oc = from; oc < to; oc += LINEAR_CHUNK_ROWS) {
-          linearChunk(products[p], oc, Math.min(to, oc + LINEAR_CHUNK_ROWS), m, mp, ap, apStart, accumulate, scratch.transposedOutput(g, LINEAR_CHUNK_ROWS * mp), scratch.pack(g, LINEAR_CHUNK_ROWS * KC));
+          linearChunk(products[p], oc, Math.min(to, oc + LINEAR_CHUNK_ROWS), m, mp, ap, apStart, accumulate, outAsPanels,
+              scratch.transposedOutput(g, LINEAR_CHUNK_ROWS * mp), scratch.pack(g, LINEAR_CHUNK_ROWS * KC));
         }
       }
     });
@@ -216,11 +257,12 @@ final class Gemm {
    * mp floats, 128 KB at a 128-token prompt) is filled, swept and turned back while it is in L2; the whole
    * transposed output of a wide layer is megabytes, and went out to memory and back.
    */
-  private static void linearChunk(Product product, int oc, int oc1, int m, int mp, float[] ap, int apStart, boolean accumulate, float[] ct, float[] wb) {
+  private static void linearChunk(Product product, int oc, int oc1, int m, int mp, float[] ap, int apStart, boolean accumulate, boolean outAsPanels,
+      float[] ct, float[] wb) {
     Matrix w = product.w();
     float[] c = product.c(), bias = product.bias();
-    int k = w.rows, n = w.cols, rows = oc1 - oc, tiles = mp / NR;
-    if (accumulate) Transpose.copy(c, oc, n, ct, 0, mp, m, rows);
+    int k = w.rows, n = w.cols, rows = oc1 - oc, tiles = mp / NR, c0 = product.cStart();
+    if (accumulate) Transpose.copy(c, c0 + oc, n, ct, 0, mp, m, rows);
     for (int o = oc; o < oc1; o++) {
       float b = bias[o];
       int row = (o - oc) * mp;
@@ -246,7 +288,13 @@ final class Gemm {
         for (; r < rows; r++) kernel1(wb, start + r * kc, ap, bOff, kc, ct, r * mp + cCol);
       }
     }
-    Transpose.copy(ct, 0, mp, c, oc, n, rows, m);
+    if (outAsPanels) { // output o of batch panel t at c0 + (t·n + o)·NR, the padding rows' zeros included
+      for (int t = 0; t < tiles; t++) {
+        for (int r = 0; r < rows; r++) System.arraycopy(ct, r * mp + t * NR, c, c0 + (t * n + oc + r) * NR, NR);
+      }
+    } else {
+      Transpose.copy(ct, 0, mp, c, c0 + oc, n, rows, m);
+    }
   }
 
   /** One row, column by column as dot products over the mapped weights; the columns split evenly over the cores. */

@@ -138,6 +138,33 @@ class GemmTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"F32, 200, 400, 45, SILU", "Q8_0, 256, 512, 70, SILU", "BF16, 160, 300, 33, GELU_TANH", "F32, 200, 250, 64, GELU_ERF"})
+  void aGatedMlpOnPanelsEqualsItsSteps(String dtype, int e, int mlp, int m, String activation) {
+    // The fused MLP keeps gate and up as panels of the batch and feeds them to the down projection as they lie; every
+    // value must be the one of the three steps a recorder runs (two products, the activation, the down projection).
+    Random r = new Random(e * 3L + mlp);
+    DType type = DType.valueOf(dtype);
+    DecoderConfig.Activation act = DecoderConfig.Activation.valueOf(activation);
+    Matrix gateW = Matrix.linear(randomTensor(type, mlp, e, r)), upW = Matrix.linear(randomTensor(type, mlp, e, r));
+    Matrix downW = Matrix.linear(randomTensor(type, e, mlp, r));
+    float[] h = new float[m * e], gateBias = new float[mlp], upBias = new float[mlp], downBias = new float[e];
+    for (int i = 0; i < h.length; i++) h[i] = (float) r.nextGaussian() * 0.1f;
+    for (int i = 0; i < mlp; i++) gateBias[i] = (float) r.nextGaussian();
+    for (int i = 0; i < e; i++) downBias[i] = (float) r.nextGaussian();
+    assertThat(Gemm.linearPath(m, gateW, upW)).as("the shape takes the Linear path").isTrue();
+
+    float[] gate = new float[m * mlp], up = new float[m * mlp], expected = new float[m * e];
+    Gemm.Scratch scratch = new Gemm.Scratch();
+    Gemm.multiply(h, m, scratch, new Gemm.Product(gateW, gateBias, gate), new Gemm.Product(upW, upBias, up));
+    Ops.gated(gate, up, m * mlp, act);
+    Gemm.multiply(gate, m, downW, downBias, expected, false, scratch);
+
+    float[] fused = new float[m * e];
+    Gemm.gatedMlp(h, m, new Gemm.Product(gateW, gateBias, new float[0]), new Gemm.Product(upW, upBias, new float[0]), act, downW, downBias, fused, new Gemm.Scratch());
+    assertThat(fused).containsExactly(expected);
+  }
+
+  @ParameterizedTest
   @CsvSource({"1, 1", "16, 16", "33, 47", "64, 20", "5, 100"})
   void transposeMovesEveryValueToItsMirroredPlace(int rows, int cols) {
     // Whole 16 × 16 tiles go through the permutes, the edges element by element; offsets and strides as Gemm uses them.
