@@ -40,10 +40,11 @@ final class Gemm {
    * width, and a language model's head over every prompt position (150k outputs) is faster on the panel path.
    */
   private static final int LINEAR_MAX_COLS = 16_384;
-  /** Output rows widened at a time on the Linear path: {@code 256 × KC} floats, 256 KB, stay in L2. */
-  private static final int LINEAR_CHUNK_ROWS = 256;
-  /** Panels of the batch ({@link #NR} rows each) swept together on the Linear path: 128 rows. */
-  private static final int LINEAR_TILES_PER_BLOCK = 4;
+  /**
+   * Output rows widened at a time on the Linear path: {@code 240 × KC} floats, 240 KB, stay in L2. A multiple of the
+   * 12-row tile, so that no chunk ends in a 4-row tile, which runs at half the speed.
+   */
+  private static final int LINEAR_CHUNK_ROWS = 240;
 
   private Gemm() {}
 
@@ -74,7 +75,15 @@ final class Gemm {
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
     private float[] rowPanels = new float[0];
-    private float[] transposedOutput = new float[0];
+    private float[] mlpPanels = new float[0];
+
+    /** A gated MLP's gate and up outputs, left as panels of the batch ({@link #gatedMlp}), with room to align. */
+    float[] mlpPanels(int size) {
+      int padded = size + HeapAlignment.LINE_BYTES / Float.BYTES;
+      if (mlpPanels.length < padded) mlpPanels = new float[padded];
+      return mlpPanels;
+    }
+    private final float[][] transposedOutputs = new float[packs.length][];
 
     /** The batch transposed into panels of {@link #NR} rows ({@link #multiplyLinear}), with room to align. */
     float[] rowPanels(int size) {
@@ -83,10 +92,10 @@ final class Gemm {
       return rowPanels;
     }
 
-    /** The output, transposed ({@link #multiplyLinear}). */
-    float[] transposedOutput(int size) {
-      if (transposedOutput.length < size) transposedOutput = new float[size];
-      return transposedOutput;
+    /** Group {@code g}'s chunk of the output, transposed ({@link #multiplyLinear}). */
+    float[] transposedOutput(int g, int size) {
+      if (transposedOutputs[g] == null || transposedOutputs[g].length < size) transposedOutputs[g] = new float[size];
+      return transposedOutputs[g];
     }
 
     /** Group {@code g}'s buffer; each group is packed by exactly one task of a call. */
@@ -98,17 +107,72 @@ final class Gemm {
     }
   }
 
+  /**
+   * One weight of {@link #multiply(float[], int, Scratch, Product...)}: {@code c = a·w + bias}, written from
+   * {@code c[cStart]} (row-major, or as panels of the batch inside {@link #gatedMlp}).
+   */
+  record Product(Matrix w, float[] bias, float[] c, int cStart) {
+    Product(Matrix w, float[] bias, float[] c) {
+      this(w, bias, c, 0);
+    }
+  }
+
+  /**
+   * Whether a batch of {@code m} rows through these weights, all of one input width, takes the Linear path: it
+   * transposes the batch in and the output out (about m·(k + 2n) moves) instead of every weight (k·n), which pays
+   * where the batch is short beside the weights, as in a prompt of a few hundred tokens; the recorder's batches of
+   * a thousand rows amortise the weights' packing better on the panel path.
+   */
+  static boolean linearPath(int m, Matrix... ws) {
+    int k = ws[0].rows;
+    long n = 0;
+    for (Matrix w : ws) {
+      if (!w.columnsContiguous() || w.cols > LINEAR_MAX_COLS || w.rows != k) return false;
+      n += w.cols;
+    }
+    return m >= NR && (long) m * (k + 2L * n) < (long) k * n;
+  }
+
+  /**
+   * A gated MLP, {@code out = (act(h·Wg + bg) ⊙ (h·Wu + bu))·Wd + bd}, on the {@link #linearPath} (the caller checks):
+   * the gate and up outputs stay as panels of the batch, the activation runs on them as they lie, and the down
+   * projection reads them as its transposed batch. That skips turning both wide outputs back to rows and the
+   * product round again: the three largest transposes of a layer. Every value is the one the separate steps give.
+   */
+  static void gatedMlp(float[] h, int m, Product gate, Product up, DecoderConfig.Activation act, Matrix down, float[] downBias, float[] out, Scratch scratch) {
+    int mlp = gate.w().cols, mp = (m + NR - 1) / NR * NR;
+    float[] panels = scratch.mlpPanels(2 * mp * mlp);
+    int start = HeapAlignment.floatsToLine(panels), upStart = start + mp * mlp;
+    multiplyLinear(h, 0, false, m, new Product[] {new Product(gate.w(), gate.bias(), panels, start), new Product(up.w(), up.bias(), panels, upStart)},
+        false, true, scratch);
+    Ops.gated(panels, start, panels, upStart, mp * mlp, act);
+    multiplyLinear(panels, start, true, m, new Product[] {new Product(down, downBias, out)}, false, false, scratch);
+  }
+
+  /**
+   * Several weights over the same batch, as a layer's q, k and v, or its gate and up projections: on the Linear
+   * path the batch is transposed once for all of them and their outputs share one round of tasks, which is what
+   * a short prompt gains (the transpose and the fork-join round cost about as much as a narrow k or v projection).
+   * The results are those of one {@link #multiply} per product, bit for bit.
+   */
+  static void multiply(float[] a, int m, Scratch scratch, Product... products) {
+    Matrix[] ws = new Matrix[products.length];
+    for (int p = 0; p < ws.length; p++) ws[p] = products[p].w();
+    if (linearPath(m, ws)) {
+      multiplyLinear(a, 0, false, m, products, false, false, scratch);
+    } else {
+      for (Product p : products) multiply(a, m, p.w(), p.bias(), p.c(), false, scratch);
+    }
+  }
+
   static void multiply(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
     int k = w.rows, n = w.cols;
     if (m == 1 && scratch.dotProducts && w.columnsContiguous()) {
       dots(a, w, bias, c, accumulate);
       return;
     }
-    // The Linear path transposes the batch in and the output out (about m·(k + 2n) moves) instead of every weight
-    // (k·n): it pays where the batch is short beside the weights, as in a prompt of a few hundred tokens; the
-    // recorder's batches of a thousand rows amortise the weights' packing better on the panel path.
-    if (w.columnsContiguous() && m >= NR && n <= LINEAR_MAX_COLS && (long) m * (k + 2L * n) < (long) k * n) {
-      multiplyLinear(a, m, w, bias, c, accumulate, scratch);
+    if (linearPath(m, w)) {
+      multiplyLinear(a, 0, false, m, new Product[] {new Product(w, bias, c)}, accumulate, false, scratch);
       return;
     }
     for (int i = 0; i < m; i++) {
@@ -158,59 +222,81 @@ final class Gemm {
    * every element is the very same chain of FMAs, in the same order from the same start, as on the other path:
    * results are bit for bit equal whichever path a batch takes.
    */
-  private static void multiplyLinear(float[] a, int m, Matrix w, float[] bias, float[] c, boolean accumulate, Scratch scratch) {
-    int k = w.rows, n = w.cols, tiles = (m + NR - 1) / NR, mp = tiles * NR;
-    float[] ap = scratch.rowPanels(tiles * k * NR);
-    int apStart = HeapAlignment.floatsToLine(ap);
-    Parallel.forEach(tiles, t -> {
-      int base = apStart + t * k * NR;
-      for (int j = 0; j < NR; j++) {
-        int i = t * NR + j;
-        if (i < m) {
-          for (int q = 0, src = i * k; q < k; q++) ap[base + q * NR + j] = a[src + q];
-        } else {
-          for (int q = 0; q < k; q++) ap[base + q * NR + j] = 0f;
-        }
-      }
-    });
-    float[] ct = scratch.transposedOutput(n * mp);
-    int groups = Math.min((n + MR - 1) / MR, GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors());
+  private static void multiplyLinear(float[] a, int aStart, boolean aIsPanels, int m, Product[] products, boolean accumulate, boolean outAsPanels, Scratch scratch) {
+    int k = products[0].w().rows, tiles = (m + NR - 1) / NR, mp = tiles * NR;
+    float[] ap = aIsPanels ? a : scratch.rowPanels(tiles * k * NR);
+    int apStart = aIsPanels ? aStart : HeapAlignment.floatsToLine(ap);
+    if (!aIsPanels) {
+      Parallel.forEach(tiles, t -> {
+        int base = apStart + t * k * NR, valid = Math.min(NR, m - t * NR);
+        Transpose.copy(a, aStart + t * NR * k, k, ap, base, NR, valid, k);
+        for (int q = 0; q < k && valid < NR; q++) java.util.Arrays.fill(ap, base + q * NR + valid, base + q * NR + NR, 0f);
+      });
+    }
+    // The products' outputs, one after the other, are split over the tasks as one range.
+    int[] first = new int[products.length + 1];
+    for (int p = 0; p < products.length; p++) first[p + 1] = first[p] + products[p].w().cols;
+    int total = first[products.length], tilesOfRows = (total + MR - 1) / MR;
+    int groups = Math.min(tilesOfRows, GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors());
     Parallel.forEach(groups, g -> {
       // Output rows split on tile boundaries, so that every group but the last runs whole 12-row tiles.
-      int tilesOfRows = (n + MR - 1) / MR;
-      int o0 = Math.min(n, (int) ((long) g * tilesOfRows / groups) * MR);
-      int o1 = Math.min(n, (int) ((long) (g + 1) * tilesOfRows / groups) * MR);
-      for (int o = o0; o < o1; o++) {
-        float b = bias[o];
-        for (int i = 0; i < m; i++) ct[o * mp + i] = accumulate ? c[i * n + o] + b : b;
-        for (int i = m; i < mp; i++) ct[o * mp + i] = 0f;
-      }
-      for (int oc = o0; oc < o1; oc += LINEAR_CHUNK_ROWS) {
-        int oc1 = Math.min(o1, oc + LINEAR_CHUNK_ROWS);
-        float[] wb = scratch.pack(g, (oc1 - oc) * KC);
-        int start = HeapAlignment.floatsToLine(wb);
-        for (int k0 = 0; k0 < k; k0 += KC) {
-          int kc = Math.min(KC, k - k0);
-          w.rowsOfLinear(oc, oc1, k0, kc, wb, start);
-          // A block of the batch's panels (LINEAR_TILES_PER_BLOCK × KC × NR floats, 128 KB) stays in L2 while every
-          // 12-row tile of widened weights (12 KB, in L1) passes over it.
-          for (int t0 = 0; t0 < tiles; t0 += LINEAR_TILES_PER_BLOCK) {
-            int t1 = Math.min(tiles, t0 + LINEAR_TILES_PER_BLOCK);
-            int o = oc;
-            if (MR == 12) for (; o + 12 <= oc1; o += 12) for (int t = t0; t < t1; t++) kernel12(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
-            for (; o + 6 <= oc1; o += 6) for (int t = t0; t < t1; t++) kernel6(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
-            for (; o + 4 <= oc1; o += 4) for (int t = t0; t < t1; t++) kernel4(wb, start + (o - oc) * kc, kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR, mp);
-            for (; o < oc1; o++) for (int t = t0; t < t1; t++) kernel1(wb, start + (o - oc) * kc, ap, apStart + t * k * NR + k0 * NR, kc, ct, o * mp + t * NR);
-          }
+      int o0 = Math.min(total, (int) ((long) g * tilesOfRows / groups) * MR);
+      int o1 = Math.min(total, (int) ((long) (g + 1) * tilesOfRows / groups) * MR);
+      for (int p = 0; p < products.length; p++) {
+        int from = Math.max(o0, first[p]) - first[p], to = Math.min(o1, first[p + 1]) - first[p];
+        for (int oc = from; oc < to; oc += LINEAR_CHUNK_ROWS) {
+          linearChunk(products[p], oc, Math.min(to, oc + LINEAR_CHUNK_ROWS), m, mp, ap, apStart, accumulate, outAsPanels,
+              scratch.transposedOutput(g, LINEAR_CHUNK_ROWS * mp), scratch.pack(g, LINEAR_CHUNK_ROWS * KC));
         }
-      }
-      for (int o = o0; o < o1; o++) {
-        for (int i = 0; i < m; i++) c[i * n + o] = ct[o * mp + i];
       }
     });
   }
 
-  /** Twelve rows (AVX-512): 24 accumulators; the same chain per element as every other kernel. */
+  /**
+   * Outputs {@code [oc, oc1)} of one product on the Linear path. The chunk's transposed output ({@code ct}: rows ×
+   * mp floats, 128 KB at a 128-token prompt) is filled, swept and turned back while it is in L2; the whole
+   * transposed output of a wide layer is megabytes, and went out to memory and back.
+   */
+  private static void linearChunk(Product product, int oc, int oc1, int m, int mp, float[] ap, int apStart, boolean accumulate, boolean outAsPanels,
+      float[] ct, float[] wb) {
+    Matrix w = product.w();
+    float[] c = product.c(), bias = product.bias();
+    int k = w.rows, n = w.cols, rows = oc1 - oc, tiles = mp / NR, c0 = product.cStart();
+    if (accumulate) Transpose.copy(c, c0 + oc, n, ct, 0, mp, m, rows);
+    for (int o = oc; o < oc1; o++) {
+      float b = bias[o];
+      int row = (o - oc) * mp;
+      if (accumulate) {
+        for (int i = 0; i < m; i++) ct[row + i] += b;
+      } else {
+        java.util.Arrays.fill(ct, row, row + m, b);
+      }
+      java.util.Arrays.fill(ct, row + m, row + mp, 0f);
+    }
+    int start = HeapAlignment.floatsToLine(wb);
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      int kc = Math.min(KC, k - k0);
+      w.rowsOfLinear(oc, oc1, k0, kc, wb, start);
+      // One panel of the batch (KC × NR floats, 32 KB) stays in L1 while every 12-row tile of the widened weights
+      // passes over it from L2: the same roles as on the panel path, where the packed weights stay put.
+      for (int t = 0; t < tiles; t++) {
+        int bOff = apStart + t * k * NR + k0 * NR, cCol = t * NR;
+        int r = 0;
+        if (MR == 12) for (; r + 12 <= rows; r += 12) kernel12(wb, start + r * kc, kc, ap, bOff, kc, ct, r * mp + cCol, mp);
+        for (; r + 6 <= rows; r += 6) kernel6(wb, start + r * kc, kc, ap, bOff, kc, ct, r * mp + cCol, mp);
+        for (; r + 4 <= rows; r += 4) kernel4(wb, start + r * kc, kc, ap, bOff, kc, ct, r * mp + cCol, mp);
+        for (; r < rows; r++) kernel1(wb, start + r * kc, ap, bOff, kc, ct, r * mp + cCol);
+      }
+    }
+    if (outAsPanels) { // output o of batch panel t at c0 + (t·n + o)·NR, the padding rows' zeros included
+      for (int t = 0; t < tiles; t++) {
+        for (int r = 0; r < rows; r++) System.arraycopy(ct, r * mp + t * NR, c, c0 + (t * n + oc + r) * NR, NR);
+      }
+    } else {
+      Transpose.copy(ct, 0, mp, c, c0 + oc, n, rows, m);
+    }
+  }
+
   /** One row, column by column as dot products over the mapped weights; the columns split evenly over the cores. */
   private static void dots(float[] a, Matrix w, float[] bias, float[] c, boolean accumulate) {
     int n = w.cols, tasks = Math.min(n, DOT_TASKS_PER_CORE * Runtime.getRuntime().availableProcessors());
@@ -223,6 +309,7 @@ final class Gemm {
     });
   }
 
+  /** Twelve rows (AVX-512): 24 accumulators; the same chain per element as every other kernel. */
   private static void kernel12(float[] a, int aOff, int lda, float[] b, int bOff, int kc, float[] c, int cOff, int ldc) {
     int c0 = cOff + 0 * ldc, a0 = aOff + 0 * lda;
     int c1 = cOff + 1 * ldc, a1 = aOff + 1 * lda;

@@ -113,9 +113,7 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
         Layer w = weights.layers()[l];
         if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
         Ops.rmsNorm(x, w.inputNorm(), c.normEpsilon(), rows, h);
-        Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
-        Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
-        Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
+        Gemm.multiply(h, rows, scratch, new Gemm.Product(w.q(), w.qBias(), q), new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
         Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
         Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
         KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
@@ -124,11 +122,14 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
         Ops.add(out, x, rows * e);
         Ops.rmsNorm(x, w.preMlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
-        Gemm.multiply(h, rows, w.gate(), w.mlpZero(), gate, false, scratch);
-        Gemm.multiply(h, rows, w.up(), w.mlpZero(), up, false, scratch);
-        Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
-        if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-        Gemm.multiply(gate, rows, w.down(), w.widthZero(), out, false, scratch);
+        if (!taps.wants(l, HookPoint.MLP_ACT) && Gemm.linearPath(rows, w.gate(), w.up())) { // a prompt: the neurons stay in Gemm's panels
+          Gemm.gatedMlp(h, rows, new Gemm.Product(w.gate(), w.mlpZero(), gate), new Gemm.Product(w.up(), w.mlpZero(), up), c.activation(), w.down(), w.widthZero(), out, scratch);
+        } else {
+          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.gate(), w.mlpZero(), gate), new Gemm.Product(w.up(), w.mlpZero(), up));
+          Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
+          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
+          Gemm.multiply(gate, rows, w.down(), w.widthZero(), out, false, scratch);
+        }
         Ops.rmsNorm(out, w.postMlpNorm(), c.normEpsilon(), rows, out);
         if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;
         Ops.add(out, x, rows * e);

@@ -107,20 +107,21 @@ public final class Llama extends MappedDecoder implements CausalBlocks {
         Layer w = weights.layers()[l];
         if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
         Ops.rmsNorm(x, w.attnNorm(), c.normEpsilon(), rows, h);
-        Gemm.multiply(h, rows, w.q(), w.qBias(), q, false, scratch);
-        Gemm.multiply(h, rows, w.k(), w.kBias(), k, false, scratch);
-        Gemm.multiply(h, rows, w.v(), w.vBias(), v, false, scratch);
+        Gemm.multiply(h, rows, scratch, new Gemm.Product(w.q(), w.qBias(), q), new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
         Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
         Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
         KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
         Gemm.multiply(att, rows, w.o(), w.oBias(), x, true, scratch);
         Ops.rmsNorm(x, w.mlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
-        Gemm.multiply(h, rows, w.gate(), w.gateBias(), gate, false, scratch);
-        Gemm.multiply(h, rows, w.up(), w.upBias(), up, false, scratch);
-        Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
-        if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-        Gemm.multiply(gate, rows, w.down(), w.downBias(), out, false, scratch);
+        if (!taps.wants(l, HookPoint.MLP_ACT) && Gemm.linearPath(rows, w.gate(), w.up())) { // a prompt: the neurons stay in Gemm's panels
+          Gemm.gatedMlp(h, rows, new Gemm.Product(w.gate(), w.gateBias(), gate), new Gemm.Product(w.up(), w.upBias(), up), c.activation(), w.down(), w.downBias(), out, scratch);
+        } else {
+          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.gate(), w.gateBias(), gate), new Gemm.Product(w.up(), w.upBias(), up));
+          Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
+          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
+          Gemm.multiply(gate, rows, w.down(), w.downBias(), out, false, scratch);
+        }
         if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;
         Ops.add(out, x, rows * c.width());
         if (taps.at(l, HookPoint.RESID_POST, x, rows)) return;

@@ -334,12 +334,17 @@ final class Ops {
 
   /** A gated MLP's neurons, in place: {@code gate[i] = act(gate[i]) · up[i]} over {@code [0, n)}. */
   static void gated(float[] gate, float[] up, int n, DecoderConfig.Activation act) {
+    gated(gate, 0, up, 0, n, act);
+  }
+
+  /** {@link #gated} over {@code gate[gateStart..]} and {@code up[upStart..]} (a gated MLP's outputs as {@link Gemm} panels). */
+  static void gated(float[] gate, int gateStart, float[] up, int upStart, int n, DecoderConfig.Activation act) {
     Parallel.forEach((n + ACT_CHUNK - 1) / ACT_CHUNK, task -> {
-      int from = task * ACT_CHUNK, to = Math.min(n, (task + 1) * ACT_CHUNK);
+      int from = gateStart + task * ACT_CHUNK, to = gateStart + Math.min(n, (task + 1) * ACT_CHUNK), shift = upStart - gateStart;
       activate(gate, from, to, act);
       int i = from;
-      for (; i + L <= to; i += L) FloatVector.fromArray(S, gate, i).mul(FloatVector.fromArray(S, up, i)).intoArray(gate, i);
-      for (; i < to; i++) gate[i] *= up[i];
+      for (; i + L <= to; i += L) FloatVector.fromArray(S, gate, i).mul(FloatVector.fromArray(S, up, i + shift)).intoArray(gate, i);
+      for (; i < to; i++) gate[i] *= up[i + shift];
     });
   }
 

@@ -110,6 +110,78 @@ class GemmTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"F32, 320, 70", "Q8_0, 256, 45", "BF16, 512, 128"})
+  void productsOverOneBatchEqualOneMultiplyEach(String dtype, int k, int m) {
+    // A layer's q, k and v (one wide, two narrow) share one transposed batch and one round of tasks on the Linear path;
+    // each output must still be the very chain a lone row gets on the panel path.
+    Random r = new Random(k * 17L + m);
+    DType type = DType.valueOf(dtype);
+    int[] widths = {300, 40, 37};
+    Gemm.Product[] products = new Gemm.Product[widths.length];
+    for (int p = 0; p < widths.length; p++) {
+      float[] bias = new float[widths[p]];
+      for (int i = 0; i < bias.length; i++) bias[i] = (float) r.nextGaussian();
+      products[p] = new Gemm.Product(Matrix.linear(randomTensor(type, widths[p], k, r)), bias, new float[m * widths[p]]);
+    }
+    float[] a = new float[m * k];
+    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+    Gemm.multiply(a, m, new Gemm.Scratch(), products);
+    for (Gemm.Product p : products) {
+      int n = p.w().cols;
+      for (int i = 0; i < m; i++) {
+        float[] one = new float[n];
+        Gemm.multiply(java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, p.w(), p.bias(), one, false);
+        assertThat(java.util.Arrays.copyOfRange(p.c(), i * n, (i + 1) * n)).as("width %d, row %d", n, i).containsExactly(one);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"F32, 200, 400, 45, SILU", "Q8_0, 256, 512, 70, SILU", "BF16, 160, 300, 33, GELU_TANH", "F32, 200, 250, 64, GELU_ERF"})
+  void aGatedMlpOnPanelsEqualsItsSteps(String dtype, int e, int mlp, int m, String activation) {
+    // The fused MLP keeps gate and up as panels of the batch and feeds them to the down projection as they lie; every
+    // value must be the one of the three steps a recorder runs (two products, the activation, the down projection).
+    Random r = new Random(e * 3L + mlp);
+    DType type = DType.valueOf(dtype);
+    DecoderConfig.Activation act = DecoderConfig.Activation.valueOf(activation);
+    Matrix gateW = Matrix.linear(randomTensor(type, mlp, e, r)), upW = Matrix.linear(randomTensor(type, mlp, e, r));
+    Matrix downW = Matrix.linear(randomTensor(type, e, mlp, r));
+    float[] h = new float[m * e], gateBias = new float[mlp], upBias = new float[mlp], downBias = new float[e];
+    for (int i = 0; i < h.length; i++) h[i] = (float) r.nextGaussian() * 0.1f;
+    for (int i = 0; i < mlp; i++) gateBias[i] = (float) r.nextGaussian();
+    for (int i = 0; i < e; i++) downBias[i] = (float) r.nextGaussian();
+    assertThat(Gemm.linearPath(m, gateW, upW)).as("the shape takes the Linear path").isTrue();
+
+    float[] gate = new float[m * mlp], up = new float[m * mlp], expected = new float[m * e];
+    Gemm.Scratch scratch = new Gemm.Scratch();
+    Gemm.multiply(h, m, scratch, new Gemm.Product(gateW, gateBias, gate), new Gemm.Product(upW, upBias, up));
+    Ops.gated(gate, up, m * mlp, act);
+    Gemm.multiply(gate, m, downW, downBias, expected, false, scratch);
+
+    float[] fused = new float[m * e];
+    Gemm.gatedMlp(h, m, new Gemm.Product(gateW, gateBias, new float[0]), new Gemm.Product(upW, upBias, new float[0]), act, downW, downBias, fused, new Gemm.Scratch());
+    assertThat(fused).containsExactly(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 1", "16, 16", "33, 47", "64, 20", "5, 100"})
+  void transposeMovesEveryValueToItsMirroredPlace(int rows, int cols) {
+    // Whole 16 × 16 tiles go through the permutes, the edges element by element; offsets and strides as Gemm uses them.
+    Random r = new Random(rows * 101L + cols);
+    int sStride = cols + 3, dStride = rows + 5, sOff = 7, dOff = 2;
+    float[] src = new float[sOff + rows * sStride], dst = new float[dOff + cols * dStride];
+    for (int i = 0; i < src.length; i++) src[i] = r.nextFloat();
+    java.util.Arrays.fill(dst, -1f);
+    Transpose.copy(src, sOff, sStride, dst, dOff, dStride, rows, cols);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) assertThat(dst[dOff + j * dStride + i]).as("[%d][%d]", i, j).isEqualTo(src[sOff + i * sStride + j]);
+    }
+    for (int j = 0; j < cols; j++) {
+      for (int i = rows; i < dStride; i++) if (dOff + j * dStride + i < dst.length) assertThat(dst[dOff + j * dStride + i]).as("padding untouched").isEqualTo(-1f);
+    }
+  }
+
   /** A {@code rows × cols} tensor of Gaussian weights stored as {@code type}; Q8_0 as 32-weight blocks (an F16 scale, 32 int8). */
   private static Safetensors.Tensor randomTensor(DType type, int rows, int cols, Random r) {
     int count = rows * cols;
