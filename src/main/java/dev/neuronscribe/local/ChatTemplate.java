@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  * files in {@code tokenizer.chat_template}), rendered by Jinjava the way transformers'
  * {@code apply_chat_template} renders it: blocks trimmed and left-stripped, {@code messages},
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, and the helpers templates call
- * ({@code raise_exception}, {@code strftime_now}), and Python's string methods ({@link PythonStrings}).
+ * ({@code raise_exception}, {@code strftime_now}), Python's string methods ({@link PythonStrings}), and values
+ * printed as Python prints them ({@link PythonValues}: {@code True}, {@code None}, {@code ['a']}, transformers'
+ * {@code tojson}).
  *
  * <p>Some templates (Gemma's) refuse a system message. The explainer's prompts open with one, so when a
  * template rejects a conversation that has one, the system text is put at the head of the first user
