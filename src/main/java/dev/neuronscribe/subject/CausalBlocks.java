@@ -13,8 +13,11 @@ sealed interface CausalBlocks permits Llama, Gemma2 {
     /**
      * Runs {@code n} tokens at positions {@code [offset, offset + n)} through every block, storing their keys and
      * values in {@code cache} (which must have room), and returns the residual stream after the last block
-     * ({@code n × width} floats at the start of the returned buffer, valid until the next call).
+     * ({@code n × width} floats at the start of the returned buffer, valid until the next call). With
+     * {@code lastOnly}, the last block runs past its keys and values for the last token alone, whose row is then
+     * the buffer's first: what a prompt needs before generating, and about one block's work less (llama.cpp does
+     * the same).
      */
-    float[] run(int[] tokens, int n, int offset, KvCache cache);
+    float[] run(int[] tokens, int n, int offset, KvCache cache, boolean lastOnly);
   }
 }

@@ -72,12 +72,15 @@ final class DecoderLanguageModel implements LanguageModel {
     return new CachedSession(new KvCache(config.layers(), config.kvHeads() * config.headDim(), capacity), 0);
   }
 
-  /** Multiply-adds of the blocks' matmuls per token, times 2 (attention scores excluded), and of the head's. */
+  /**
+   * Multiply-adds of the blocks' matmuls per token, times 2 (attention scores excluded), of the head's, and of the
+   * part of the last block that a prompt runs for its last token only (all but the keys and values).
+   */
   double[] flopsPerToken() {
     DecoderConfig c = config;
     double q = (double) c.heads() * c.headDim(), kv = (double) c.kvHeads() * c.headDim();
-    double blocks = 2.0 * c.layers() * (c.width() * (2 * q + 2 * kv) + 3.0 * c.width() * c.mlpWidth());
-    return new double[] {blocks, 2.0 * c.width() * head.cols};
+    double block = 2.0 * (c.width() * (2 * q + 2 * kv) + 3.0 * c.width() * c.mlpWidth());
+    return new double[] {c.layers() * block, 2.0 * c.width() * head.cols, block - 2.0 * c.width() * 2 * kv};
   }
 
   @Override
@@ -140,11 +143,12 @@ final class DecoderLanguageModel implements LanguageModel {
       float[] out = new float[allPositions ? n * vocab : vocab];
       for (int from = 0; from < n; from += chunk) {
         int m = Math.min(chunk, n - from);
-        float[] x = runner.run(Arrays.copyOfRange(tokens, from, from + m), m, length + from, cache);
+        // Without allPositions no chunk needs more than its last token's output (and only the last chunk's is used).
+        float[] x = runner.run(Arrays.copyOfRange(tokens, from, from + m), m, length + from, cache, !allPositions);
         if (allPositions) {
           logits(x, 0, m, h, out, from * vocab, scratch);
         } else if (from + m == n) {
-          logits(x, m - 1, 1, h, out, 0, scratch);
+          logits(x, 0, 1, h, out, 0, scratch);
         }
       }
       length += n;

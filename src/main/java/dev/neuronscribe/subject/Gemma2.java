@@ -91,17 +91,17 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
     @Override
     public void forward(int[] tokens, int sequences, int length, int lastLayer, Hook hook) {
       Models.checkBatch(sequences * length, capacity, length, config.contextLength());
-      run(tokens, sequences, length, 0, null, lastLayer, new Taps(hook, lastLayer));
+      run(tokens, sequences, length, 0, null, lastLayer, new Taps(hook, lastLayer), false);
     }
 
     @Override
-    public float[] run(int[] tokens, int n, int offset, KvCache cache) {
-      run(tokens, 1, n, offset, cache, config.layers() - 1, Taps.NONE);
+    public float[] run(int[] tokens, int n, int offset, KvCache cache, boolean lastOnly) {
+      run(tokens, 1, n, offset, cache, config.layers() - 1, Taps.NONE, lastOnly);
       return x;
     }
 
     /** The blocks up to {@code lastLayer}, over {@code cache} when there is one (positions from {@code offset}). */
-    private void run(int[] tokens, int sequences, int length, int offset, KvCache cache, int lastLayer, Taps taps) {
+    private void run(int[] tokens, int sequences, int length, int offset, KvCache cache, int lastLayer, Taps taps, boolean lastOnly) {
       DecoderConfig c = config;
       int rows = sequences * length, e = c.width();
       if (ropeLength < offset + length) { // a table's first positions do not depend on its length
@@ -113,10 +113,22 @@ public final class Gemma2 extends MappedDecoder implements CausalBlocks {
         Layer w = weights.layers()[l];
         if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
         Ops.rmsNorm(x, w.inputNorm(), c.normEpsilon(), rows, h);
-        Gemm.multiply(h, rows, scratch, new Gemm.Product(w.q(), w.qBias(), q), new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
-        Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-        Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-        KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
+        if (lastOnly && l == lastLayer && rows > 1) {
+          // Every token's key and value for the cache; the query, and all after attention, for the last token only.
+          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
+          Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+          System.arraycopy(h, (rows - 1) * c.width(), h, 0, c.width());
+          Gemm.multiply(h, 1, w.q(), w.qBias(), q, false, scratch);
+          Ops.rope(q, 1, 1, offset + rows - 1, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+          cache.attend(l, q, k, v, rows, 1, offset, c, att);
+          System.arraycopy(x, (rows - 1) * c.width(), x, 0, c.width());
+          rows = 1;
+        } else {
+          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.q(), w.qBias(), q), new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
+          Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+          Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
+          KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
+        }
         Gemm.multiply(att, rows, w.o(), w.oBias(), out, false, scratch);
         Ops.rmsNorm(out, w.postAttnNorm(), c.normEpsilon(), rows, out);
         Ops.add(out, x, rows * e);

@@ -58,9 +58,14 @@ final class KvCache {
    * their queries' attention over everything held up to them.
    */
   void attend(int layer, float[] q, float[] k, float[] v, int n, int offset, DecoderConfig c, float[] out) {
+    attend(layer, q, k, v, n, n, offset, c, out);
+  }
+
+  /** {@link #attend} for the queries of only the last {@code queries} of the {@code n} new rows ({@code q} holds just those). */
+  void attend(int layer, float[] q, float[] k, float[] v, int n, int queries, int offset, DecoderConfig c, float[] out) {
     System.arraycopy(k, 0, keys[layer], offset * width, n * width);
     System.arraycopy(v, 0, values[layer], offset * width, n * width);
-    Ops.attention(q, keys[layer], values[layer], 1, n, offset + n, rows, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(),
+    Ops.attention(q, keys[layer], values[layer], 1, queries, offset + n, rows, c.heads(), c.kvHeads(), c.headDim(), c.attentionScale(),
         c.attentionSoftcap(), c.slidingWindow()[layer], out);
   }
 

@@ -26,7 +26,7 @@ public final class LanguageModelBenchmark {
 
   public static Report run(Path model, int promptTokens, int generateTokens, int rounds, Consumer<String> log) {
     try (LanguageModel lm = LanguageModels.open(model)) {
-      double[] flops = lm instanceof DecoderLanguageModel d ? d.flopsPerToken() : new double[] {Double.NaN, Double.NaN};
+      double[] flops = lm instanceof DecoderLanguageModel d ? d.flopsPerToken() : new double[] {Double.NaN, Double.NaN, Double.NaN};
       int[] prompt = promptIds(promptTokens, lm.vocabSize());
       double[] pp = new double[rounds + 1], tg = new double[rounds + 1], peaks = new double[rounds + 1];
       for (int r = 0; r <= rounds; r++) { // round 0 warms the JIT up and is not counted
@@ -44,8 +44,9 @@ public final class LanguageModelBenchmark {
             r == 0 ? "warm-up" : "round", r, pp[r], tg[r], peaks[r]));
       }
       double ppMedian = median(Arrays.copyOfRange(pp, 1, rounds + 1)), tgMedian = median(Arrays.copyOfRange(tg, 1, rounds + 1));
-      // Prompt: the blocks for every token, the head once; generation: blocks and head for every token.
-      double ppFlops = flops[0] + flops[1] / promptTokens, tgFlops = flops[0] + flops[1];
+      // Prompt: the blocks for every token, less the part of the last block run for the last token only, and the head
+      // once; generation: blocks and head for every token.
+      double ppFlops = flops[0] - flops[2] * (promptTokens - 1) / promptTokens + flops[1] / promptTokens, tgFlops = flops[0] + flops[1];
       double[] ppShare = new double[rounds], tgShare = new double[rounds];
       for (int r = 1; r <= rounds; r++) {
         ppShare[r - 1] = pp[r] * ppFlops / 1e9 / peaks[r];

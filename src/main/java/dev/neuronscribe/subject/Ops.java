@@ -281,17 +281,35 @@ final class Ops {
         if (single) {
           for (int s = 0; s < n; s++) p[s] = dot(q, qo, k, (b * keyStride + s) * ks + kh * d, d);
         }
-        for (int kv = 0; kv < vectors; kv++) {
+        int kv = 0;
+        if (!single) { // four blocks of scores at a time: four independent FMA chains instead of one waiting on itself
+          for (; kv + 4 <= vectors; kv += 4) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < d; i++) {
+              FloatVector x = FloatVector.broadcast(S, q[qo + i]);
+              int r = i * padded + kv * L;
+              a0 = FloatVector.fromArray(S, keyT, r).fma(x, a0);
+              a1 = FloatVector.fromArray(S, keyT, r + L).fma(x, a1);
+              a2 = FloatVector.fromArray(S, keyT, r + 2 * L).fma(x, a2);
+              a3 = FloatVector.fromArray(S, keyT, r + 3 * L).fma(x, a3);
+            }
+            a0.intoArray(p, kv * L);
+            a1.intoArray(p, (kv + 1) * L);
+            a2.intoArray(p, (kv + 2) * L);
+            a3.intoArray(p, (kv + 3) * L);
+          }
+        }
+        for (int kv4 = 0; kv4 < vectors; kv4++) {
           FloatVector acc;
-          if (single) {
-            acc = FloatVector.fromArray(S, p, kv * L);
+          if (single || kv4 < kv) {
+            acc = FloatVector.fromArray(S, p, kv4 * L);
           } else {
             acc = FloatVector.zero(S);
-            for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keyT, i * padded + kv * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
+            for (int i = 0; i < d; i++) acc = FloatVector.fromArray(S, keyT, i * padded + kv4 * L).fma(FloatVector.broadcast(S, q[qo + i]), acc);
           }
           acc = acc.mul(scale);
           if (softcap > 0) acc = tanh(acc.div(softcap)).mul(softcap);
-          acc.intoArray(p, kv * L);
+          acc.intoArray(p, kv4 * L);
         }
         int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
         for (int s = 0; s < first; s++) p[s] = Float.NEGATIVE_INFINITY;
@@ -308,6 +326,21 @@ final class Ops {
         for (int s = 0; s < n; s++) p[s] *= inverse;
         int o = qo, v0 = b * keyStride * ks + kh * d;
         int i = 0;
+        for (; i + 4 * L <= d; i += 4 * L) { // four blocks of the output at a time, for the same reason
+          FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+          for (int s = first; s < n; s++) {
+            FloatVector x = FloatVector.broadcast(S, p[s]);
+            int r = v0 + s * ks + i;
+            a0 = FloatVector.fromArray(S, v, r).fma(x, a0);
+            a1 = FloatVector.fromArray(S, v, r + L).fma(x, a1);
+            a2 = FloatVector.fromArray(S, v, r + 2 * L).fma(x, a2);
+            a3 = FloatVector.fromArray(S, v, r + 3 * L).fma(x, a3);
+          }
+          a0.intoArray(out, o + i);
+          a1.intoArray(out, o + i + L);
+          a2.intoArray(out, o + i + 2 * L);
+          a3.intoArray(out, o + i + 3 * L);
+        }
         for (; i + L <= d; i += L) {
           FloatVector acc = FloatVector.zero(S);
           for (int s = first; s < n; s++) acc = FloatVector.fromArray(S, v, v0 + s * ks + i).fma(FloatVector.broadcast(S, p[s]), acc);

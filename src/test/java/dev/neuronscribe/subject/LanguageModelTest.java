@@ -68,6 +68,14 @@ class LanguageModelTest {
         assertClose(a, Arrays.copyOfRange(batched, 0, 7 * vocab), 1e-5, "first chunk");
         assertClose(b, Arrays.copyOfRange(batched, 7 * vocab, 30 * vocab), 1e-5, "second chunk");
       }
+      try (LanguageModel.Session s = model.newSession(ids.length)) {
+        // A prompt for its last position only runs the last block's query and MLP for that token alone; the keys and
+        // values it leaves in the cache must be every token's, as the tokens appended after it show.
+        float[] last = s.append(Arrays.copyOfRange(ids, 0, 20), false);
+        assertClose(last, Arrays.copyOfRange(batched, 19 * vocab, 20 * vocab), 1e-5, "a prompt's last position alone");
+        float[] rest = s.append(Arrays.copyOfRange(ids, 20, 30), true);
+        assertClose(rest, Arrays.copyOfRange(batched, 20 * vocab, 30 * vocab), 1e-5, "after a prompt run for its last position");
+      }
     }
   }
 

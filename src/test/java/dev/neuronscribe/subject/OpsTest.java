@@ -94,4 +94,43 @@ class OpsTest {
       }
     }
   }
+
+  /**
+   * Grouped-query attention of queries that follow keys already held (a KV cache), against a double-precision
+   * softmax: head size 64 and up to 100 keys, so that the four-at-a-time score and value sums run with their
+   * remainders; with a sliding window and Gemma 2's soft-cap too.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"100, 40, 0, 0", "70, 70, 0, 0", "100, 33, 50, 30"})
+  void cachedGroupedAttentionMatchesTheTextbookFormula(int keys, int queries, int window, float softcap) {
+    int heads = 4, kvHeads = 2, d = 64, qs = heads * d, ks = kvHeads * d;
+    float scale = 0.125f;
+    java.util.Random r = new java.util.Random(keys * 7L + queries);
+    float[] q = new float[queries * qs], k = new float[keys * ks], v = new float[keys * ks], out = new float[queries * qs];
+    for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
+    for (int i = 0; i < k.length; i++) k[i] = (float) r.nextGaussian();
+    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+    Ops.attention(q, k, v, 1, queries, keys, keys, heads, kvHeads, d, scale, softcap, window, out);
+    for (int h = 0; h < heads; h++) {
+      int kh = h / (heads / kvHeads);
+      for (int t = 0; t < queries; t++) {
+        int pos = keys - queries + t, first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+        double[] w = new double[pos + 1];
+        double max = Double.NEGATIVE_INFINITY, total = 0;
+        for (int s = first; s <= pos; s++) {
+          double dot = 0;
+          for (int i = 0; i < d; i++) dot += q[t * qs + h * d + i] * (double) k[s * ks + kh * d + i];
+          w[s] = dot * scale;
+          if (softcap > 0) w[s] = softcap * Math.tanh(w[s] / softcap);
+          max = Math.max(max, w[s]);
+        }
+        for (int s = first; s <= pos; s++) total += w[s] = Math.exp(w[s] - max);
+        for (int i = 0; i < d; i++) {
+          double y = 0;
+          for (int s = first; s <= pos; s++) y += w[s] / total * v[s * ks + kh * d + i];
+          assertThat((double) out[t * qs + h * d + i]).as("head %d query %d feature %d", h, t, i).isCloseTo(y, within(2e-5));
+        }
+      }
+    }
+  }
 }
