@@ -192,7 +192,28 @@ final class Matrix {
       default -> { } // F16: element by element below
     }
     for (; k < n; k++) tail = Math.fma(a[aOff + k], tensor.get(first + k), tail);
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
+    return sumLanes(acc0.add(acc1)) + tail;
+  }
+
+  /** Shuffles pairing lane i with lane i ^ span, for the folds of {@link #sumLanes} (null past the vector's width). */
+  private static final jdk.incubator.vector.VectorShuffle<Float> FOLD8 = fold(8), FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);
+
+  private static jdk.incubator.vector.VectorShuffle<Float> fold(int span) {
+    return span < S.length() ? jdk.incubator.vector.VectorShuffle.fromOp(S, i -> i ^ span) : null;
+  }
+
+  /**
+   * The lanes' sum by halving folds in a fixed order. Not {@code reduceLanes(ADD)}: its order is unspecified and
+   * differs between the JIT's intrinsic and the interpreter, so the same request gave logits that differed in the
+   * last bits depending on how warm the JVM was.
+   */
+  static float sumLanes(FloatVector v) {
+    if (S.length() > 16) return Ops.lanes(v);
+    if (FOLD8 != null) v = v.add(v.rearrange(FOLD8));
+    if (FOLD4 != null) v = v.add(v.rearrange(FOLD4));
+    if (FOLD2 != null) v = v.add(v.rearrange(FOLD2));
+    if (FOLD1 != null) v = v.add(v.rearrange(FOLD1));
+    return v.lane(0);
   }
 
   /** {@link S}'s worth of BF16 weights from byte {@code offset}, widened to float32 (a BF16 is a float's top half). */

@@ -441,7 +441,7 @@ final class Ops {
    * The sum of a vector's lanes, first to last. Not {@code reduceLanes(ADD)}: its order is unspecified and
    * differs between the JIT's intrinsic and the interpreter, which would make results depend on timing.
    */
-  private static float lanes(FloatVector v) {
+  static float lanes(FloatVector v) {
     float[] a = v.toArray();
     float s = 0;
     for (float x : a) s += x;
