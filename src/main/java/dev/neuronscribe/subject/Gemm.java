@@ -134,19 +134,31 @@ final class Gemm {
   }
 
   /**
-   * A gated MLP, {@code out = (act(h·Wg + bg) ⊙ (h·Wu + bu))·Wd + bd}, on the {@link #linearPath} (the caller checks):
-   * the gate and up outputs stay as panels of the batch, the activation runs on them as they lie, and the down
-   * projection reads them as its transposed batch. That skips turning both wide outputs back to rows and the
-   * product round again: the three largest transposes of a layer. Every value is the one the separate steps give.
+   * The first half of a gated MLP on the {@link #linearPath} (the caller checks): {@code act(h·Wg + bg) ⊙ (h·Wu + bu)},
+   * left as panels of the batch in the scratch's buffer, where {@link #gatedMlpDown} reads them as its transposed
+   * batch; the activation runs on the panels as they lie. That skips turning both wide outputs back to rows and the
+   * product round again: the three largest transposes of a layer, of which one is left when {@code rows} is given
+   * (a recorder's hook reads the neurons there, {@code m × mlp} row-major). Every value is the one the separate
+   * steps give.
+   *
+   * @return where the panels start in the scratch's buffer, for {@link #gatedMlpDown}
    */
-  static void gatedMlp(float[] h, int m, Product gate, Product up, DecoderConfig.Activation act, Matrix down, float[] downBias, float[] out, Scratch scratch) {
-    int mlp = gate.w().cols, mp = (m + NR - 1) / NR * NR;
+  static int gatedMlpUp(float[] h, int m, Product gate, Product up, DecoderConfig.Activation act, float[] rows, Scratch scratch) {
+    int mlp = gate.w().cols, tiles = (m + NR - 1) / NR, mp = tiles * NR;
     float[] panels = scratch.mlpPanels(2 * mp * mlp);
     int start = HeapAlignment.floatsToLine(panels), upStart = start + mp * mlp;
     multiplyLinear(h, 0, false, m, new Product[] {new Product(gate.w(), gate.bias(), panels, start), new Product(up.w(), up.bias(), panels, upStart)},
         false, true, scratch);
     Ops.gated(panels, start, panels, upStart, mp * mlp, act);
-    multiplyLinear(panels, start, true, m, new Product[] {new Product(down, downBias, out)}, false, false, scratch);
+    if (rows != null) {
+      Parallel.forEach(tiles, t -> Transpose.copy(panels, start + t * mlp * NR, NR, rows, t * NR * mlp, mlp, mlp, Math.min(NR, m - t * NR)));
+    }
+    return start;
+  }
+
+  /** The second half of a gated MLP: {@code out = neurons·Wd + bd}, the neurons as {@link #gatedMlpUp} left them. */
+  static void gatedMlpDown(int start, int m, Matrix down, float[] bias, float[] out, Scratch scratch) {
+    multiplyLinear(scratch.mlpPanels, start, true, m, new Product[] {new Product(down, bias, out)}, false, false, scratch);
   }
 
   /**

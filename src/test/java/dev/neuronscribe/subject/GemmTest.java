@@ -159,8 +159,11 @@ class GemmTest {
     Ops.gated(gate, up, m * mlp, act);
     Gemm.multiply(gate, m, downW, downBias, expected, false, scratch);
 
-    float[] fused = new float[m * e];
-    Gemm.gatedMlp(h, m, new Gemm.Product(gateW, gateBias, new float[0]), new Gemm.Product(upW, upBias, new float[0]), act, downW, downBias, fused, new Gemm.Scratch());
+    float[] fused = new float[m * e], neurons = new float[m * mlp];
+    Gemm.Scratch fusedScratch = new Gemm.Scratch();
+    int panels = Gemm.gatedMlpUp(h, m, new Gemm.Product(gateW, gateBias, new float[0]), new Gemm.Product(upW, upBias, new float[0]), act, neurons, fusedScratch);
+    assertThat(neurons).as("the neurons copied out for a hook").containsExactly(gate);
+    Gemm.gatedMlpDown(panels, m, downW, downBias, fused, fusedScratch);
     assertThat(fused).containsExactly(expected);
   }
 
