@@ -74,16 +74,16 @@ final class Gemm {
 
     private final float[][] packs = new float[GROUPS_PER_CORE * Runtime.getRuntime().availableProcessors()][];
 
+    private final float[][] transposedOutputs = new float[packs.length][];
     private float[] rowPanels = new float[0];
     private float[] mlpPanels = new float[0];
 
-    /** A gated MLP's gate and up outputs, left as panels of the batch ({@link #gatedMlp}), with room to align. */
+    /** A gated MLP's gate and up outputs, left as panels of the batch ({@link #gatedMlpUp}), with room to align. */
     float[] mlpPanels(int size) {
       int padded = size + HeapAlignment.LINE_BYTES / Float.BYTES;
       if (mlpPanels.length < padded) mlpPanels = new float[padded];
       return mlpPanels;
     }
-    private final float[][] transposedOutputs = new float[packs.length][];
 
     /** The batch transposed into panels of {@link #NR} rows ({@link #multiplyLinear}), with room to align. */
     float[] rowPanels(int size) {
@@ -109,7 +109,7 @@ final class Gemm {
 
   /**
    * One weight of {@link #multiply(float[], int, Scratch, Product...)}: {@code c = a·w + bias}, written from
-   * {@code c[cStart]} (row-major, or as panels of the batch inside {@link #gatedMlp}).
+   * {@code c[cStart]} (row-major, or as panels of the batch inside {@link #gatedMlpUp}).
    */
   record Product(Matrix w, float[] bias, float[] c, int cStart) {
     Product(Matrix w, float[] bias, float[] c) {
