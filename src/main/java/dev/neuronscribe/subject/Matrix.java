@@ -177,15 +177,16 @@ final class Matrix {
       case Q8_0 -> {
         // Blocks of 32: the block's int8 weights times A in float lanes, then times the block's scale.
         if (Q8_0.BLOCK % L == 0) {
+          // Two blocks per step into two sums: a block's few FMAs would otherwise wait on the previous block's.
           long block = Q8_0.bytes(first);
-          for (; k + Q8_0.BLOCK <= n; k += Q8_0.BLOCK, block += Q8_0.BLOCK_BYTES) {
-            FloatVector sum = FloatVector.zero(S);
-            for (int v = 0; v < Q8_0.BLOCK; v += L) {
-              FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + v, ByteOrder.LITTLE_ENDIAN)
-                  .convertShape(VectorOperators.B2F, S, 0);
-              sum = q.fma(FloatVector.fromArray(S, a, aOff + k + v), sum);
-            }
-            acc0 = sum.fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
+          for (; k + 2 * Q8_0.BLOCK <= n; k += 2 * Q8_0.BLOCK, block += 2 * Q8_0.BLOCK_BYTES) {
+            acc0 = q8Block(block, a, aOff + k).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
+            long next = block + Q8_0.BLOCK_BYTES;
+            acc1 = q8Block(next, a, aOff + k + Q8_0.BLOCK).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, next))), acc1);
+          }
+          if (k + Q8_0.BLOCK <= n) {
+            acc0 = q8Block(block, a, aOff + k).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
+            k += Q8_0.BLOCK;
           }
         }
       }
@@ -214,6 +215,16 @@ final class Matrix {
     if (FOLD2 != null) v = v.add(v.rearrange(FOLD2));
     if (FOLD1 != null) v = v.add(v.rearrange(FOLD1));
     return v.lane(0);
+  }
+
+  /** One Q8_0 block's 32 int8 weights times {@code a[aOff..aOff + 32)}, lane-wise, before its scale. */
+  private FloatVector q8Block(long block, float[] a, int aOff) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int v = 0; v < Q8_0.BLOCK; v += S.length()) {
+      FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + v, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, S, 0);
+      sum = q.fma(FloatVector.fromArray(S, a, aOff + v), sum);
+    }
+    return sum;
   }
 
   /** {@link S}'s worth of BF16 weights from byte {@code offset}, widened to float32 (a BF16 is a float's top half). */
