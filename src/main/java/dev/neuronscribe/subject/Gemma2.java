@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code gelu(gate) · up}. {@link HookPoint#MLP_OUT} is taken after the post-feed-forward norm, as it joins
  * the residual stream.
  */
-public final class Gemma2 extends MappedDecoder implements CausalBlocks {
+final class Gemma2 extends MappedDecoder implements CausalBlocks {
   private final Weights weights;
 
   record Layer(float[] inputNorm, Matrix q, float[] qBias, Matrix k, float[] kBias, Matrix v, float[] vBias, Matrix o, float[] oBias,

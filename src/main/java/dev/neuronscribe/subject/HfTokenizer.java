@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ASCII token, minus that token's own text: decoding it truly alone would let a SentencePiece decoder strip
  * its leading space ("▁the" would read "the"), and then the tokens of an excerpt would not spell its text.
  */
-public final class HfTokenizer implements Tokenizer, AutoCloseable {
+final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final Path file;
   private final HuggingFaceTokenizer tokenizer;
   private final int vocabularySize;
