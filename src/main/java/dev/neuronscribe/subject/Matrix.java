@@ -180,12 +180,11 @@ final class Matrix {
           // Two blocks per step into two sums: a block's few FMAs would otherwise wait on the previous block's.
           long block = Q8_0.bytes(first);
           for (; k + 2 * Q8_0.BLOCK <= n; k += 2 * Q8_0.BLOCK, block += 2 * Q8_0.BLOCK_BYTES) {
-            acc0 = q8Block(block, a, aOff + k).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
-            long next = block + Q8_0.BLOCK_BYTES;
-            acc1 = q8Block(next, a, aOff + k + Q8_0.BLOCK).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, next))), acc1);
+            acc0 = q8Block(block, a, aOff + k).fma(q8Scale(block), acc0);
+            acc1 = q8Block(block + Q8_0.BLOCK_BYTES, a, aOff + k + Q8_0.BLOCK).fma(q8Scale(block + Q8_0.BLOCK_BYTES), acc1);
           }
           if (k + Q8_0.BLOCK <= n) {
-            acc0 = q8Block(block, a, aOff + k).fma(FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block))), acc0);
+            acc0 = q8Block(block, a, aOff + k).fma(q8Scale(block), acc0);
             k += Q8_0.BLOCK;
           }
         }
@@ -194,6 +193,10 @@ final class Matrix {
     }
     for (; k < n; k++) tail = Math.fma(a[aOff + k], tensor.get(first + k), tail);
     return sumLanes(acc0.add(acc1)) + tail;
+  }
+
+  private FloatVector q8Scale(long block) {
+    return FloatVector.broadcast(S, Float.float16ToFloat(data.get(Safetensors.I16_LE, block)));
   }
 
   /** Shuffles pairing lane i with lane i ^ span, for the folds of {@link #sumLanes} (null past the vector's width). */
