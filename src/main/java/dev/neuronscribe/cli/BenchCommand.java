@@ -310,17 +310,21 @@ final class BenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds after a warm-up; medians reported (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--all-positions", description = "The prompt asks for every position's logits, as the all-at-once simulator's echo does (default: the last position's only, as before generating).")
+    boolean allPositions;
+
     @Override
     public Integer call() {
       if (prompt < 1 || generate < 1 || rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--prompt, --generate and --rounds must be at least 1");
-      var r = dev.neuronscribe.subject.LanguageModelBenchmark.run(model, prompt, generate, rounds, spec.commandLine().getOut()::println);
+      var r = dev.neuronscribe.subject.LanguageModelBenchmark.run(model, prompt, generate, rounds, allPositions, spec.commandLine().getOut()::println);
       var out = spec.commandLine().getOut();
       out.printf("prompt     median %8.1f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak measured after each round)%n",
           r.promptTokensPerSecond(), r.promptGflops(), 100 * r.promptPeakShare());
       out.printf("generation median %8.2f tokens/s  %6.1f GFLOP/s  (%.0f%% of the FMA peak)%n",
           r.generatedTokensPerSecond(), r.generatedGflops(), 100 * r.generatedPeakShare());
-      out.printf("FMA peak median %.1f GFLOP/s. FLOPs: 2 per weight of the blocks' matmuls per token, the head once per prompt and per generated token.%n",
-          r.peakGflops());
+      out.printf("FMA peak median %.1f GFLOP/s. FLOPs: 2 per weight of the blocks' matmuls per token and of the head per generated token; %s.%n",
+          r.peakGflops(), allPositions ? "the prompt runs the head for every token"
+              : "the prompt runs the head once, and its last block past the keys and values for the last token only");
       return Cli.OK;
     }
   }

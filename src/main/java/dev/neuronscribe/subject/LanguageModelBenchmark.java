@@ -24,7 +24,11 @@ public final class LanguageModelBenchmark {
     return ids;
   }
 
-  public static Report run(Path model, int promptTokens, int generateTokens, int rounds, Consumer<String> log) {
+  /**
+   * @param allPositions the prompt asks for every position's logits, as the all-at-once simulator's echo does (the
+   *     head runs for every token and the last block for all of them), instead of the last position's only
+   */
+  public static Report run(Path model, int promptTokens, int generateTokens, int rounds, boolean allPositions, Consumer<String> log) {
     try (LanguageModel lm = LanguageModels.open(model)) {
       double[] flops = lm instanceof DecoderLanguageModel d ? d.flopsPerToken() : new double[] {Double.NaN, Double.NaN, Double.NaN};
       int[] prompt = promptIds(promptTokens, lm.vocabSize());
@@ -32,7 +36,8 @@ public final class LanguageModelBenchmark {
       for (int r = 0; r <= rounds; r++) { // round 0 warms the JIT up and is not counted
         try (LanguageModel.Session s = lm.newSession(promptTokens + generateTokens)) {
           long t0 = System.nanoTime();
-          float[] logits = s.append(prompt, false);
+          float[] logits = s.append(prompt, allPositions);
+          if (allPositions) logits = Arrays.copyOfRange(logits, (promptTokens - 1) * lm.vocabSize(), promptTokens * lm.vocabSize());
           long t1 = System.nanoTime();
           for (int g = 0; g < generateTokens; g++) logits = s.append(new int[] {argmax(logits)}, false);
           long t2 = System.nanoTime();
@@ -45,8 +50,9 @@ public final class LanguageModelBenchmark {
       }
       double ppMedian = median(Arrays.copyOfRange(pp, 1, rounds + 1)), tgMedian = median(Arrays.copyOfRange(tg, 1, rounds + 1));
       // Prompt: the blocks for every token, less the part of the last block run for the last token only, and the head
-      // once; generation: blocks and head for every token.
-      double ppFlops = flops[0] - flops[2] * (promptTokens - 1) / promptTokens + flops[1] / promptTokens, tgFlops = flops[0] + flops[1];
+      // once (with allPositions: blocks and head for every token); generation: blocks and head for every token.
+      double ppFlops = allPositions ? flops[0] + flops[1] : flops[0] - flops[2] * (promptTokens - 1) / promptTokens + flops[1] / promptTokens;
+      double tgFlops = flops[0] + flops[1];
       double[] ppShare = new double[rounds], tgShare = new double[rounds];
       for (int r = 1; r <= rounds; r++) {
         ppShare[r - 1] = pp[r] * ppFlops / 1e9 / peaks[r];
