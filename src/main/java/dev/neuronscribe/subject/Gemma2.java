@@ -134,16 +134,8 @@ final class Gemma2 extends MappedDecoder implements CausalBlocks {
         Ops.add(out, x, rows * e);
         Ops.rmsNorm(x, w.preMlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
-        if (Gemm.linearPath(rows, w.gate(), w.up())) { // a short batch: the neurons stay in Gemm's panels (copied out if the hook reads them)
-          int panels = Gemm.gatedMlpUp(h, rows, new Gemm.Product(w.gate(), w.mlpZero(), gate), new Gemm.Product(w.up(), w.mlpZero(), up), c.activation(),
-              taps.wants(l, HookPoint.MLP_ACT) ? gate : null, scratch);
-          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-          Gemm.gatedMlpDown(panels, rows, w.down(), w.widthZero(), out, scratch);
-        } else {
-          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.gate(), w.mlpZero(), gate), new Gemm.Product(w.up(), w.mlpZero(), up));
-          Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
-          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-          Gemm.multiply(gate, rows, w.down(), w.widthZero(), out, false, scratch);
+        if (Ops.gatedMlp(taps, l, h, rows, new Gemm.Product(w.gate(), w.mlpZero(), gate), new Gemm.Product(w.up(), w.mlpZero(), up), c.activation(), w.down(), w.widthZero(), out, scratch)) {
+          return;
         }
         Ops.rmsNorm(out, w.postMlpNorm(), c.normEpsilon(), rows, out);
         if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;

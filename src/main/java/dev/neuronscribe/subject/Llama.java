@@ -126,16 +126,8 @@ public final class Llama extends MappedDecoder implements CausalBlocks {
         Gemm.multiply(att, rows, w.o(), w.oBias(), x, true, scratch);
         Ops.rmsNorm(x, w.mlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
-        if (Gemm.linearPath(rows, w.gate(), w.up())) { // a short batch: the neurons stay in Gemm's panels (copied out if the hook reads them)
-          int panels = Gemm.gatedMlpUp(h, rows, new Gemm.Product(w.gate(), w.gateBias(), gate), new Gemm.Product(w.up(), w.upBias(), up), c.activation(),
-              taps.wants(l, HookPoint.MLP_ACT) ? gate : null, scratch);
-          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-          Gemm.gatedMlpDown(panels, rows, w.down(), w.downBias(), out, scratch);
-        } else {
-          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.gate(), w.gateBias(), gate), new Gemm.Product(w.up(), w.upBias(), up));
-          Ops.gated(gate, up, rows * c.mlpWidth(), c.activation());
-          if (taps.at(l, HookPoint.MLP_ACT, gate, rows)) return;
-          Gemm.multiply(gate, rows, w.down(), w.downBias(), out, false, scratch);
+        if (Ops.gatedMlp(taps, l, h, rows, new Gemm.Product(w.gate(), w.gateBias(), gate), new Gemm.Product(w.up(), w.upBias(), up), c.activation(), w.down(), w.downBias(), out, scratch)) {
+          return;
         }
         if (taps.at(l, HookPoint.MLP_OUT, out, rows)) return;
         Ops.add(out, x, rows * c.width());

@@ -365,6 +365,29 @@ final class Ops {
     return sum;
   }
 
+  /**
+   * A gated MLP from its input {@code h} to {@code out} ({@code (act(h·Wg + bg) ⊙ (h·Wu + bu))·Wd + bd}), handing
+   * the neurons (row-major in {@code gate.c()}) to the hook when it wants them. A short batch keeps the neurons in
+   * Gemm's panels ({@link Gemm#gatedMlpUp}); the values are the same either way.
+   *
+   * @return true when the hook has had the last point the pass had to reach (the caller returns)
+   */
+  static boolean gatedMlp(Taps taps, int layer, float[] h, int rows, Gemm.Product gate, Gemm.Product up, DecoderConfig.Activation act,
+      Matrix down, float[] downBias, float[] out, Gemm.Scratch scratch) {
+    float[] neurons = gate.c();
+    if (Gemm.linearPath(rows, gate.w(), up.w())) {
+      int panels = Gemm.gatedMlpUp(h, rows, gate, up, act, taps.wants(layer, HookPoint.MLP_ACT) ? neurons : null, scratch);
+      if (taps.at(layer, HookPoint.MLP_ACT, neurons, rows)) return true;
+      Gemm.gatedMlpDown(panels, rows, down, downBias, out, scratch);
+    } else {
+      Gemm.multiply(h, rows, scratch, gate, up);
+      gated(neurons, up.c(), rows * gate.w().cols, act);
+      if (taps.at(layer, HookPoint.MLP_ACT, neurons, rows)) return true;
+      Gemm.multiply(neurons, rows, down, downBias, out, false, scratch);
+    }
+    return false;
+  }
+
   /** A gated MLP's neurons, in place: {@code gate[i] = act(gate[i]) · up[i]} over {@code [0, n)}. */
   static void gated(float[] gate, float[] up, int n, DecoderConfig.Activation act) {
     gated(gate, 0, up, 0, n, act);

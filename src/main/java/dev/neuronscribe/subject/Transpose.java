@@ -53,7 +53,22 @@ final class Transpose {
 
   /** One 16 × 16 tile: sixteen rows in registers, four rounds of sixteen permutes, sixteen rows out. */
   private static void tile16(float[] src, int s, int sStride, float[] dst, int d, int dStride) {
-    FloatVector v0 = FloatVector.fromArray(S, src, s + 0 * sStride), v1 = FloatVector.fromArray(S, src, s + 1 * sStride), v2 = FloatVector.fromArray(S, src, s + 2 * sStride), v3 = FloatVector.fromArray(S, src, s + 3 * sStride), v4 = FloatVector.fromArray(S, src, s + 4 * sStride), v5 = FloatVector.fromArray(S, src, s + 5 * sStride), v6 = FloatVector.fromArray(S, src, s + 6 * sStride), v7 = FloatVector.fromArray(S, src, s + 7 * sStride), v8 = FloatVector.fromArray(S, src, s + 8 * sStride), v9 = FloatVector.fromArray(S, src, s + 9 * sStride), v10 = FloatVector.fromArray(S, src, s + 10 * sStride), v11 = FloatVector.fromArray(S, src, s + 11 * sStride), v12 = FloatVector.fromArray(S, src, s + 12 * sStride), v13 = FloatVector.fromArray(S, src, s + 13 * sStride), v14 = FloatVector.fromArray(S, src, s + 14 * sStride), v15 = FloatVector.fromArray(S, src, s + 15 * sStride);
+    FloatVector v0 = FloatVector.fromArray(S, src, s + 0 * sStride);
+    FloatVector v1 = FloatVector.fromArray(S, src, s + 1 * sStride);
+    FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * sStride);
+    FloatVector v3 = FloatVector.fromArray(S, src, s + 3 * sStride);
+    FloatVector v4 = FloatVector.fromArray(S, src, s + 4 * sStride);
+    FloatVector v5 = FloatVector.fromArray(S, src, s + 5 * sStride);
+    FloatVector v6 = FloatVector.fromArray(S, src, s + 6 * sStride);
+    FloatVector v7 = FloatVector.fromArray(S, src, s + 7 * sStride);
+    FloatVector v8 = FloatVector.fromArray(S, src, s + 8 * sStride);
+    FloatVector v9 = FloatVector.fromArray(S, src, s + 9 * sStride);
+    FloatVector v10 = FloatVector.fromArray(S, src, s + 10 * sStride);
+    FloatVector v11 = FloatVector.fromArray(S, src, s + 11 * sStride);
+    FloatVector v12 = FloatVector.fromArray(S, src, s + 12 * sStride);
+    FloatVector v13 = FloatVector.fromArray(S, src, s + 13 * sStride);
+    FloatVector v14 = FloatVector.fromArray(S, src, s + 14 * sStride);
+    FloatVector v15 = FloatVector.fromArray(S, src, s + 15 * sStride);
     FloatVector lo, hi;
     lo = LOW0.selectFrom(v0, v8);
     hi = HIGH0.selectFrom(v0, v8);
