@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -200,10 +201,10 @@ final class Matrix {
   }
 
   /** Shuffles pairing lane i with lane i ^ span, for the folds of {@link #sumLanes} (null past the vector's width). */
-  private static final jdk.incubator.vector.VectorShuffle<Float> FOLD8 = fold(8), FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);
+  private static final VectorShuffle<Float> FOLD8 = fold(8), FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);
 
-  private static jdk.incubator.vector.VectorShuffle<Float> fold(int span) {
-    return span < S.length() ? jdk.incubator.vector.VectorShuffle.fromOp(S, i -> i ^ span) : null;
+  private static VectorShuffle<Float> fold(int span) {
+    return span < S.length() ? VectorShuffle.fromOp(S, i -> i ^ span) : null;
   }
 
   /**
