@@ -70,6 +70,33 @@ final class KvCache {
   }
 
   /**
+   * A block's attention up to its output projection, from the normed input {@code h} into {@code att}: q, k and v,
+   * rotary positions, then attention over the cache (or the batch). With {@code lastOnly} (a prompt that wants only
+   * its last position's output, in its last block) every token's key and value still go to the cache, but the
+   * query and everything after it run for the last token alone: its row of {@code x} is moved to the first.
+   *
+   * @return the rows that go on through the block: {@code rows}, or 1 with {@code lastOnly}
+   */
+  static int selfAttention(KvCache cache, int layer, boolean lastOnly, float[] h, float[] x, int rows, int sequences, int length, int offset,
+      Gemm.Product q, Gemm.Product k, Gemm.Product v, DecoderConfig c, float[][] rope, boolean interleaved, float[] att, Gemm.Scratch scratch) {
+    if (lastOnly && cache != null && rows > 1) {
+      Gemm.multiply(h, rows, scratch, k, v);
+      Ops.rope(k.c(), rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleaved);
+      System.arraycopy(h, (rows - 1) * c.width(), h, 0, c.width());
+      Gemm.multiply(h, 1, q.w(), q.bias(), q.c(), false, scratch);
+      Ops.rope(q.c(), 1, 1, offset + rows - 1, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleaved);
+      cache.attend(layer, q.c(), k.c(), v.c(), rows, 1, offset, c, att);
+      System.arraycopy(x, (rows - 1) * c.width(), x, 0, c.width());
+      return 1;
+    }
+    Gemm.multiply(h, rows, scratch, q, k, v);
+    Ops.rope(q.c(), rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleaved);
+    Ops.rope(k.c(), rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleaved);
+    attend(cache, layer, q.c(), k.c(), v.c(), sequences, length, offset, c, att);
+    return rows;
+  }
+
+  /**
    * Attention for a pass: over the cache when there is one, else (the recorder's case) over the batch's own
    * {@code sequences} sequences of {@code length} rows, which start at position 0.
    */

@@ -107,22 +107,8 @@ public final class Llama extends MappedDecoder implements CausalBlocks {
         Layer w = weights.layers()[l];
         if (taps.at(l, HookPoint.RESID_PRE, x, rows)) return;
         Ops.rmsNorm(x, w.attnNorm(), c.normEpsilon(), rows, h);
-        if (lastOnly && l == lastLayer && rows > 1) {
-          // Every token's key and value for the cache; the query, and all after attention, for the last token only.
-          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
-          Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-          System.arraycopy(h, (rows - 1) * c.width(), h, 0, c.width());
-          Gemm.multiply(h, 1, w.q(), w.qBias(), q, false, scratch);
-          Ops.rope(q, 1, 1, offset + rows - 1, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-          cache.attend(l, q, k, v, rows, 1, offset, c, att);
-          System.arraycopy(x, (rows - 1) * c.width(), x, 0, c.width());
-          rows = 1;
-        } else {
-          Gemm.multiply(h, rows, scratch, new Gemm.Product(w.q(), w.qBias(), q), new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v));
-          Ops.rope(q, rows, length, offset, c.heads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-          Ops.rope(k, rows, length, offset, c.kvHeads(), c.headDim(), c.rotaryDim(), rope[0], rope[1], interleavedRope);
-          KvCache.attend(cache, l, q, k, v, sequences, length, offset, c, att);
-        }
+        rows = KvCache.selfAttention(cache, l, lastOnly && l == lastLayer, h, x, rows, sequences, length, offset, new Gemm.Product(w.q(), w.qBias(), q),
+            new Gemm.Product(w.k(), w.kBias(), k), new Gemm.Product(w.v(), w.vBias(), v), c, rope, interleavedRope, att, scratch);
         Gemm.multiply(att, rows, w.o(), w.oBias(), x, true, scratch);
         Ops.rmsNorm(x, w.mlpNorm(), c.normEpsilon(), rows, h);
         if (taps.at(l, HookPoint.MLP_IN, h, rows)) return;
